@@ -1,0 +1,23 @@
+namespace Digest.Delivery;
+
+/// <summary>What one delivery pass over an issue did, subscriber by subscriber, in counts an operator can read.</summary>
+public sealed class DeliveryReport(int issueNumber)
+{
+    public int IssueNumber { get; } = issueNumber;
+    public int Sent { get; set; }
+    /// <summary>Delivered or settled by an earlier run; left alone.</summary>
+    public int AlreadyDone { get; set; }
+    /// <summary>Active subscribers whose weekday and hour have not come yet.</summary>
+    public int NotYetDue { get; set; }
+    public DateTimeOffset? NextDueAt { get; set; }
+    /// <summary>Pending, paused, unsubscribed or bounced: not sent to.</summary>
+    public int Inactive { get; set; }
+    public List<(string Email, string Reason)> SkippedEmpty { get; } = [];
+    public List<(string Email, string Reason)> Deferred { get; } = [];
+    public List<(string Email, string Reason)> Failed { get; } = [];
+    public List<(string Email, string Reason)> Bounced { get; } = [];
+    /// <summary>Set when the run stopped early because the server kept deferring; the rest wait for the next run.</summary>
+    public string? PausedBecause { get; set; }
+
+    public bool HasFailures => Deferred.Count > 0 || Failed.Count > 0 || PausedBecause is not null;
+}

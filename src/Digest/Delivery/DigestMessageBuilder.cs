@@ -1,0 +1,58 @@
+using System.Text;
+using Digest.Issues;
+using Digest.Links;
+using Digest.Rendering;
+using Digest.Subscribers;
+using MimeKit;
+using Microsoft.Extensions.Options;
+
+namespace Digest.Delivery;
+
+/// <summary>
+/// Builds the MIME message: multipart/alternative with text first and HTML last, and the list
+/// headers mailbox providers expect of bulk mail (RFC 2369, 2919, 8058).
+/// </summary>
+public sealed class DigestMessageBuilder(DigestLinks links, IOptions<DigestOptions> options)
+{
+    public MimeMessage Build(Issue issue, Subscriber subscriber, RenderedEmail email, DateTimeOffset now)
+    {
+        var o = options.Value;
+        var message = new MimeMessage
+        {
+            Date = now,
+            Subject = OneLine(email.Subject),
+            MessageId = MessageIdFor(issue.Number, subscriber.Id),
+        };
+        message.From.Add(new MailboxAddress(OneLine(o.FromName), o.FromAddress));
+        message.To.Add(new MailboxAddress(subscriber.Name is null ? null : OneLine(subscriber.Name), subscriber.Email));
+        message.Headers.Add(new Header(Encoding.UTF8, HeaderId.ListId, $"{OneLine(o.Title)} <{o.ListName}.{o.MailDomain}>"));
+        message.Headers.Add(HeaderId.ListUnsubscribe, $"<{links.Unsubscribe(subscriber.Id)}>, <{links.UnsubscribeMailto(subscriber.Id)}>");
+        message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        // Gmail's Feedback Loop format: campaign:customer:mail type:sender id.
+        message.Headers.Add("Feedback-ID", $"issue-{issue.Number}:{o.ListName}:digest:{o.MailDomain}");
+        message.Headers.Add("Auto-Submitted", "auto-generated");
+        message.Headers.Add("Content-Language", subscriber.Language);
+
+        message.Body = new MultipartAlternative
+        {
+            Part("plain", email.Text),
+            Part("html", email.Html),
+        };
+        return message;
+    }
+
+    /// <summary>The same for every attempt at one issue to one subscriber, so a resend is recognisably the same mail.</summary>
+    public string MessageIdFor(int issueNumber, string subscriberId) =>
+        $"{options.Value.ListName}.{issueNumber}.{subscriberId}@{options.Value.MailDomain}";
+
+    private static TextPart Part(string subtype, string text)
+    {
+        var part = new TextPart(subtype) { ContentTransferEncoding = ContentEncoding.QuotedPrintable };
+        part.SetText(Encoding.UTF8, text);
+        return part;
+    }
+
+    // Header values never carry a line break, whatever a name or title holds.
+    private static string OneLine(string value) =>
+        string.Join(' ', value.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)).Trim();
+}

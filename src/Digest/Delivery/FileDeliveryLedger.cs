@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+
+namespace Digest.Delivery;
+
+/// <summary>
+/// The embedded ledger: an append-only JSON-lines file per issue. Each record is flushed to the
+/// operating system before the next send, so a killed process loses none it had written.
+/// </summary>
+public sealed class FileDeliveryLedger(string folder) : IDeliveryLedger, IDisposable
+{
+    private static readonly JsonSerializerOptions Json = new(DigestJson.Options) { WriteIndented = false };
+
+    private readonly string folder = Path.GetFullPath(folder);
+    private readonly ConcurrentDictionary<int, IssueLedger> issues = new();
+    private readonly SemaphoreSlim gate = new(1, 1);
+
+    public async Task<DeliveryRecord?> FindAsync(int issueNumber, string subscriberId, CancellationToken cancellationToken) =>
+        (await OpenAsync(issueNumber, cancellationToken)).Latest.GetValueOrDefault(subscriberId);
+
+    public async Task<IReadOnlyList<DeliveryRecord>> ListAsync(int issueNumber, CancellationToken cancellationToken) =>
+        [.. (await OpenAsync(issueNumber, cancellationToken)).Latest.Values];
+
+    public async Task RecordAsync(DeliveryRecord record, CancellationToken cancellationToken)
+    {
+        var ledger = await OpenAsync(record.IssueNumber, cancellationToken);
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            ledger.Writer ??= OpenWriter(ledger.Path);
+            await ledger.Writer.WriteLineAsync(JsonSerializer.Serialize(record, Json).AsMemory(), cancellationToken);
+            await ledger.Writer.FlushAsync(cancellationToken);
+            ledger.Latest[record.SubscriberId] = record;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var ledger in issues.Values)
+        {
+            ledger.Writer?.Dispose();
+        }
+
+        gate.Dispose();
+    }
+
+    private async Task<IssueLedger> OpenAsync(int issueNumber, CancellationToken cancellationToken)
+    {
+        if (issues.TryGetValue(issueNumber, out var open))
+        {
+            return open;
+        }
+
+        Directory.CreateDirectory(folder);
+        var ledger = new IssueLedger(Path.Combine(folder, $"issue-{issueNumber}.jsonl"));
+        if (File.Exists(ledger.Path))
+        {
+            foreach (var line in await File.ReadAllLinesAsync(ledger.Path, cancellationToken))
+            {
+                // A process killed mid-write can leave a torn last line; the records before it stand.
+                if (TryRead(line) is { } record)
+                {
+                    ledger.Latest[record.SubscriberId] = record;
+                }
+            }
+        }
+
+        return issues.GetOrAdd(issueNumber, ledger);
+    }
+
+    // After a torn last line, start on a fresh one so the next record is whole.
+    private static StreamWriter OpenWriter(string path)
+    {
+        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        var endsMidLine = false;
+        if (stream.Length > 0)
+        {
+            stream.Seek(-1, SeekOrigin.End);
+            endsMidLine = stream.ReadByte() != '\n';
+        }
+
+        stream.Seek(0, SeekOrigin.End);
+        var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false)) { NewLine = "\n" };
+        if (endsMidLine)
+        {
+            writer.Write('\n');
+        }
+
+        return writer;
+    }
+
+    private static DeliveryRecord? TryRead(string line)
+    {
+        try
+        {
+            return line.Length == 0 ? null : JsonSerializer.Deserialize<DeliveryRecord>(line, Json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private sealed class IssueLedger(string path)
+    {
+        public string Path { get; } = path;
+        public Dictionary<string, DeliveryRecord> Latest { get; } = new(StringComparer.Ordinal);
+        public StreamWriter? Writer { get; set; }
+    }
+}

@@ -1,0 +1,39 @@
+using MimeKit;
+
+namespace Digest.Delivery;
+
+/// <summary>
+/// The embedded default transport: each message becomes an .eml file in a folder, as an MTA's
+/// pickup directory would take it. Written whole through a rename; the name comes from the
+/// Message-ID, so the same message is never written twice.
+/// </summary>
+public sealed class PickupFolderTransport(string folder) : IDigestTransport
+{
+    public string Folder { get; } = Path.GetFullPath(folder);
+
+    public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Folder);
+        var path = Path.Combine(Folder, FileNameFor(message.MessageId ?? throw new ArgumentException("The message has no Message-ID.", nameof(message))));
+        if (File.Exists(path))
+        {
+            return;
+        }
+
+        var temporary = Path.Combine(Folder, "." + Guid.NewGuid().ToString("N") + ".tmp");
+        await message.WriteToAsync(temporary, cancellationToken);
+        try
+        {
+            File.Move(temporary, path, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    public static string FileNameFor(string messageId) =>
+        string.Concat(messageId.Split('@')[0].Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c : '_')) + ".eml";
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

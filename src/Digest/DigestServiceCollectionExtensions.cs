@@ -1,0 +1,60 @@
+using Digest.Delivery;
+using Digest.Issues;
+using Digest.Links;
+using Digest.Posts;
+using Digest.Rendering;
+using Digest.Subscribers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Digest;
+
+public static class DigestServiceCollectionExtensions
+{
+    /// <summary>
+    /// Everything the digest needs, with the embedded defaults (folders under the repository,
+    /// a pickup folder for mail). Hosts replace the stores and sources they have better ones for.
+    /// </summary>
+    public static IServiceCollection AddDigest(this IServiceCollection services, IConfiguration configuration, DigestPaths paths)
+    {
+        services.AddOptions<DigestOptions>().Bind(configuration.GetSection(DigestOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PostOptions>().Bind(configuration.GetSection(PostOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<IssueOptions>().Bind(configuration.GetSection(IssueOptions.Section));
+        services.AddOptions<RenderingOptions>().Bind(configuration.GetSection(RenderingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<LinkSigningOptions>().Bind(configuration.GetSection(LinkSigningOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton(paths);
+        services.AddSingleton(TimeProvider.System);
+        string DataFolder(IServiceProvider provider) => paths.Resolve(provider.GetRequiredService<IOptions<DigestOptions>>().Value.DataFolder);
+
+        services.AddSingleton<IPostSource>(provider => new FolderPostSource(paths.Resolve(provider.GetRequiredService<IOptions<PostOptions>>().Value.Folder)));
+        services.AddSingleton<IIssueStore>(provider => new FolderIssueStore(Path.Combine(DataFolder(provider), "issues")));
+        services.AddSingleton<ISubscriberStore>(provider => new FileSubscriberStore(Path.Combine(DataFolder(provider), "subscribers.json")));
+        services.AddSingleton<IDeliveryLedger>(provider => new FileDeliveryLedger(Path.Combine(DataFolder(provider), "ledger")));
+
+        services.AddSingleton<EmailHtmlSanitizer>();
+        services.AddSingleton<PostBody>();
+        services.AddSingleton<PostParser>();
+        services.AddSingleton<PostReader>();
+        services.AddSingleton<IssuePlanner>();
+        services.AddSingleton<SubscriberCsvImporter>();
+
+        services.AddSingleton(provider =>
+        {
+            var (keys, signingKeyId) = LinkKeys.Load(provider.GetRequiredService<IOptions<LinkSigningOptions>>().Value, DataFolder(provider));
+            return new LinkSigner(keys, signingKeyId, provider.GetRequiredService<TimeProvider>());
+        });
+        services.AddSingleton<DigestLinks>();
+        services.AddSingleton<DigestEmailBuilder>();
+        services.AddSingleton<DigestRenderer>();
+        services.AddSingleton<DigestMessageBuilder>();
+        services.AddSingleton<DigestComposer>();
+
+        services.AddSingleton<TransportFactory>();
+        services.AddSingleton<IssueDelivery>();
+        services.AddSingleton<DigestRun>();
+        return services;
+    }
+}

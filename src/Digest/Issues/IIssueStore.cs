@@ -1,0 +1,15 @@
+namespace Digest.Issues;
+
+/// <summary>Where issue manifests are kept: a local folder by default, a blob container in production.</summary>
+public interface IIssueStore
+{
+    Task<Issue?> FindAsync(string period, CancellationToken cancellationToken);
+
+    Task<Issue?> FindAsync(int number, CancellationToken cancellationToken);
+
+    /// <summary>All issues, oldest first.</summary>
+    Task<IReadOnlyList<Issue>> ListAsync(CancellationToken cancellationToken);
+
+    /// <summary>Creates the issue unless one already exists for its period; false when another planner won.</summary>
+    Task<bool> TryCreateAsync(Issue issue, CancellationToken cancellationToken);
+}

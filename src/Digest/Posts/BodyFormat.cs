@@ -1,0 +1,8 @@
+namespace Digest.Posts;
+
+public enum BodyFormat
+{
+    Text,
+    Markdown,
+    Html,
+}

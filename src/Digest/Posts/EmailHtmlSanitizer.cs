@@ -1,0 +1,135 @@
+using AngleSharp.Dom;
+using AngleSharp.Html.Parser;
+using Ganss.Xss;
+
+namespace Digest.Posts;
+
+/// <summary>
+/// Makes post HTML safe to put in an email: a tight allow-list of tags and attributes, no
+/// styles, no scripts or embedded documents, nothing hidden by CSS, and links that are
+/// absolute https or mailto (relative ones resolved against the post's URL, or dropped).
+/// </summary>
+public sealed class EmailHtmlSanitizer
+{
+    // Elements whose content is never reader text: removed with everything inside them.
+    private static readonly string[] DroppedWithContent =
+    [
+        "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "template",
+        "noscript", "svg", "math", "form", "button", "input", "select", "textarea", "head", "title",
+        "link", "meta", "base", "audio", "video", "canvas", "dialog",
+    ];
+
+    // Inline CSS that hides text from a reader while a filter or a screen reader would still see it.
+    private static readonly string[] HidingCss =
+    [
+        "display:none", "visibility:hidden", "opacity:0", "font-size:0", "max-height:0", "height:0",
+        "width:0", "color:transparent", "mso-hide:all", "clip:rect(0",
+    ];
+
+    private static readonly HtmlParser Parser = new();
+
+    private readonly HtmlSanitizer sanitizer;
+
+    public EmailHtmlSanitizer()
+    {
+        sanitizer = new HtmlSanitizer(new HtmlSanitizerOptions
+        {
+            AllowedTags = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+            {
+                "p", "br", "hr", "strong", "b", "em", "i", "u", "s", "sub", "sup", "small", "mark",
+                "a", "ul", "ol", "li", "blockquote", "q", "cite", "h2", "h3", "h4", "pre", "code",
+                "img", "figure", "figcaption", "table", "thead", "tbody", "tr", "th", "td",
+            },
+            AllowedAttributes = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+            {
+                "href", "src", "alt", "title", "width", "height", "colspan", "rowspan",
+            },
+            AllowedSchemes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "https", "mailto" },
+            UriAttributes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "href", "src" },
+            AllowedCssProperties = new HashSet<string>(),
+        })
+        {
+            // Unknown wrappers (div, span, font…) go, but the text inside them stays.
+            KeepChildNodes = true,
+        };
+        sanitizer.FilterUrl += (_, e) => e.SanitizedUrl = KeepAbsoluteSafeUrl(e.SanitizedUrl, e.Tag);
+        sanitizer.PostProcessNode += (_, e) => CompleteImage(e.Node);
+    }
+
+    /// <param name="html">Untrusted HTML from a post body.</param>
+    /// <param name="baseUrl">The post's own URL, to resolve relative links; null drops them.</param>
+    public string Sanitize(string html, string? baseUrl)
+    {
+        var document = Parser.ParseDocument(html);
+        var body = document.Body;
+        if (body is null)
+        {
+            return string.Empty;
+        }
+
+        foreach (var element in body.QuerySelectorAll("*").ToList())
+        {
+            if (DroppedWithContent.Contains(element.LocalName) || IsHiddenByStyle(element))
+            {
+                element.Remove();
+            }
+        }
+
+        return sanitizer.Sanitize(body.InnerHtml, IsHttps(baseUrl) ? baseUrl! : string.Empty).Trim();
+    }
+
+    private static bool IsHiddenByStyle(IElement element)
+    {
+        var style = element.GetAttribute("style");
+        if (string.IsNullOrEmpty(style))
+        {
+            return element.HasAttribute("hidden");
+        }
+
+        var compact = string.Concat(style.Where(c => !char.IsWhiteSpace(c))).ToLowerInvariant();
+        return HidingCss.Any(rule => compact.Contains(rule, StringComparison.Ordinal) &&
+            !compact.Contains(rule + ".", StringComparison.Ordinal) && !HasDigitAfter(compact, rule));
+    }
+
+    // "opacity:0.8" and "height:0px…" differ: only a rule that ends at a value boundary hides.
+    private static bool HasDigitAfter(string css, string rule)
+    {
+        var index = css.IndexOf(rule, StringComparison.Ordinal);
+        var after = index + rule.Length;
+        return index >= 0 && after < css.Length && char.IsDigit(css[after]);
+    }
+
+    private static string? KeepAbsoluteSafeUrl(string? url, IElement? tag)
+    {
+        if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
+            return null;
+        }
+
+        var isImage = tag?.LocalName == "img";
+        return uri.Scheme == Uri.UriSchemeHttps || (!isImage && uri.Scheme == Uri.UriSchemeMailto) ? uri.AbsoluteUri : null;
+    }
+
+    private static void CompleteImage(INode node)
+    {
+        if (node is not IElement { LocalName: "img" } image)
+        {
+            return;
+        }
+
+        if (!image.HasAttribute("src"))
+        {
+            image.Remove();
+            return;
+        }
+
+        // Screen readers and image-blocking clients show alt text; an image without it says nothing.
+        if (!image.HasAttribute("alt"))
+        {
+            image.SetAttribute("alt", string.Empty);
+        }
+    }
+
+    private static bool IsHttps(string? url) =>
+        url is not null && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps;
+}

@@ -1,0 +1,30 @@
+namespace Digest.Posts;
+
+/// <summary>
+/// A post as it is frozen into an issue: validated, its body sanitized for email and
+/// reduced to plain text, with everything a digest shows already worked out.
+/// </summary>
+public sealed record Post
+{
+    public required string Id { get; init; }
+    public required string Title { get; init; }
+    /// <summary>Absolute https/http link to the original, or null: then no link is rendered.</summary>
+    public string? Url { get; init; }
+    public required string Source { get; init; }
+    public required string SourceName { get; init; }
+    public string? Author { get; init; }
+    public required DateTimeOffset PublishedAt { get; init; }
+    /// <summary>True when the post gave no date and <see cref="PublishedAt"/> is the blob's last-modified.</summary>
+    public bool PublishedAtFromStorage { get; init; }
+    public required string Language { get; init; }
+    public IReadOnlyList<string> Topics { get; init; } = [];
+    public string? Summary { get; init; }
+    /// <summary>Body as email-safe HTML (sanitized, links absolute https or mailto).</summary>
+    public required string BodyHtml { get; init; }
+    public required string BodyText { get; init; }
+    public required string Excerpt { get; init; }
+    public required int ReadingMinutes { get; init; }
+    /// <summary>When the blob landed in storage; what the planner's cutoff compares against.</summary>
+    public required DateTimeOffset ArrivedAt { get; init; }
+    public required string BlobName { get; init; }
+}

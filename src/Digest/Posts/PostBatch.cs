@@ -1,0 +1,3 @@
+namespace Digest.Posts;
+
+public sealed record PostBatch(IReadOnlyList<Post> Posts, IReadOnlyList<PostReject> Rejects);

@@ -1,0 +1,109 @@
+using Digest.Issues;
+using Digest.Links;
+using Digest.Posts;
+using Digest.Subscribers;
+using Microsoft.Extensions.Options;
+
+namespace Digest.Rendering;
+
+/// <summary>
+/// Works out what one subscriber's email says. Posts with a URL show an excerpt and link to the
+/// original; posts without one show their text, as much as the size budget allows, so the
+/// reader is never sent to a link that does not exist.
+/// </summary>
+public sealed class DigestEmailBuilder(DigestLinks links, IOptions<DigestOptions> options, IOptions<RenderingOptions> rendering)
+{
+    public DigestEmail Build(Issue issue, Subscriber subscriber, IReadOnlyList<Post> posts)
+    {
+        var strings = EmailStrings.For(subscriber.Language);
+        var webVersion = links.WebVersion(issue.Number);
+        var withoutUrl = posts.Count(post => post.Url is null);
+        var textBudget = withoutUrl == 0
+            ? 0
+            : Math.Clamp(rendering.Value.InlineTextBudget / withoutUrl, rendering.Value.MinInlineChars, rendering.Value.MaxInlineChars);
+
+        var intro = issue.IntroMarkdown is { } markdown ? Markdig.Markdown.ToHtml(markdown) : null;
+        return new DigestEmail
+        {
+            Strings = strings,
+            DigestTitle = options.Value.Title,
+            IssueNumber = issue.Number,
+            IssueDate = strings.Date(issue.CreatedAt),
+            Subject = strings.Subject(options.Value.Title, issue.Number, posts.Count),
+            Preheader = Excerpt.Cut(string.Join(" · ", posts.Select(post => post.Title)), 140),
+            Greeting = strings.Greeting(subscriber.Name),
+            Lead = strings.Lead(posts.Count),
+            IntroHtml = intro is null ? null : IntroSanitizer.Sanitize(intro, null),
+            IntroText = intro is null ? null : PostBody.ToPlainText(IntroSanitizer.Sanitize(intro, null)),
+            Posts = [.. posts.Select((post, index) => Teaser(post, index, strings, webVersion, textBudget))],
+            WebVersionUrl = webVersion,
+            PreferencesUrl = links.Preferences(subscriber.Id),
+            UnsubscribeUrl = links.Unsubscribe(subscriber.Id),
+        };
+    }
+
+    private static readonly EmailHtmlSanitizer IntroSanitizer = new();
+
+    private static PostTeaser Teaser(Post post, int index, EmailStrings strings, string webVersion, int textBudget)
+    {
+        var anchor = $"post-{index + 1}";
+        var meta = new List<string> { post.SourceName };
+        if (post.Author is { } author)
+        {
+            meta.Add(author);
+        }
+
+        if (!post.PublishedAtFromStorage)
+        {
+            meta.Add(strings.Date(post.PublishedAt));
+        }
+
+        meta.Add(strings.ReadingTime(post.ReadingMinutes));
+
+        if (post.Url is { } url)
+        {
+            return new PostTeaser
+            {
+                Anchor = anchor, Title = post.Title, LinkUrl = url, LinkText = strings.ReadPost, LinksToOriginal = true,
+                Meta = string.Join(" · ", meta), Paragraphs = [post.Excerpt],
+            };
+        }
+
+        var (paragraphs, whole) = FitParagraphs(post.BodyText, textBudget);
+        return new PostTeaser
+        {
+            Anchor = anchor, Title = post.Title, LinksToOriginal = false,
+            LinkUrl = whole ? null : $"{webVersion}#{anchor}",
+            LinkText = strings.ReadMoreOnWeb,
+            Meta = string.Join(" · ", meta),
+            Paragraphs = paragraphs,
+        };
+    }
+
+    /// <summary>Whole paragraphs while they fit the budget, then the next one cut at a sentence; whole is true when nothing was left out.</summary>
+    private static (IReadOnlyList<string> Paragraphs, bool Whole) FitParagraphs(string body, int budget)
+    {
+        var paragraphs = body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var kept = new List<string>();
+        var remaining = budget;
+        foreach (var paragraph in paragraphs)
+        {
+            var line = PostBody.ToSingleLine(paragraph);
+            if (line.Length <= remaining)
+            {
+                kept.Add(line);
+                remaining -= line.Length;
+                continue;
+            }
+
+            if (remaining >= 120 || kept.Count == 0)
+            {
+                kept.Add(Excerpt.Cut(line, Math.Max(remaining, 120)));
+            }
+
+            return (kept, false);
+        }
+
+        return (kept, true);
+    }
+}

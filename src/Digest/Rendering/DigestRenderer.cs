@@ -1,0 +1,61 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using RazorLight;
+
+namespace Digest.Rendering;
+
+/// <summary>
+/// Renders an email's HTML and text parts from embedded Razor templates. One engine per
+/// process: templates compile once and each render gets its own page instance, so it is
+/// safe to call from many threads.
+/// </summary>
+public sealed class DigestRenderer
+{
+    /// <summary>Encodes what HTML needs encoded and nothing else: "é" stays "é", never <c>&amp;#xE9;</c>.</summary>
+    public static HtmlEncoder Encoder { get; } = HtmlEncoder.Create(UnicodeRanges.All);
+
+    /// <summary>Invisible filler after the preheader, so clients do not pull body text into the inbox preview.</summary>
+    public static string PreheaderPadding { get; } = string.Concat(Enumerable.Repeat("\u034F\u00A0", 60));
+
+    private readonly RazorLightEngine engine = new RazorLightEngineBuilder()
+        .UseEmbeddedResourcesProject(typeof(DigestRenderer).Assembly, "Digest.Rendering.Templates")
+        .SetOperatingAssembly(typeof(DigestRenderer).Assembly)
+        .UseMemoryCachingProvider()
+        .Build();
+
+    public async Task<RenderedEmail> RenderAsync(DigestEmail email)
+    {
+        var html = await engine.CompileRenderAsync("DigestHtml", email);
+        var text = await engine.CompileRenderAsync("DigestText", email);
+        return new RenderedEmail(email.Subject, html, NormalizeText(text));
+    }
+
+    // Razor leaves template indentation and runs of blank lines; mail text wants neither.
+    private static string NormalizeText(string text)
+    {
+        var lines = text.Replace("\r\n", "\n").Split('\n').Select(line => line.TrimEnd());
+        var result = new System.Text.StringBuilder(text.Length);
+        var blank = 0;
+        foreach (var line in lines)
+        {
+            if (line.Length == 0)
+            {
+                blank++;
+                continue;
+            }
+
+            if (result.Length > 0)
+            {
+                result.Append(blank > 0 ? "\n\n" : "\n");
+            }
+
+            result.Append(line);
+            blank = 0;
+        }
+
+        return result.Append('\n').ToString();
+    }
+}
+
+/// <summary>An email's subject and its two bodies, ready for the MIME message.</summary>
+public sealed record RenderedEmail(string Subject, string Html, string Text);

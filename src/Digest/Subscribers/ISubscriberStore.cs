@@ -1,0 +1,15 @@
+namespace Digest.Subscribers;
+
+/// <summary>Where subscribers are kept: a local file by default, Table Storage in production.</summary>
+public interface ISubscriberStore
+{
+    /// <summary>Every subscriber, streamed so a large list need not fit in memory.</summary>
+    IAsyncEnumerable<Subscriber> ListAsync(CancellationToken cancellationToken);
+
+    Task<Subscriber?> FindByEmailAsync(string email, CancellationToken cancellationToken);
+
+    Task<Subscriber?> FindByIdAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Adds the subscriber, or replaces the one with the same id.</summary>
+    Task SaveAsync(Subscriber subscriber, CancellationToken cancellationToken);
+}

@@ -1,0 +1,24 @@
+namespace Digest.Subscribers;
+
+/// <summary>A reader and what they asked for. Empty topic or source lists mean "everything".</summary>
+public sealed record Subscriber
+{
+    /// <summary>A random, unguessable id: what links and the ledger use instead of the address.</summary>
+    public required string Id { get; init; }
+    public required string Email { get; init; }
+    public string? Name { get; init; }
+    public string Language { get; init; } = "fr";
+    public IReadOnlyList<string> Topics { get; init; } = [];
+    public IReadOnlyList<string> Sources { get; init; } = [];
+    public int MaxPosts { get; init; } = 10;
+    /// <summary>Weekday of delivery in <see cref="TimeZone"/>; with <see cref="DeliveryHour"/>, or neither (as soon as an issue exists).</summary>
+    public DayOfWeek? DeliveryDay { get; init; }
+    public int? DeliveryHour { get; init; }
+    /// <summary>IANA time zone id, such as Europe/Paris.</summary>
+    public string TimeZone { get; init; } = "Europe/Paris";
+    public SubscriberStatus Status { get; init; } = SubscriberStatus.Active;
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    public static string NewId() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+}

@@ -1,0 +1,245 @@
+using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Digest.Subscribers;
+
+/// <summary>
+/// Imports subscribers from a CSV whose columns are read by header. Each bad row gets its
+/// own error and is skipped; good rows are added or update the subscriber with that address.
+/// An import never brings back an address that unsubscribed or bounced.
+/// </summary>
+public sealed class SubscriberCsvImporter(ISubscriberStore store, TimeProvider time, ILogger<SubscriberCsvImporter> logger)
+{
+    private const int MaxListItems = 100;
+
+    private static readonly string[] KnownColumns =
+        ["email", "name", "language", "topics", "sources", "maxPosts", "timeZone", "deliveryDay", "deliveryHour", "status"];
+
+    private static readonly Dictionary<string, DayOfWeek> Days = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["monday"] = DayOfWeek.Monday, ["mon"] = DayOfWeek.Monday, ["lundi"] = DayOfWeek.Monday,
+        ["tuesday"] = DayOfWeek.Tuesday, ["tue"] = DayOfWeek.Tuesday, ["mardi"] = DayOfWeek.Tuesday,
+        ["wednesday"] = DayOfWeek.Wednesday, ["wed"] = DayOfWeek.Wednesday, ["mercredi"] = DayOfWeek.Wednesday,
+        ["thursday"] = DayOfWeek.Thursday, ["thu"] = DayOfWeek.Thursday, ["jeudi"] = DayOfWeek.Thursday,
+        ["friday"] = DayOfWeek.Friday, ["fri"] = DayOfWeek.Friday, ["vendredi"] = DayOfWeek.Friday,
+        ["saturday"] = DayOfWeek.Saturday, ["sat"] = DayOfWeek.Saturday, ["samedi"] = DayOfWeek.Saturday,
+        ["sunday"] = DayOfWeek.Sunday, ["sun"] = DayOfWeek.Sunday, ["dimanche"] = DayOfWeek.Sunday,
+    };
+
+    public async Task<ImportReport> ImportAsync(TextReader csv, CancellationToken cancellationToken)
+    {
+        var configuration = new CsvConfiguration(CultureInfo.InvariantCulture)
+        {
+            PrepareHeaderForMatch = args => args.Header.Trim().ToLowerInvariant(),
+            DetectDelimiter = true,
+            BadDataFound = null,
+            MissingFieldFound = null,
+        };
+        using var reader = new CsvReader(csv, configuration);
+        var report = new ImportReport();
+
+        if (!await reader.ReadAsync() || !reader.ReadHeader() || reader.HeaderRecord is not { } header)
+        {
+            report.Errors.Add(new RowError(1, "the file is empty: the first line must name the columns, starting with email"));
+            return report;
+        }
+
+        var columns = header.Select(h => h.Trim()).ToList();
+        if (!columns.Contains("email", StringComparer.OrdinalIgnoreCase))
+        {
+            report.Errors.Add(new RowError(1, $"there is no 'email' column (columns found: {string.Join(", ", columns)})"));
+            return report;
+        }
+
+        foreach (var unknown in columns.Where(c => !KnownColumns.Contains(c, StringComparer.OrdinalIgnoreCase)))
+        {
+            report.Warnings.Add($"column '{unknown}' is not one Digest reads; it was ignored");
+        }
+
+        var firstLineOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        while (await reader.ReadAsync())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var line = reader.Parser.RawRow;
+            if (reader.Parser.Record is null || reader.Parser.Record.All(string.IsNullOrWhiteSpace))
+            {
+                continue;
+            }
+
+            var row = new CsvRow(reader);
+            var (subscriber, problem) = ReadRow(row);
+            if (problem is null && firstLineOf.TryGetValue(subscriber!.Email, out var firstLine))
+            {
+                problem = $"{subscriber.Email} is already on line {firstLine}";
+            }
+
+            if (problem is not null)
+            {
+                report.Errors.Add(new RowError(line, problem));
+                continue;
+            }
+
+            firstLineOf[subscriber!.Email] = line;
+            await SaveAsync(subscriber, row.Has("status"), report, cancellationToken);
+        }
+
+        logger.LogInformation("Imported subscribers: {Added} added, {Updated} updated, {Errors} rows rejected",
+            report.Added, report.Updated, report.Errors.Count);
+        return report;
+    }
+
+    private async Task SaveAsync(Subscriber row, bool statusGiven, ImportReport report, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var existing = await store.FindByEmailAsync(row.Email, cancellationToken);
+        if (existing is null)
+        {
+            await store.SaveAsync(row with { Id = Subscriber.NewId(), CreatedAt = now, UpdatedAt = now }, cancellationToken);
+            report.Added++;
+            return;
+        }
+
+        // Unsubscribing and bouncing are the reader's and the mail server's word: a list import cannot undo them.
+        var status = existing.Status is SubscriberStatus.Unsubscribed or SubscriberStatus.Bounced || !statusGiven
+            ? existing.Status
+            : row.Status;
+        var updated = row with { Id = existing.Id, Status = status, CreatedAt = existing.CreatedAt, UpdatedAt = existing.UpdatedAt };
+        if (SamePreferences(updated, existing))
+        {
+            report.Unchanged++;
+            return;
+        }
+
+        await store.SaveAsync(updated with { UpdatedAt = now }, cancellationToken);
+        report.Updated++;
+    }
+
+    private static bool SamePreferences(Subscriber a, Subscriber b) =>
+        a with { Topics = [], Sources = [] } == b with { Topics = [], Sources = [] } &&
+        a.Topics.SequenceEqual(b.Topics) && a.Sources.SequenceEqual(b.Sources);
+
+    private static (Subscriber?, string?) ReadRow(CsvRow row)
+    {
+        var email = row.Get("email");
+        if (EmailAddress.Problem(email) is { } emailProblem)
+        {
+            return (null, emailProblem);
+        }
+
+        var name = row.Get("name");
+        if (name.Any(char.IsControl))
+        {
+            return (null, "name contains a line break or control character");
+        }
+
+        if (name.Length > 200)
+        {
+            return (null, "name is longer than 200 characters");
+        }
+
+        var language = row.Get("language").ToLowerInvariant() switch
+        {
+            "" => "fr",
+            "fr" or "fr-fr" or "français" or "francais" or "french" => "fr",
+            "en" or "en-gb" or "en-us" or "english" or "anglais" => "en",
+            var other => null,
+        };
+        if (language is null)
+        {
+            return (null, $"language '{row.Get("language")}' is not supported; use fr or en");
+        }
+
+        var topics = List(row.Get("topics"));
+        var sources = List(row.Get("sources"));
+        if (topics.Count > MaxListItems || sources.Count > MaxListItems)
+        {
+            return (null, $"has more than {MaxListItems} topics or sources");
+        }
+
+        var maxPosts = 10;
+        if (row.Get("maxPosts") is { Length: > 0 } maxText && (!int.TryParse(maxText, out maxPosts) || maxPosts is < 1 or > 50))
+        {
+            return (null, $"maxPosts '{maxText}' must be a whole number from 1 to 50");
+        }
+
+        var timeZone = row.Get("timeZone") is { Length: > 0 } zone ? zone : "Europe/Paris";
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out _))
+        {
+            return (null, $"timeZone '{timeZone}' is not an IANA time zone such as Europe/Paris");
+        }
+
+        DayOfWeek? day = null;
+        if (row.Get("deliveryDay") is { Length: > 0 } dayText)
+        {
+            if (!Days.TryGetValue(dayText, out var parsedDay))
+            {
+                return (null, $"deliveryDay '{dayText}' is not a weekday (monday … sunday)");
+            }
+
+            day = parsedDay;
+        }
+
+        int? hour = null;
+        if (row.Get("deliveryHour") is { Length: > 0 } hourText)
+        {
+            if (!int.TryParse(hourText.TrimEnd('h', 'H'), out var parsedHour) || parsedHour is < 0 or > 23)
+            {
+                return (null, $"deliveryHour '{hourText}' must be a whole hour from 0 to 23");
+            }
+
+            hour = parsedHour;
+        }
+
+        if (day.HasValue != hour.HasValue)
+        {
+            return (null, "deliveryDay and deliveryHour go together: give both, or neither to receive each issue as soon as it exists");
+        }
+
+        if (!Enum.TryParse<SubscriberStatus>(row.Get("status") is { Length: > 0 } s ? s : "active", ignoreCase: true, out var status)
+            || !Enum.IsDefined(status) || int.TryParse(row.Get("status"), out _))
+        {
+            return (null, $"status '{row.Get("status")}' must be one of pending, active, paused, unsubscribed, bounced");
+        }
+
+        return (new Subscriber
+        {
+            Id = string.Empty,
+            Email = EmailAddress.Normalize(email),
+            Name = name.Length > 0 ? name : null,
+            Language = language,
+            Topics = topics,
+            Sources = sources,
+            MaxPosts = maxPosts,
+            TimeZone = timeZone,
+            DeliveryDay = day,
+            DeliveryHour = hour,
+            Status = status,
+        }, null);
+    }
+
+    private static List<string> List(string value) =>
+        [.. value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.OrdinalIgnoreCase)];
+
+    private sealed class CsvRow(CsvReader reader)
+    {
+        public bool Has(string column) => reader.HeaderRecord!.Any(h => h.Trim().Equals(column, StringComparison.OrdinalIgnoreCase))
+            && Get(column).Length > 0;
+
+        public string Get(string column) =>
+            reader.TryGetField<string>(column.ToLowerInvariant(), out var value) && value is not null ? value.Trim() : string.Empty;
+    }
+}
+
+public sealed class ImportReport
+{
+    public int Added { get; set; }
+    public int Updated { get; set; }
+    public int Unchanged { get; set; }
+    public List<RowError> Errors { get; } = [];
+    public List<string> Warnings { get; } = [];
+}
+
+/// <param name="Line">1-based line number in the file, header included.</param>
+public sealed record RowError(int Line, string Message);
