@@ -40,9 +40,12 @@ public sealed class PostBody(EmailHtmlSanitizer sanitizer)
         return NormalizeParagraphs(text.ToString());
     }
 
-    /// <summary>Plain text with every run of white space folded into one space.</summary>
+    // Breaking white space only: French no-break spaces (U+00A0, U+202F) before « : ; ? ! » must survive.
+    private static readonly char[] FoldableSpace = [' ', '\t', '\n', '\r', '\f', '\v'];
+
+    /// <summary>Plain text with every run of breaking white space folded into one space.</summary>
     public static string ToSingleLine(string text) =>
-        string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        string.Join(' ', text.Split(FoldableSpace, StringSplitOptions.RemoveEmptyEntries));
 
     private static string TextToHtml(string body)
     {

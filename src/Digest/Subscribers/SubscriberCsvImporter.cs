@@ -62,7 +62,8 @@ public sealed class SubscriberCsvImporter(ISubscriberStore store, TimeProvider t
         while (await reader.ReadAsync())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var line = reader.Parser.RawRow;
+            // A quoted field can span lines: report the line the record starts on.
+            var line = reader.Parser.RawRow - reader.Parser.RawRecord.TrimEnd('\r', '\n').Count(c => c == '\n');
             if (reader.Parser.Record is null || reader.Parser.Record.All(string.IsNullOrWhiteSpace))
             {
                 continue;

@@ -1,0 +1,123 @@
+using Digest.Subscribers;
+using Digest.Tests.Support;
+
+namespace Digest.Tests.Subscribers;
+
+public class SubscriberCsvImporterTests
+{
+    private static async Task<ImportReport> ImportAsync(TestDigest digest, string csv) =>
+        await digest.Get<SubscriberCsvImporter>().ImportAsync(new StringReader(csv), CancellationToken.None);
+
+    private static async Task<List<Subscriber>> AllAsync(TestDigest digest) =>
+        await digest.Get<ISubscriberStore>().ListAsync(CancellationToken.None).ToListAsync();
+
+    [Fact]
+    public async Task ColumnsAreReadByHeaderInAnyOrder()
+    {
+        using var digest = new TestDigest();
+        var report = await ImportAsync(digest, """
+            deliveryHour,EMAIL,topics,language,name,deliveryDay,timeZone,maxPosts,sources,status
+            7,Zoe@Example.org,data; crm ,en,Zoé Durand,vendredi,America/New_York,4,blog-a,paused
+            """);
+
+        Assert.Equal(1, report.Added);
+        var zoe = Assert.Single(await AllAsync(digest));
+        Assert.Equal("zoe@example.org", zoe.Email);
+        Assert.Equal("Zoé Durand", zoe.Name);
+        Assert.Equal("en", zoe.Language);
+        Assert.Equal(["data", "crm"], zoe.Topics);
+        Assert.Equal(["blog-a"], zoe.Sources);
+        Assert.Equal(4, zoe.MaxPosts);
+        Assert.Equal(DayOfWeek.Friday, zoe.DeliveryDay);
+        Assert.Equal(7, zoe.DeliveryHour);
+        Assert.Equal("America/New_York", zoe.TimeZone);
+        Assert.Equal(SubscriberStatus.Paused, zoe.Status);
+        Assert.Equal(32, zoe.Id.Length);
+    }
+
+    [Fact]
+    public async Task OnlyTheEmailColumnIsRequiredAndDefaultsFillTheRest()
+    {
+        using var digest = new TestDigest();
+        await ImportAsync(digest, "email\nano@example.org\n");
+
+        var ano = Assert.Single(await AllAsync(digest));
+        Assert.Equal(("fr", 10, "Europe/Paris", SubscriberStatus.Active), (ano.Language, ano.MaxPosts, ano.TimeZone, ano.Status));
+        Assert.Null(ano.DeliveryDay);
+        Assert.Empty(ano.Topics);
+    }
+
+    [Fact]
+    public async Task EachBadRowGetsItsOwnErrorWithItsLineNumberAndGoodRowsStillImport()
+    {
+        using var digest = new TestDigest();
+        var report = await ImportAsync(digest, """
+            email,name,language,maxPosts,timeZone,deliveryDay,deliveryHour,status
+            ok@example.org,Bon,fr,5,Europe/Paris,,,
+            not-an-address,X,fr,,,,,
+            ok@example.org,Doublon,fr,,,,,
+            two@example.org,"Nom
+            sur deux lignes",fr,,,,,
+            three@example.org,,de,,,,,
+            four@example.org,,fr,500,,,,
+            five@example.org,,fr,,Mars/Olympus,,,
+            six@example.org,,fr,,,funday,8,
+            seven@example.org,,fr,,,monday,,
+            eight@example.org,,fr,,,monday,25,
+            nine@example.org,,fr,,,,,gone
+            ten@example..org,,fr,,,,,
+            """);
+
+        Assert.Equal(1, report.Added);
+        Assert.Equal(
+        [
+            "3: email 'not-an-address' is not a valid address",
+            "4: ok@example.org is already on line 2",
+            "5: name contains a line break or control character",
+            "7: language 'de' is not supported; use fr or en",
+            "8: maxPosts '500' must be a whole number from 1 to 50",
+            "9: timeZone 'Mars/Olympus' is not an IANA time zone such as Europe/Paris",
+            "10: deliveryDay 'funday' is not a weekday (monday … sunday)",
+            "11: deliveryDay and deliveryHour go together: give both, or neither to receive each issue as soon as it exists",
+            "12: deliveryHour '25' must be a whole hour from 0 to 23",
+            "13: status 'gone' must be one of pending, active, paused, unsubscribed, bounced",
+            "14: email 'ten@example..org' is not a valid address",
+        ], report.Errors.Select(e => $"{e.Line}: {e.Message}"));
+    }
+
+    [Fact]
+    public async Task AFileWithoutAnEmailColumnIsRefusedWhole()
+    {
+        using var digest = new TestDigest();
+        var report = await ImportAsync(digest, "mail,name\na@example.org,A\n");
+        Assert.Equal("there is no 'email' column (columns found: mail, name)", Assert.Single(report.Errors).Message);
+        Assert.Empty(await AllAsync(digest));
+    }
+
+    [Fact]
+    public async Task ReimportingUpdatesPreferencesButNeverResubscribesSomeoneWhoLeft()
+    {
+        using var digest = new TestDigest();
+        await ImportAsync(digest, "email,topics\nleft@example.org,data\nstay@example.org,data\n");
+        var left = (await AllAsync(digest)).Single(s => s.Email == "left@example.org");
+        await digest.Get<ISubscriberStore>().SaveAsync(left with { Status = SubscriberStatus.Unsubscribed }, CancellationToken.None);
+
+        var report = await ImportAsync(digest, "email,topics,status\nleft@example.org,crm,active\nstay@example.org,data,\n");
+
+        var after = await AllAsync(digest);
+        Assert.Equal((0, 1, 1), (report.Added, report.Updated, report.Unchanged));
+        Assert.Equal(SubscriberStatus.Unsubscribed, after.Single(s => s.Email == "left@example.org").Status);
+        Assert.Equal(["crm"], after.Single(s => s.Email == "left@example.org").Topics);
+        Assert.Equal(left.Id, after.Single(s => s.Email == "left@example.org").Id);
+        Assert.Equal(2, after.Count);
+    }
+
+    [Fact]
+    public async Task ThousandsOfTopicsInOneRowAreRefused()
+    {
+        using var digest = new TestDigest();
+        var topics = string.Join(';', Enumerable.Range(0, 5000).Select(i => $"t{i}"));
+        var report = await ImportAsync(digest, $"email,topics\nmany@example.org,{topics}\n");
+        Assert.Equal("has more than 100 topics or sources", Assert.Single(report.Errors).Message);
+    }
+}

@@ -1,0 +1,100 @@
+using Digest.Issues;
+using Digest.Posts;
+using Digest.Subscribers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Digest.Tests.Support;
+
+/// <summary>
+/// A whole Digest wired as the command line wires it, in a temporary folder of its own:
+/// real folder stores, real RazorLight, a pickup folder for mail, and a fake clock.
+/// </summary>
+public sealed class TestDigest : IDisposable
+{
+    public static readonly DateTimeOffset Monday = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
+
+    private readonly ServiceProvider provider;
+
+    public TestDigest(Dictionary<string, string?>? settings = null)
+    {
+        Folder = Directory.CreateTempSubdirectory("digest-test-").FullName;
+        Directory.CreateDirectory(PostsFolder);
+        Clock = new FakeTimeProvider(Monday);
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Digest:Posts:Folder"] = PostsFolder,
+                ["Digest:DataFolder"] = Path.Combine(Folder, "data"),
+                ["Digest:Delivery:PickupFolder"] = OutboxFolder,
+                ["Digest:Delivery:RetryDelay"] = "00:00:00",
+            })
+            .AddInMemoryCollection(settings ?? [])
+            .Build();
+        var services = new ServiceCollection()
+            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
+            .AddDigest(configuration, new DigestPaths(Folder))
+            .AddSingleton<TimeProvider>(Clock);
+        provider = services.BuildServiceProvider();
+    }
+
+    public string Folder { get; }
+    public string PostsFolder => Path.Combine(Folder, "posts");
+    public string OutboxFolder => Path.Combine(Folder, "outbox");
+    public FakeTimeProvider Clock { get; }
+
+    public T Get<T>() where T : notnull => provider.GetRequiredService<T>();
+
+    /// <summary>Writes a JSON post blob that "arrived" at <paramref name="arrivedAt"/> (its last-modified).</summary>
+    public string AddPost(string blobName, object post, DateTimeOffset? arrivedAt = null)
+    {
+        var path = Path.Combine(PostsFolder, blobName);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, System.Text.Json.JsonSerializer.Serialize(post, DigestJson.Options));
+        File.SetLastWriteTimeUtc(path, (arrivedAt ?? Monday.AddHours(-1)).UtcDateTime);
+        return path;
+    }
+
+    public void AddRawPost(string blobName, string content, DateTimeOffset? arrivedAt = null)
+    {
+        var path = Path.Combine(PostsFolder, blobName);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+        File.SetLastWriteTimeUtc(path, (arrivedAt ?? Monday.AddHours(-1)).UtcDateTime);
+    }
+
+    public async Task<Subscriber> AddSubscriberAsync(Subscriber subscriber)
+    {
+        await Get<ISubscriberStore>().SaveAsync(subscriber, CancellationToken.None);
+        return subscriber;
+    }
+
+    public static Subscriber Reader(string email, string language = "fr", string[]? topics = null, string[]? sources = null, int maxPosts = 10) => new()
+    {
+        Id = Subscriber.NewId(),
+        Email = email,
+        Name = null,
+        Language = language,
+        Topics = topics ?? [],
+        Sources = sources ?? [],
+        MaxPosts = maxPosts,
+    };
+
+    public static object FrenchPost(string id, string title, string[] topics, string source = "blog-a", string? url = "https://blog.example.org/post", string body = "Un texte en français, avec des accents : « déjà vu ».") =>
+        new { id, title, url, source, sourceName = "Le Blog A", language = "fr", topics, publishedAt = "2026-11-20T08:00:00Z", bodyFormat = "text", body };
+
+    public static object EnglishPost(string id, string title, string[] topics, string source = "blog-b") =>
+        new { id, title, url = "https://blog-b.example.com/post", source, sourceName = "Blog B", language = "en", topics, publishedAt = "2026-11-21T08:00:00Z", bodyFormat = "text", body = "An English body." };
+
+    public async Task<Issue> PlanAsync(DateTimeOffset? now = null) =>
+        (await Get<IssuePlanner>().PlanAsync(now ?? Clock.GetUtcNow(), null, CancellationToken.None)).Issue
+        ?? throw new InvalidOperationException("Nothing was planned.");
+
+    public void Dispose()
+    {
+        provider.Dispose();
+        Directory.Delete(Folder, recursive: true);
+    }
+}
