@@ -5,6 +5,7 @@ a first header line "X-Test-Rcpt: ...". Faults are chosen by the recipient's loc
   bounce*    -> 550 at RCPT TO (a permanent refusal of the address)
   tempfail*  -> 451 at RCPT TO the first --tempfail-times times for that address, then accepted
   reject*    -> 554 after DATA (the message is refused, not the address)
+Every RCPT TO attempt is appended to --out/rcpt.log, so a test can see what was retried.
 Prints "READY <port>" on stdout once it listens; stops on SIGTERM or when stdin closes.
 """
 import argparse
@@ -26,6 +27,8 @@ class RecordingHandler:
         self.lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        with open(os.path.join(self.out, "rcpt.log"), "a") as log:
+            log.write(address + "\n")
         local = address.split("@", 1)[0].lower()
         if local.startswith("bounce"):
             return "550 5.1.1 <%s>: mailbox does not exist" % address

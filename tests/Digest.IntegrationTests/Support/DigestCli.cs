@@ -1,0 +1,104 @@
+using System.Diagnostics;
+
+namespace Digest.IntegrationTests.Support;
+
+/// <summary>
+/// Runs the real command line (Digest.Cli.dll) as a separate process in a working folder of
+/// its own, as a user would from a terminal.
+/// </summary>
+public sealed class DigestCli : IDisposable
+{
+    public DigestCli()
+    {
+        Folder = Directory.CreateTempSubdirectory("digest-cli-").FullName;
+    }
+
+    public string Folder { get; }
+    public string DataFolder => Path.Combine(Folder, "data");
+    public Dictionary<string, string> Environment { get; } = new()
+    {
+        // Retries stay fast in tests; the backoff itself is covered by the delivery tests.
+        ["Digest__Delivery__RetryDelay"] = "00:00:00.100",
+    };
+
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    public async Task<CliResult> RunAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(CliAssembly());
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in Environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Copies a folder of posts and dates every file's arrival (last-modified) at <paramref name="arrivedAt"/>.</summary>
+    public string CopyPosts(string source, DateTimeOffset arrivedAt, string name = "posts")
+    {
+        var target = Path.Combine(Folder, name);
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var destination = Path.Combine(target, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Copy(file, destination, overwrite: true);
+            File.SetLastWriteTimeUtc(destination, arrivedAt.UtcDateTime);
+        }
+
+        return target;
+    }
+
+    public string WriteFile(string name, string content)
+    {
+        var path = Path.Combine(Folder, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    public void Dispose() => Directory.Delete(Folder, recursive: true);
+
+    private static string CliAssembly()
+    {
+        var beside = Path.Combine(AppContext.BaseDirectory, "Digest.Cli.dll");
+        return File.Exists(beside) ? beside : throw new FileNotFoundException("Digest.Cli.dll is not beside the tests; build the solution first.", beside);
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "Digest.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("The tests must run from inside the repository.");
+    }
+}
+
+public sealed record CliResult(int ExitCode, string Output, string Errors)
+{
+    public override string ToString() => $"exit {ExitCode}\n--- stdout ---\n{Output}\n--- stderr ---\n{Errors}";
+}
