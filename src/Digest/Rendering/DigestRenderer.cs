@@ -27,15 +27,17 @@ public sealed class DigestRenderer
     {
         var html = await engine.CompileRenderAsync("DigestHtml", email);
         var text = await engine.CompileRenderAsync("DigestText", email);
-        return new RenderedEmail(email.Subject, KeepSpacesAsCharacters(html), NormalizeText(text));
+        return new RenderedEmail(email.Subject, UndoNeedlessEscapes(html), NormalizeText(text));
     }
 
-    // HtmlEncoder always escapes Unicode space separators, even with UnicodeRanges.All; French
-    // puts no-break spaces before « : ; ? ! ». The entity and the character mean the same to HTML.
-    private static string KeepSpacesAsCharacters(string html) => html
+    // HtmlEncoder always escapes Unicode space separators and '+', even with UnicodeRanges.All;
+    // French puts no-break spaces before « : ; ? ! ». Entity and character mean the same to HTML,
+    // and neither is special in text or in a quoted attribute.
+    private static string UndoNeedlessEscapes(string html) => html
         .Replace("&#xA0;", "\u00A0", StringComparison.Ordinal)
         .Replace("&#x202F;", "\u202F", StringComparison.Ordinal)
-        .Replace("&#x2009;", "\u2009", StringComparison.Ordinal);
+        .Replace("&#x2009;", "\u2009", StringComparison.Ordinal)
+        .Replace("&#x2B;", "+", StringComparison.Ordinal);
 
     // Razor leaves template indentation and runs of blank lines; mail text wants neither.
     private static string NormalizeText(string text)

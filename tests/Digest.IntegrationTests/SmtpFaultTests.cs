@@ -1,0 +1,78 @@
+using System.Text.Json;
+using Digest.IntegrationTests.Support;
+
+namespace Digest.IntegrationTests;
+
+/// <summary>What the server says decides what happens: 4xx is retried with backoff, 5xx on an address bounces it for good.</summary>
+public sealed class SmtpFaultTests : IDisposable
+{
+    private readonly DigestCli cli = new();
+    private readonly SmtpServer smtp = SmtpServer.Start();
+
+    public void Dispose()
+    {
+        smtp.Dispose();
+        cli.Dispose();
+    }
+
+    private async Task<CliResult> RunAsync(string now)
+    {
+        var posts = Path.Combine(cli.Folder, "posts");
+        if (!Directory.Exists(posts))
+        {
+            cli.CopyPosts(Path.Combine(DigestCli.RepositoryRoot, "samples", "posts"), new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+        }
+
+        var csv = cli.WriteFile("faults.csv", """
+            email,name,language
+            tempfail.one@example.org,Temp One,fr
+            bounce.one@example.org,Bounce One,fr
+            reject.one@example.org,Reject One,fr
+            ok.one@example.org,Ok One,fr
+            """);
+        return await cli.RunAsync("run", "--posts", posts, "--subscribers", csv, "--smtp", smtp.Url, "--data", cli.DataFolder, "--now", now);
+    }
+
+    [Fact]
+    public async Task TemporaryRefusalsAreRetriedUntilDeliveredOnceAndPermanentOnesAreNeverRetried()
+    {
+        var first = await RunAsync("2026-11-23T09:00:00Z");
+        var second = await RunAsync("2026-11-23T10:00:00Z");
+
+        // tempfail.one was refused twice with 451, then accepted on the third try: one copy.
+        Assert.Equal(["ok.one@example.org", "tempfail.one@example.org"], smtp.Messages().Select(m => m.EnvelopeTo).Order());
+        Assert.Equal(3, smtp.RecipientAttempts().Count(r => r == "tempfail.one@example.org"));
+
+        // 550 on the address: bounced at once, never offered again, not even by the second run.
+        Assert.Equal(1, smtp.RecipientAttempts().Count(r => r == "bounce.one@example.org"));
+        Assert.Contains("bounced: bounce.one@example.org: 550", first.Output);
+        Assert.Equal("bounced", StatusOf("bounce.one@example.org"));
+
+        // 554 after DATA refuses the message, not the address: recorded as failed, not retried.
+        Assert.Equal(1, smtp.RecipientAttempts().Count(r => r == "reject.one@example.org"));
+        Assert.Contains("failed: reject.one@example.org: 554", first.Output);
+        Assert.Equal("active", StatusOf("reject.one@example.org"));
+
+        Assert.Equal(1, first.ExitCode);
+        Assert.Contains("sent 0", second.Output);
+        Assert.Equal(0, second.ExitCode);
+    }
+
+    [Fact]
+    public async Task EveryOutcomeIsInTheLedger()
+    {
+        await RunAsync("2026-11-23T09:00:00Z");
+
+        var outcomes = File.ReadAllLines(Path.Combine(cli.DataFolder, "ledger", "issue-1.jsonl"))
+            .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("outcome").GetString())
+            .Order()
+            .ToList();
+        Assert.Equal(["bounced", "failed", "sent", "sent"], outcomes);
+    }
+
+    private string? StatusOf(string email)
+    {
+        using var subscribers = JsonDocument.Parse(File.ReadAllText(Path.Combine(cli.DataFolder, "subscribers.json")));
+        return subscribers.RootElement.EnumerateArray().Single(s => s.GetProperty("email").GetString() == email).GetProperty("status").GetString();
+    }
+}
