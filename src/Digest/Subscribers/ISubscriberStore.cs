@@ -12,4 +12,7 @@ public interface ISubscriberStore
 
     /// <summary>Adds the subscriber, or replaces the one with the same id.</summary>
     Task SaveAsync(Subscriber subscriber, CancellationToken cancellationToken);
+
+    /// <summary>Saves many at once, as an import does; no two may share an address.</summary>
+    Task SaveAllAsync(IReadOnlyCollection<Subscriber> subscribers, CancellationToken cancellationToken);
 }

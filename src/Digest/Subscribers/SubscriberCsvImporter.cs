@@ -13,6 +13,7 @@ namespace Digest.Subscribers;
 public sealed class SubscriberCsvImporter(ISubscriberStore store, TimeProvider time, ILogger<SubscriberCsvImporter> logger)
 {
     private const int MaxListItems = 100;
+    private const int SaveBatchSize = 1000;
 
     private static readonly string[] KnownColumns =
         ["email", "name", "language", "topics", "sources", "maxPosts", "timeZone", "deliveryDay", "deliveryHour", "status"];
@@ -59,6 +60,7 @@ public sealed class SubscriberCsvImporter(ISubscriberStore store, TimeProvider t
         }
 
         var firstLineOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var pending = new List<Subscriber>();
         while (await reader.ReadAsync())
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -83,7 +85,21 @@ public sealed class SubscriberCsvImporter(ISubscriberStore store, TimeProvider t
             }
 
             firstLineOf[subscriber!.Email] = line;
-            await SaveAsync(subscriber, row.Has("status"), report, cancellationToken);
+            if (await MergeAsync(subscriber, row.Has("status"), report, cancellationToken) is { } changed)
+            {
+                pending.Add(changed);
+            }
+
+            if (pending.Count >= SaveBatchSize)
+            {
+                await store.SaveAllAsync(pending, cancellationToken);
+                pending.Clear();
+            }
+        }
+
+        if (pending.Count > 0)
+        {
+            await store.SaveAllAsync(pending, cancellationToken);
         }
 
         logger.LogInformation("Imported subscribers: {Added} added, {Updated} updated, {Errors} rows rejected",
@@ -91,15 +107,15 @@ public sealed class SubscriberCsvImporter(ISubscriberStore store, TimeProvider t
         return report;
     }
 
-    private async Task SaveAsync(Subscriber row, bool statusGiven, ImportReport report, CancellationToken cancellationToken)
+    /// <summary>The subscriber to save for this row (new or updated), or null when nothing changes.</summary>
+    private async Task<Subscriber?> MergeAsync(Subscriber row, bool statusGiven, ImportReport report, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var existing = await store.FindByEmailAsync(row.Email, cancellationToken);
         if (existing is null)
         {
-            await store.SaveAsync(row with { Id = Subscriber.NewId(), CreatedAt = now, UpdatedAt = now }, cancellationToken);
             report.Added++;
-            return;
+            return row with { Id = Subscriber.NewId(), CreatedAt = now, UpdatedAt = now };
         }
 
         // Unsubscribing and bouncing are the reader's and the mail server's word: a list import cannot undo them.
@@ -110,11 +126,11 @@ public sealed class SubscriberCsvImporter(ISubscriberStore store, TimeProvider t
         if (SamePreferences(updated, existing))
         {
             report.Unchanged++;
-            return;
+            return null;
         }
 
-        await store.SaveAsync(updated with { UpdatedAt = now }, cancellationToken);
         report.Updated++;
+        return updated with { UpdatedAt = now };
     }
 
     private static bool SamePreferences(Subscriber a, Subscriber b) =>
