@@ -76,3 +76,50 @@ public sealed class SmtpFaultTests : IDisposable
         return subscribers.RootElement.EnumerateArray().Single(s => s.GetProperty("email").GetString() == email).GetProperty("status").GetString();
     }
 }
+
+/// <summary>A server that requires a login: credentials come from configuration (environment variables here).</summary>
+public sealed class SmtpAuthenticationTests : IDisposable
+{
+    private readonly DigestCli cli = new();
+    private readonly SmtpServer smtp = SmtpServer.Start(auth: "digest:s3cret-from-env");
+
+    public void Dispose()
+    {
+        smtp.Dispose();
+        cli.Dispose();
+    }
+
+    private Task<CliResult> RunAsync()
+    {
+        var posts = cli.CopyPosts(Path.Combine(DigestCli.RepositoryRoot, "samples", "posts"), new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+        var csv = cli.WriteFile("one.csv", "email,language\nreader@example.org,fr\n");
+        return cli.RunAsync("run", "--posts", posts, "--subscribers", csv, "--smtp", smtp.Url, "--data", cli.DataFolder, "--now", "2026-11-23T09:00:00Z");
+    }
+
+    [Fact]
+    public async Task TheConfiguredLoginIsUsed()
+    {
+        cli.Environment["Digest__Delivery__Smtp__UserName"] = "digest";
+        cli.Environment["Digest__Delivery__Smtp__Password"] = "s3cret-from-env";
+
+        var result = await RunAsync();
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("reader@example.org", Assert.Single(smtp.Messages()).EnvelopeTo);
+    }
+
+    [Fact]
+    public async Task AWrongPasswordDefersTheMailAndSaysWhy()
+    {
+        cli.Environment["Digest__Delivery__Smtp__UserName"] = "digest";
+        cli.Environment["Digest__Delivery__Smtp__Password"] = "wrong";
+        cli.Environment["Digest__Delivery__MaxAttempts"] = "1";
+
+        var result = await RunAsync();
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("SMTP authentication as digest failed", result.Output);
+        Assert.DoesNotContain("wrong", result.Output + result.Errors);
+        Assert.Empty(smtp.Messages());
+    }
+}

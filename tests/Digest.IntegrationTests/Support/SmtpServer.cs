@@ -26,7 +26,7 @@ public sealed class SmtpServer : IDisposable
     public string Folder { get; }
     public string Url => $"smtp://127.0.0.1:{Port}";
 
-    public static SmtpServer Start(int? port = null, string? folder = null)
+    public static SmtpServer Start(int? port = null, string? folder = null, string? auth = null)
     {
         var script = Path.Combine(AppContext.BaseDirectory, "smtp", "smtp_server.py");
         if (!File.Exists(Python))
@@ -43,6 +43,12 @@ public sealed class SmtpServer : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (auth is not null)
+        {
+            start.ArgumentList.Add("--auth");
+            start.ArgumentList.Add(auth);
+        }
+
         var process = Process.Start(start)!;
         var ready = process.StandardOutput.ReadLineAsync();
         if (!ready.Wait(TimeSpan.FromSeconds(20)) || ready.Result?.StartsWith("READY", StringComparison.Ordinal) != true)

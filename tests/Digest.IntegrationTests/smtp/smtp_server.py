@@ -5,6 +5,7 @@ a first header line "X-Test-Rcpt: ...". Faults are chosen by the recipient's loc
   bounce*    -> 550 at RCPT TO (a permanent refusal of the address)
   tempfail*  -> 451 at RCPT TO the first --tempfail-times times for that address, then accepted
   reject*    -> 554 after DATA (the message is refused, not the address)
+With --auth user:password the server requires AUTH before MAIL FROM.
 Every RCPT TO attempt is appended to --out/rcpt.log, so a test can see what was retried.
 Prints "READY <port>" on stdout once it listens; stops on SIGTERM or when stdin closes.
 """
@@ -16,6 +17,7 @@ import sys
 import threading
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class RecordingHandler:
@@ -60,12 +62,22 @@ def main():
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--tempfail-times", type=int, default=2)
+    parser.add_argument("--auth", help="user:password the server requires (AUTH PLAIN/LOGIN, no TLS)")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
 
     handler = RecordingHandler(args.out, args.tempfail_times)
+    options = {}
+    if args.auth:
+        user, password = args.auth.split(":", 1)
+
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user and auth_data.password.decode() == password
+            return AuthResult(success=ok, handled=False)
+
+        options = dict(authenticator=authenticator, auth_required=True, auth_require_tls=False)
     controller = Controller(handler, hostname="127.0.0.1", port=args.port,
-                            data_size_limit=20 * 1024 * 1024, decode_data=False)
+                            data_size_limit=20 * 1024 * 1024, decode_data=False, **options)
     controller.start()
     print("READY %d" % args.port, flush=True)
 
