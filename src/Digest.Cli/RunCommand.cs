@@ -30,10 +30,19 @@ public static class RunCommand
         var paths = services.GetRequiredService<DigestPaths>();
         var now = parse.GetValue(Flags.Now) ?? services.GetRequiredService<TimeProvider>().GetUtcNow();
 
-        var csv = parse.GetValue(SubscribersCsv) ?? paths.Resolve("samples/subscribers.csv");
-        if (!await ImportSubscribersCommand.ImportAsync(services, csv, cancellationToken))
+        // A list named on the command line must exist; the samples' list is imported when it is there.
+        // Bad rows are reported and skipped: the good ones still get their digest.
+        var named = parse.GetValue(SubscribersCsv);
+        var csv = named ?? paths.Resolve("samples/subscribers.csv");
+        if (named is not null && !File.Exists(csv))
         {
+            await Console.Error.WriteLineAsync($"The subscriber file '{csv}' does not exist.");
             return 2;
+        }
+
+        if (File.Exists(csv))
+        {
+            await ImportSubscribersCommand.ImportAsync(services, csv, cancellationToken);
         }
 
         var intro = parse.GetValue(Intro) is { } introFile ? await File.ReadAllTextAsync(introFile, cancellationToken) : null;
@@ -118,7 +127,9 @@ public static class RunCommand
             }
 
             var preview = await Previewer.RenderAsync(services, issue, subscriber, cancellationToken);
-            var path = paths.Resolve($"out/preview/issue-{issue.Number}.html");
+            // Beside the data folder: out/data → out/preview.
+            var dataFolder = paths.Resolve(services.GetRequiredService<IOptions<DigestOptions>>().Value.DataFolder);
+            var path = Path.Combine(Path.GetDirectoryName(dataFolder.TrimEnd(Path.DirectorySeparatorChar))!, "preview", $"issue-{issue.Number}.html");
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             await File.WriteAllTextAsync(path, preview.Html, cancellationToken);
             Console.WriteLine($"HTML preview ({subscriber.Email}): {path}");

@@ -54,6 +54,23 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task BadSubscriberRowsAreReportedAndTheGoodRowsStillGetTheirDigest()
+    {
+        var csv = cli.WriteFile("mixed.csv", "email,name,topics\nops@example.org,Opé,ops\nbroken-address,X,ops\n");
+        var pickup = Path.Combine(cli.Folder, "outbox");
+
+        var result = await cli.RunAsync("run", "--posts", OtherPosts(), "--subscribers", csv, "--pickup", pickup, "--data", cli.DataFolder, "--now", "2026-11-23T09:00:00Z");
+        var missing = await cli.RunAsync("run", "--subscribers", Path.Combine(cli.Folder, "missing.csv"), "--data", cli.DataFolder);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("mixed.csv:3: email 'broken-address' is not a valid address", result.Errors);
+        Assert.Single(Directory.EnumerateFiles(pickup, "*.eml"));
+        Assert.True(File.Exists(Path.Combine(cli.Folder, "preview", "issue-1.html")), "The run leaves an HTML preview beside its data folder.");
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("missing.csv' does not exist", missing.Errors);
+    }
+
+    [Fact]
     public async Task PostsCheckListsEachRejectAndFailsWhenThereIsOne()
     {
         var result = await cli.RunAsync("posts", "check", "--posts", OtherPosts());
