@@ -28,6 +28,10 @@ public sealed class DeliveryOptions
     [Range(1, 10_000)]
     public int PauseAfterConsecutiveDeferrals { get; set; } = 5;
 
+    /// <summary>How long a sender's claim on one message holds; a claim older than this is taken to be a dead sender's.</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>How long an issue stays open for subscribers whose delivery slot comes later.</summary>
     [Range(typeof(TimeSpan), "01:00:00", "31.00:00:00")]
     public TimeSpan DeliveryWindow { get; set; } = TimeSpan.FromDays(8);

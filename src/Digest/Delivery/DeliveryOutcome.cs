@@ -2,6 +2,8 @@ namespace Digest.Delivery;
 
 public enum DeliveryOutcome
 {
+    /// <summary>Claimed by a sender that is sending it now; others keep off until the claim's lease runs out.</summary>
+    Sending,
     Sent,
     /// <summary>Nothing in the issue matched the subscriber's preferences: no email, by design.</summary>
     SkippedEmpty,
@@ -15,6 +17,6 @@ public enum DeliveryOutcome
 
 public static class DeliveryOutcomeExtensions
 {
-    /// <summary>Final outcomes end the subscriber's delivery of that issue; only Deferred is tried again.</summary>
-    public static bool IsFinal(this DeliveryOutcome outcome) => outcome != DeliveryOutcome.Deferred;
+    /// <summary>Final outcomes end the subscriber's delivery of that issue; Deferred is tried again, Sending is in hand.</summary>
+    public static bool IsFinal(this DeliveryOutcome outcome) => outcome is not (DeliveryOutcome.Deferred or DeliveryOutcome.Sending);
 }

@@ -4,8 +4,9 @@ using System.Text.Json;
 namespace Digest.Delivery;
 
 /// <summary>
-/// The embedded ledger: an append-only JSON-lines file per issue. Each record is flushed to the
-/// operating system before the next send, so a killed process loses none it had written.
+/// The embedded ledger: an append-only JSON-lines file per issue, for one process at a time.
+/// Each record is flushed to the operating system before the next send, so a killed process
+/// loses none it had written.
 /// </summary>
 public sealed class FileDeliveryLedger(string folder) : IDeliveryLedger, IDisposable
 {
@@ -21,21 +22,47 @@ public sealed class FileDeliveryLedger(string folder) : IDeliveryLedger, IDispos
     public async Task<IReadOnlyList<DeliveryRecord>> ListAsync(int issueNumber, CancellationToken cancellationToken) =>
         [.. (await OpenAsync(issueNumber, cancellationToken)).Latest.Values];
 
+    public async Task<bool> TryClaimAsync(int issueNumber, string subscriberId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        var ledger = await OpenAsync(issueNumber, cancellationToken);
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (ledger.Latest.GetValueOrDefault(subscriberId) is { } latest &&
+                (latest.Outcome.IsFinal() || (latest.Outcome == DeliveryOutcome.Sending && latest.At + lease > now)))
+            {
+                return false;
+            }
+
+            await AppendAsync(ledger, new DeliveryRecord(issueNumber, subscriberId, DeliveryOutcome.Sending, now, 0, null), cancellationToken);
+            return true;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
     public async Task RecordAsync(DeliveryRecord record, CancellationToken cancellationToken)
     {
         var ledger = await OpenAsync(record.IssueNumber, cancellationToken);
         await gate.WaitAsync(cancellationToken);
         try
         {
-            ledger.Writer ??= OpenWriter(ledger.Path);
-            await ledger.Writer.WriteLineAsync(JsonSerializer.Serialize(record, Json).AsMemory(), cancellationToken);
-            await ledger.Writer.FlushAsync(cancellationToken);
-            ledger.Latest[record.SubscriberId] = record;
+            await AppendAsync(ledger, record, cancellationToken);
         }
         finally
         {
             gate.Release();
         }
+    }
+
+    private static async Task AppendAsync(IssueLedger ledger, DeliveryRecord record, CancellationToken cancellationToken)
+    {
+        ledger.Writer ??= OpenWriter(ledger.Path);
+        await ledger.Writer.WriteLineAsync(JsonSerializer.Serialize(record, Json).AsMemory(), cancellationToken);
+        await ledger.Writer.FlushAsync(cancellationToken);
+        ledger.Latest[record.SubscriberId] = record;
     }
 
     public void Dispose()

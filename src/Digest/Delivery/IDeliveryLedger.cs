@@ -1,11 +1,20 @@
 namespace Digest.Delivery;
 
-/// <summary>What was delivered to whom, keyed by issue + subscriber, so no run sends anyone a second copy.</summary>
+/// <summary>
+/// What was delivered to whom, keyed by issue + subscriber. A sender claims a delivery before it
+/// sends and records the outcome after, so any number of senders, restarted at any point, send
+/// each subscriber at most one copy: only a claim whose lease ran out (its sender died between
+/// claim and record) can be taken over.
+/// </summary>
 public interface IDeliveryLedger
 {
     /// <summary>The latest record for this issue and subscriber, or null when nothing was tried.</summary>
     Task<DeliveryRecord?> FindAsync(int issueNumber, string subscriberId, CancellationToken cancellationToken);
 
+    /// <summary>True when the caller may send now: nothing final is recorded and no live claim is held by another.</summary>
+    Task<bool> TryClaimAsync(int issueNumber, string subscriberId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>Records an outcome; recording Deferred releases the claim for a later try.</summary>
     Task RecordAsync(DeliveryRecord record, CancellationToken cancellationToken);
 
     /// <summary>The latest record of every subscriber tried for an issue.</summary>

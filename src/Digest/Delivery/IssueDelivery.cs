@@ -7,8 +7,9 @@ using Microsoft.Extensions.Options;
 namespace Digest.Delivery;
 
 /// <summary>
-/// Delivers one issue to every subscriber who is due it and has not had it: select, skip if
-/// empty, compose, send with retries, and record the outcome in the ledger before moving on.
+/// Delivers an issue to subscribers who are due it and have not had it: select, skip if empty,
+/// claim in the ledger, compose, send with retries, record the outcome. Either every subscriber
+/// in one pass (the embedded run) or one chunk of subscriber ids from the fan-out queue.
 /// </summary>
 public sealed class IssueDelivery(
     ISubscriberStore subscribers,
@@ -19,109 +20,175 @@ public sealed class IssueDelivery(
     IOptions<DeliveryOptions> options,
     ILogger<IssueDelivery> logger)
 {
+    private readonly ISubscriberStore subscribers = subscribers;
+    private readonly IDeliveryLedger ledger = ledger;
+    private readonly DigestComposer composer = composer;
+    private readonly TransportFactory transports = transports;
+    private readonly TimeProvider time = time;
+    private readonly IOptions<DeliveryOptions> options = options;
+    private readonly ILogger<IssueDelivery> logger = logger;
+
     public async Task<DeliveryReport> DeliverAsync(
         Issue issue, DateTimeOffset now, IProgress<DeliveryProgress>? progress, CancellationToken cancellationToken)
     {
-        var report = new DeliveryReport(issue.Number);
-        var consecutiveDeferrals = 0;
-        var processed = 0;
-        await using var transport = transports.Create();
-
-        await foreach (var subscriber in subscribers.ListAsync(cancellationToken))
+        var pass = new Pass(this, issue, now, transports.Create());
+        await using (pass)
         {
-            progress?.Report(new DeliveryProgress(issue.Number, ++processed, report.Sent));
-            if (subscriber.Status != SubscriberStatus.Active)
+            var processed = 0;
+            await foreach (var subscriber in subscribers.ListAsync(cancellationToken))
             {
-                report.Inactive++;
-                continue;
+                progress?.Report(new DeliveryProgress(issue.Number, ++processed, pass.Report.Sent));
+                if (!await pass.DeliverToAsync(subscriber, cancellationToken))
+                {
+                    break;
+                }
             }
 
-            if (await ledger.FindAsync(issue.Number, subscriber.Id, cancellationToken) is { } earlier && earlier.Outcome.IsFinal())
+            progress?.Report(new DeliveryProgress(issue.Number, processed, pass.Report.Sent));
+        }
+
+        Log(pass.Report);
+        return pass.Report;
+    }
+
+    /// <summary>Delivers to the subscribers of one fan-out chunk; safe to run twice, or on several machines at once.</summary>
+    public async Task<DeliveryReport> DeliverChunkAsync(Issue issue, IReadOnlyList<string> subscriberIds, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var pass = new Pass(this, issue, now, transports.Create());
+        await using (pass)
+        {
+            foreach (var id in subscriberIds)
             {
-                report.AlreadyDone++;
-                continue;
+                if (await subscribers.FindByIdAsync(id, cancellationToken) is not { } subscriber)
+                {
+                    // Erased since the fan-out: there is nobody left to send to.
+                    pass.Report.Inactive++;
+                    continue;
+                }
+
+                if (!await pass.DeliverToAsync(subscriber, cancellationToken))
+                {
+                    break;
+                }
+            }
+        }
+
+        Log(pass.Report);
+        return pass.Report;
+    }
+
+    private void Log(DeliveryReport report) => logger.LogInformation(
+        "Issue {IssueNumber}: {Sent} sent, {SkippedEmpty} skipped as empty, {Deferred} deferred, {Failed} failed, {Bounced} bounced, {NotYetDue} not yet due",
+        report.IssueNumber, report.Sent, report.SkippedEmpty.Count, report.Deferred.Count, report.Failed.Count, report.Bounced.Count, report.NotYetDue);
+
+    /// <summary>One delivery pass: one open transport, one report, the count of deferrals in a row.</summary>
+    private sealed class Pass(IssueDelivery owner, Issue issue, DateTimeOffset now, IDigestTransport transport) : IAsyncDisposable
+    {
+        private int consecutiveDeferrals;
+
+        public DeliveryReport Report { get; } = new(issue.Number);
+
+        /// <summary>False when the pass must stop: the server kept deferring and the rest wait for the next run.</summary>
+        public async Task<bool> DeliverToAsync(Subscriber subscriber, CancellationToken cancellationToken)
+        {
+            var o = owner.options.Value;
+            if (subscriber.Status != SubscriberStatus.Active)
+            {
+                Report.Inactive++;
+                return true;
+            }
+
+            if (await owner.ledger.FindAsync(issue.Number, subscriber.Id, cancellationToken) is { } earlier && earlier.Outcome.IsFinal())
+            {
+                Report.AlreadyDone++;
+                return true;
             }
 
             var dueAt = DeliverySchedule.DueAt(subscriber, issue.CreatedAt);
             if (dueAt > now)
             {
-                report.NotYetDue++;
-                report.NextDueAt = report.NextDueAt is { } next && next < dueAt ? next : dueAt;
-                continue;
+                Report.NotYetDue++;
+                Report.NextDueAt = Report.NextDueAt is { } next && next < dueAt ? next : dueAt;
+                return true;
             }
 
             var selection = PostSelector.Select(issue, subscriber);
             if (selection.EmptyReason is { } reason)
             {
-                await RecordAsync(issue, subscriber, DeliveryOutcome.SkippedEmpty, attempts: 0, reason, cancellationToken);
-                report.SkippedEmpty.Add((subscriber.Email, reason));
-                continue;
+                await RecordAsync(subscriber, DeliveryOutcome.SkippedEmpty, attempts: 0, reason, cancellationToken);
+                Report.SkippedEmpty.Add((subscriber.Email, reason));
+                return true;
             }
 
-            var composed = await composer.ComposeAsync(issue, subscriber, selection.Posts, now);
-            var (outcome, attempts, detail) = await SendWithRetriesAsync(transport, composed, cancellationToken);
-            await RecordAsync(issue, subscriber, outcome, attempts, detail, cancellationToken);
+            if (!await owner.ledger.TryClaimAsync(issue.Number, subscriber.Id, owner.time.GetUtcNow(), o.ClaimLease, cancellationToken))
+            {
+                // Another sender holds it, or finished it a moment ago.
+                Report.AlreadyDone++;
+                return true;
+            }
+
+            var composed = await owner.composer.ComposeAsync(issue, subscriber, selection.Posts, now);
+            var (outcome, attempts, detail) = await SendWithRetriesAsync(composed, cancellationToken);
+            await RecordAsync(subscriber, outcome, attempts, detail, cancellationToken);
             consecutiveDeferrals = outcome == DeliveryOutcome.Deferred ? consecutiveDeferrals + 1 : 0;
             switch (outcome)
             {
                 case DeliveryOutcome.Sent:
-                    report.Sent++;
+                    Report.Sent++;
                     break;
                 case DeliveryOutcome.Bounced:
-                    report.Bounced.Add((subscriber.Email, detail!));
-                    await subscribers.SaveAsync(subscriber with { Status = SubscriberStatus.Bounced, UpdatedAt = time.GetUtcNow() }, cancellationToken);
-                    logger.LogWarning("Marked {SubscriberId} bounced: {Reply}", subscriber.Id, detail);
+                    Report.Bounced.Add((subscriber.Email, detail!));
+                    await owner.subscribers.SaveAsync(subscriber with { Status = SubscriberStatus.Bounced, UpdatedAt = owner.time.GetUtcNow() }, cancellationToken);
+                    owner.logger.LogWarning("Marked {SubscriberId} bounced: {Reply}", subscriber.Id, detail);
                     break;
                 case DeliveryOutcome.Failed:
-                    report.Failed.Add((subscriber.Email, detail!));
+                    Report.Failed.Add((subscriber.Email, detail!));
                     break;
                 default:
-                    report.Deferred.Add((subscriber.Email, detail!));
+                    Report.Deferred.Add((subscriber.Email, detail!));
                     break;
             }
 
-            if (consecutiveDeferrals >= options.Value.PauseAfterConsecutiveDeferrals)
+            if (consecutiveDeferrals >= o.PauseAfterConsecutiveDeferrals)
             {
-                report.PausedBecause = $"{consecutiveDeferrals} messages in a row were deferred (last: {detail}); the rest wait for the next run";
-                logger.LogError("Delivery of issue {IssueNumber} paused: {Reason}", issue.Number, report.PausedBecause);
-                break;
+                Report.PausedBecause = $"{consecutiveDeferrals} messages in a row were deferred (last: {detail}); the rest wait for the next run";
+                owner.logger.LogError("Delivery of issue {IssueNumber} paused: {Reason}", issue.Number, Report.PausedBecause);
+                return false;
             }
+
+            return true;
         }
 
-        progress?.Report(new DeliveryProgress(issue.Number, processed, report.Sent));
-        logger.LogInformation(
-            "Issue {IssueNumber}: {Sent} sent, {SkippedEmpty} skipped as empty, {Deferred} deferred, {Failed} failed, {Bounced} bounced, {NotYetDue} not yet due",
-            issue.Number, report.Sent, report.SkippedEmpty.Count, report.Deferred.Count, report.Failed.Count, report.Bounced.Count, report.NotYetDue);
-        return report;
-    }
+        public ValueTask DisposeAsync() => transport.DisposeAsync();
 
-    private async Task<(DeliveryOutcome Outcome, int Attempts, string? Detail)> SendWithRetriesAsync(
-        IDigestTransport transport, ComposedDigest composed, CancellationToken cancellationToken)
-    {
-        var delay = options.Value.RetryDelay;
-        for (var attempt = 1; ; attempt++)
+        private async Task<(DeliveryOutcome Outcome, int Attempts, string? Detail)> SendWithRetriesAsync(ComposedDigest composed, CancellationToken cancellationToken)
         {
-            try
+            var o = owner.options.Value;
+            var delay = o.RetryDelay;
+            for (var attempt = 1; ; attempt++)
             {
-                await transport.SendAsync(composed.Message, cancellationToken);
-                return (DeliveryOutcome.Sent, attempt, null);
-            }
-            catch (DeliveryFailedException failure) when (failure.Outcome != DeliveryOutcome.Deferred || attempt >= options.Value.MaxAttempts)
-            {
-                logger.LogWarning("Could not send {MessageId} after {Attempts} attempts: {Reason}", composed.Message.MessageId, attempt, failure.Message);
-                return (failure.Outcome, attempt, failure.Message);
-            }
-            catch (DeliveryFailedException failure)
-            {
-                logger.LogInformation("Retrying {MessageId} in {Delay}: {Reason}", composed.Message.MessageId, delay, failure.Message);
-                await Task.Delay(delay, time, cancellationToken);
-                delay *= 2;
+                try
+                {
+                    await transport.SendAsync(composed.Message, cancellationToken);
+                    return (DeliveryOutcome.Sent, attempt, null);
+                }
+                catch (DeliveryFailedException failure) when (failure.Outcome != DeliveryOutcome.Deferred || attempt >= o.MaxAttempts)
+                {
+                    owner.logger.LogWarning("Could not send {MessageId} after {Attempts} attempts: {Reason}", composed.Message.MessageId, attempt, failure.Message);
+                    return (failure.Outcome, attempt, failure.Message);
+                }
+                catch (DeliveryFailedException failure)
+                {
+                    owner.logger.LogInformation("Retrying {MessageId} in {Delay}: {Reason}", composed.Message.MessageId, delay, failure.Message);
+                    await Task.Delay(delay, owner.time, cancellationToken);
+                    delay *= 2;
+                }
             }
         }
-    }
 
-    private Task RecordAsync(Issue issue, Subscriber subscriber, DeliveryOutcome outcome, int attempts, string? detail, CancellationToken cancellationToken) =>
-        ledger.RecordAsync(new DeliveryRecord(issue.Number, subscriber.Id, outcome, time.GetUtcNow(), attempts, detail), cancellationToken);
+        private Task RecordAsync(Subscriber subscriber, DeliveryOutcome outcome, int attempts, string? detail, CancellationToken cancellationToken) =>
+            owner.ledger.RecordAsync(new DeliveryRecord(issue.Number, subscriber.Id, outcome, owner.time.GetUtcNow(), attempts, detail), cancellationToken);
+    }
 }
 
 /// <param name="Processed">Subscribers looked at so far in this issue.</param>
