@@ -1,8 +1,8 @@
-using Digest;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Digest.Cli;
 
@@ -19,6 +19,15 @@ public static class CliHost
             ContentRootPath = AppContext.BaseDirectory,
             Args = [],
         });
+        Configure(builder, flags);
+        var host = builder.Build();
+        host.Services.GetRequiredService<IStartupValidator>().Validate();
+        return host;
+    }
+
+    /// <summary>The configuration, logging and services every command shares, on any host builder (serve uses a web one).</summary>
+    public static void Configure(IHostApplicationBuilder builder, IDictionary<string, string?> flags)
+    {
         builder.Configuration.AddInMemoryCollection(flags);
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(console =>
@@ -28,10 +37,14 @@ public static class CliHost
         });
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(
             console => console.LogToStandardErrorThreshold = LogLevel.Trace);
-
         builder.Services.AddDigest(builder.Configuration, DigestPaths.FindFrom(Environment.CurrentDirectory));
-        var host = builder.Build();
-        host.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
-        return host;
     }
+
+    /// <summary>The services a command needs only with Azure storage, or a clear sentence why it cannot run.</summary>
+    public static T RequireAzure<T>(IServiceProvider services) where T : notnull =>
+        services.GetService<T>() ?? throw new CommandException(
+            "This command needs Azure storage: pass --storage \"UseDevelopmentStorage=true\" (Azurite) or set Digest__Storage__Mode=azure.");
 }
+
+/// <summary>A command that cannot run as asked; its message is shown as it is.</summary>
+public sealed class CommandException(string message) : Exception(message);

@@ -14,6 +14,8 @@ public static class Flags
 
     public static Option<string?> Data { get; } = new("--data") { Description = "Folder of the embedded stores (default: out/data)" };
 
+    public static Option<string?> Storage { get; } = new("--storage") { Description = "Use Azure Storage with this connection string (\"UseDevelopmentStorage=true\" for Azurite) instead of local folders" };
+
     public static Option<DateTimeOffset?> Now { get; } = new("--now") { Description = "Act as if it were this instant (ISO 8601), to plan or catch up a given week" };
 
     /// <summary>Configuration values from the flags given; flags left out leave configuration alone.</summary>
@@ -28,6 +30,12 @@ public static class Flags
         if (Value(parse, Data) is { } data)
         {
             values["Digest:DataFolder"] = Path.GetFullPath(data);
+        }
+
+        if (Value(parse, Storage) is { } storage)
+        {
+            values["Digest:Storage:Mode"] = "azure";
+            values["Digest:Storage:ConnectionString"] = storage;
         }
 
         if (Value(parse, Pickup) is { } pickup)

@@ -11,7 +11,7 @@ public static class ImportSubscribersCommand
 
     public static Command Create()
     {
-        var import = new Command("import", "Import subscribers from a CSV file; exit 1 when any row is rejected") { File, Flags.Data };
+        var import = new Command("import", "Import subscribers from a CSV file; exit 1 when any row is rejected") { File, Flags.Data, Flags.Storage };
         import.SetAction(async (parse, cancellationToken) =>
         {
             using var host = CliHost.Build(Flags.ToConfiguration(parse));

@@ -18,7 +18,7 @@ public static class PreviewCommand
         Format.AcceptOnlyFromAmong("html", "text");
         var command = new Command("preview", "Show the email a subscriber gets, without sending anything")
         {
-            Subscriber, Format, Out, IssueNumber, Flags.Posts, Flags.Now, Flags.Data,
+            Subscriber, Format, Out, IssueNumber, Flags.Posts, Flags.Now, Flags.Data, Flags.Storage,
         };
         command.SetAction(PreviewAsync);
         return command;

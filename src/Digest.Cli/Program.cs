@@ -4,9 +4,26 @@ using Digest.Cli;
 var root = new RootCommand("Digest: personal weekly digests of blog posts, by email")
 {
     RunCommand.Create(),
+    PlanCommand.Create(),
+    WorkerCommand.Create(),
+    ServeCommand.Create(),
     PreviewCommand.Create(),
     PostsCheckCommand.Create(),
     ImportSubscribersCommand.Create(),
 };
 
-return await root.Parse(args).InvokeAsync();
+try
+{
+    return await root.Parse(args).InvokeAsync();
+}
+catch (CommandException refused)
+{
+    await Console.Error.WriteLineAsync(refused.Message);
+    return 2;
+}
+catch (Exception unreachable) when (unreachable is Azure.RequestFailedException || unreachable.InnerException is Azure.RequestFailedException)
+{
+    var cause = unreachable as Azure.RequestFailedException ?? (Azure.RequestFailedException)unreachable.InnerException!;
+    await Console.Error.WriteLineAsync($"Azure storage failed: {cause.Message.Split('\n')[0]} (is Azurite running, and the connection string right?)");
+    return 3;
+}

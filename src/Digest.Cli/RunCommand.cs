@@ -17,7 +17,7 @@ public static class RunCommand
     {
         var command = new Command("run", "Plan the current period's issue and deliver it to the subscribers who are due it")
         {
-            Flags.Posts, SubscribersCsv, Flags.Pickup, Flags.Smtp, Flags.Now, Intro, Flags.Data,
+            Flags.Posts, SubscribersCsv, Flags.Pickup, Flags.Smtp, Flags.Now, Intro, Flags.Data, Flags.Storage,
         };
         command.SetAction(RunAsync);
         return command;
@@ -46,6 +46,15 @@ public static class RunCommand
         }
 
         var intro = parse.GetValue(Intro) is { } introFile ? await File.ReadAllTextAsync(introFile, cancellationToken) : null;
+        if (services.GetService<ScheduledPlanning>() is { } planning)
+        {
+            // Azure storage: the same path as in Functions: plan and fan out, then consume the queue until it is idle.
+            PlanCommand.Print(await planning.RunAsync(now, cancellationToken));
+            var worked = await services.GetRequiredService<QueueWorker>().RunAsync(TimeSpan.FromSeconds(2), cancellationToken);
+            WorkerCommand.Print(worked);
+            return worked.Failed > 0 || worked.Deferred > 0 ? 1 : 0;
+        }
+
         var total = await services.GetRequiredService<ISubscriberStore>().ListAsync(cancellationToken).CountAsync(cancellationToken);
         using var bar = new ProgressBar(total);
         var report = await services.GetRequiredService<DigestRun>().RunAsync(now, intro, bar, cancellationToken);

@@ -3,6 +3,7 @@ using Digest.Issues;
 using Digest.Links;
 using Digest.Posts;
 using Digest.Rendering;
+using Digest.Storage;
 using Digest.Subscribers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,15 +25,25 @@ public static class DigestServiceCollectionExtensions
         services.AddOptions<RenderingOptions>().Bind(configuration.GetSection(RenderingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<LinkSigningOptions>().Bind(configuration.GetSection(LinkSigningOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<FanOutOptions>().Bind(configuration.GetSection(FanOutOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(paths);
         services.AddSingleton(TimeProvider.System);
         string DataFolder(IServiceProvider provider) => paths.Resolve(provider.GetRequiredService<IOptions<DigestOptions>>().Value.DataFolder);
 
-        services.AddSingleton<IPostSource>(provider => new FolderPostSource(paths.Resolve(provider.GetRequiredService<IOptions<PostOptions>>().Value.Folder)));
-        services.AddSingleton<IIssueStore>(provider => new FolderIssueStore(Path.Combine(DataFolder(provider), "issues")));
-        services.AddSingleton<ISubscriberStore>(provider => new FileSubscriberStore(Path.Combine(DataFolder(provider), "subscribers.json")));
-        services.AddSingleton<IDeliveryLedger>(provider => new FileDeliveryLedger(Path.Combine(DataFolder(provider), "ledger")));
+        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        if (storage.IsAzure)
+        {
+            AddAzureStorage(services);
+        }
+        else
+        {
+            services.AddSingleton<IPostSource>(provider => new FolderPostSource(paths.Resolve(provider.GetRequiredService<IOptions<PostOptions>>().Value.Folder)));
+            services.AddSingleton<IIssueStore>(provider => new FolderIssueStore(Path.Combine(DataFolder(provider), "issues")));
+            services.AddSingleton<ISubscriberStore>(provider => new FileSubscriberStore(Path.Combine(DataFolder(provider), "subscribers.json")));
+            services.AddSingleton<IDeliveryLedger>(provider => new FileDeliveryLedger(Path.Combine(DataFolder(provider), "ledger")));
+        }
 
         services.AddSingleton<EmailHtmlSanitizer>();
         services.AddSingleton<PostBody>();
@@ -56,5 +67,26 @@ public static class DigestServiceCollectionExtensions
         services.AddSingleton<IssueDelivery>();
         services.AddSingleton<DigestRun>();
         return services;
+    }
+
+    /// <summary>Posts and issues in Blob containers, subscribers and the ledger in tables, the fan-out queue.</summary>
+    private static void AddAzureStorage(IServiceCollection services)
+    {
+        services.AddSingleton<AzureStorageClients>();
+        StorageOptions Options(IServiceProvider provider) => provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+        AzureStorageClients Clients(IServiceProvider provider) => provider.GetRequiredService<AzureStorageClients>();
+
+        services.AddSingleton<IPostSource>(p => new BlobPostSource(Clients(p).Container(Options(p).PostsContainer)));
+        services.AddSingleton<IIssueStore>(p => new BlobIssueStore(Clients(p).Container(Options(p).IssuesContainer)));
+        services.AddSingleton<ISubscriberStore>(p => new TableSubscriberStore(Clients(p).Table(Options(p).SubscribersTable), Clients(p).Table(Options(p).SubscriberEmailsTable)));
+        services.AddSingleton<IDeliveryLedger>(p => new TableDeliveryLedger(Clients(p).Table(Options(p).LedgerTable)));
+        services.AddSingleton(p => new DeliveryQueue(
+            Clients(p).Queue(Options(p).DeliveryQueue),
+            Clients(p).Queue(Options(p).DeliveryQueue + "-poison"),
+            p.GetRequiredService<Microsoft.Extensions.Logging.ILogger<DeliveryQueue>>()));
+        services.AddSingleton<IssueFanOut>();
+        services.AddSingleton<ChunkDelivery>();
+        services.AddSingleton<QueueWorker>();
+        services.AddSingleton<ScheduledPlanning>();
     }
 }

@@ -16,6 +16,10 @@ public sealed class DeliveryReport(int issueNumber)
     public List<(string Email, string Reason)> Deferred { get; } = [];
     public List<(string Email, string Reason)> Failed { get; } = [];
     public List<(string Email, string Reason)> Bounced { get; } = [];
+    /// <summary>Subscribers to try again later: deferred by the server, or not reached because the pass paused.</summary>
+    public List<string> RetryIds { get; } = [];
+    /// <summary>Subscribers whose delivery slot has not come yet.</summary>
+    public List<string> NotYetDueIds { get; } = [];
     /// <summary>Set when the run stopped early because the server kept deferring; the rest wait for the next run.</summary>
     public string? PausedBecause { get; set; }
 

@@ -57,8 +57,9 @@ public sealed class IssueDelivery(
         var pass = new Pass(this, issue, now, transports.Create());
         await using (pass)
         {
-            foreach (var id in subscriberIds)
+            for (var i = 0; i < subscriberIds.Count; i++)
             {
+                var id = subscriberIds[i];
                 if (await subscribers.FindByIdAsync(id, cancellationToken) is not { } subscriber)
                 {
                     // Erased since the fan-out: there is nobody left to send to.
@@ -68,6 +69,7 @@ public sealed class IssueDelivery(
 
                 if (!await pass.DeliverToAsync(subscriber, cancellationToken))
                 {
+                    pass.Report.RetryIds.AddRange(subscriberIds.Skip(i + 1));
                     break;
                 }
             }
@@ -108,6 +110,7 @@ public sealed class IssueDelivery(
             if (dueAt > now)
             {
                 Report.NotYetDue++;
+                Report.NotYetDueIds.Add(subscriber.Id);
                 Report.NextDueAt = Report.NextDueAt is { } next && next < dueAt ? next : dueAt;
                 return true;
             }
@@ -146,6 +149,7 @@ public sealed class IssueDelivery(
                     break;
                 default:
                     Report.Deferred.Add((subscriber.Email, detail!));
+                    Report.RetryIds.Add(subscriber.Id);
                     break;
             }
 

@@ -55,6 +55,15 @@ public sealed class FolderIssueStore(string folder) : IIssueStore
         }
     }
 
+    public Task<bool> IsFannedOutAsync(string period, CancellationToken cancellationToken) =>
+        Task.FromResult(File.Exists(Path.Combine(folder, period + ".fanned-out")));
+
+    public async Task MarkFannedOutAsync(string period, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, period + ".fanned-out"), string.Empty, cancellationToken);
+    }
+
     private string PathOf(string period) => Path.Combine(folder, period + ".json");
 
     private static async Task<Issue> ReadAsync(string path, CancellationToken cancellationToken)

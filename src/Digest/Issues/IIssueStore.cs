@@ -12,4 +12,9 @@ public interface IIssueStore
 
     /// <summary>Creates the issue unless one already exists for its period; false when another planner won.</summary>
     Task<bool> TryCreateAsync(Issue issue, CancellationToken cancellationToken);
+
+    /// <summary>True once every subscriber of the period's issue has been put on the delivery queue.</summary>
+    Task<bool> IsFannedOutAsync(string period, CancellationToken cancellationToken);
+
+    Task MarkFannedOutAsync(string period, CancellationToken cancellationToken);
 }

@@ -31,7 +31,7 @@ public sealed class FileSubscriberStore(string path) : ISubscriberStore, IDispos
     public Task SaveAsync(Subscriber subscriber, CancellationToken cancellationToken) =>
         SaveAllAsync([subscriber], cancellationToken);
 
-    public async Task SaveAllAsync(IReadOnlyCollection<Subscriber> subscribers, CancellationToken cancellationToken)
+    public async Task SaveAllAsync(IReadOnlyCollection<Subscriber> batch, CancellationToken cancellationToken)
     {
         await gate.WaitAsync(cancellationToken);
         try
@@ -39,7 +39,7 @@ public sealed class FileSubscriberStore(string path) : ISubscriberStore, IDispos
             var all = (await LoadAsync(cancellationToken)).All.ToList();
             var indexById = all.Select((s, i) => (s.Id, i)).ToDictionary(p => p.Id, p => p.i, StringComparer.Ordinal);
             var emails = all.Select(s => s.Email).ToHashSet(StringComparer.Ordinal);
-            foreach (var subscriber in subscribers)
+            foreach (var subscriber in batch)
             {
                 if (indexById.TryGetValue(subscriber.Id, out var index))
                 {

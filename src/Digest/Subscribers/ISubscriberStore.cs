@@ -14,5 +14,5 @@ public interface ISubscriberStore
     Task SaveAsync(Subscriber subscriber, CancellationToken cancellationToken);
 
     /// <summary>Saves many at once, as an import does; no two may share an address.</summary>
-    Task SaveAllAsync(IReadOnlyCollection<Subscriber> subscribers, CancellationToken cancellationToken);
+    Task SaveAllAsync(IReadOnlyCollection<Subscriber> batch, CancellationToken cancellationToken);
 }

@@ -20,5 +20,10 @@ public sealed record Subscriber
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>The store's concurrency token (a Table ETag) from when this copy was read: saving a stale copy fails
+    /// instead of losing someone else's change. Null for a subscriber not saved yet.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? Version { get; init; }
+
     public static string NewId() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 }

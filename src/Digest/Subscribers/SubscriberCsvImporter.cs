@@ -122,7 +122,7 @@ public sealed class SubscriberCsvImporter(ISubscriberStore store, TimeProvider t
         var status = existing.Status is SubscriberStatus.Unsubscribed or SubscriberStatus.Bounced || !statusGiven
             ? existing.Status
             : row.Status;
-        var updated = row with { Id = existing.Id, Status = status, CreatedAt = existing.CreatedAt, UpdatedAt = existing.UpdatedAt };
+        var updated = row with { Id = existing.Id, Status = status, CreatedAt = existing.CreatedAt, UpdatedAt = existing.UpdatedAt, Version = existing.Version };
         if (SamePreferences(updated, existing))
         {
             report.Unchanged++;

@@ -1,0 +1,89 @@
+using System.CommandLine;
+using Digest.Delivery;
+using Digest.Issues;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NCrontab;
+
+namespace Digest.Cli;
+
+/// <summary>
+/// <c>serve</c>: the local stand-in for the Functions app: the DigestSchedule timer (same
+/// NCRONTAB expression, UTC), a delivery-queue consumer and the HTTP endpoints, on Kestrel at
+/// 127.0.0.1.
+/// </summary>
+public static class ServeCommand
+{
+    private static readonly Option<int> Port = new("--port") { Description = "Port on 127.0.0.1", DefaultValueFactory = _ => 7071 };
+
+    public static Command Create()
+    {
+        var command = new Command("serve", "Run the schedule, a queue consumer and the HTTP endpoints on 127.0.0.1 (Azure storage)")
+        {
+            Flags.Storage, Flags.Smtp, Flags.Pickup, Port,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
+            CliHost.Configure(builder, Flags.ToConfiguration(parse));
+            builder.WebHost.UseUrls($"http://127.0.0.1:{parse.GetValue(Port)}");
+            builder.Services.AddHostedService<ScheduleService>();
+            builder.Services.AddHostedService<WorkerService>();
+
+            var app = builder.Build();
+            CliHost.RequireAzure<QueueWorker>(app.Services);
+            app.MapGet("/healthz", () => Results.Text("ok"));
+            await app.RunAsync(cancellationToken);
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>The PlanIssue timer: fires on DigestSchedule; never on start-up, but a missed period is caught up.</summary>
+    private sealed class ScheduleService(ScheduledPlanning planning, IIssueStore issues, IConfiguration configuration, TimeProvider time, ILogger<ScheduleService> logger)
+        : BackgroundService
+    {
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            var expression = configuration["DigestSchedule"] ?? "0 0 7 * * 1";
+            var schedule = CrontabSchedule.Parse(expression, new CrontabSchedule.ParseOptions { IncludingSeconds = true });
+            var now = time.GetUtcNow();
+            var last = schedule.GetNextOccurrences(now.UtcDateTime.AddDays(-8), now.UtcDateTime).LastOrDefault();
+            if (last != default && await issues.FindAsync(IssuePeriod.Of(last), stoppingToken) is null)
+            {
+                logger.LogInformation("The schedule fired at {Missed} while nothing ran: planning now", last);
+                await RunAsync(stoppingToken);
+            }
+
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var next = new DateTimeOffset(schedule.GetNextOccurrence(time.GetUtcNow().UtcDateTime), TimeSpan.Zero);
+                await Task.Delay(next - time.GetUtcNow() is { } wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, stoppingToken);
+                await RunAsync(stoppingToken);
+            }
+        }
+
+        private async Task RunAsync(CancellationToken stoppingToken)
+        {
+            try
+            {
+                var report = await planning.RunAsync(time.GetUtcNow(), stoppingToken);
+                logger.LogInformation("Planned issue {Issue}; queued {Subscribers} subscribers", report.Plan.Issue?.Number, report.FanOut?.Subscribers ?? 0);
+            }
+            catch (Exception failed) when (failed is not OperationCanceledException)
+            {
+                logger.LogError(failed, "Planning failed; the next occurrence tries again");
+            }
+        }
+    }
+
+    private sealed class WorkerService(QueueWorker worker) : BackgroundService
+    {
+        protected override Task ExecuteAsync(CancellationToken stoppingToken) => worker.RunAsync(null, stoppingToken);
+    }
+}

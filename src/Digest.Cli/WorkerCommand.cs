@@ -1,0 +1,30 @@
+using System.CommandLine;
+using Digest.Delivery;
+
+namespace Digest.Cli;
+
+/// <summary><c>worker</c>: one more consumer of the delivery queue; run as many as you like.</summary>
+public static class WorkerCommand
+{
+    private static readonly Option<double?> UntilIdle = new("--until-idle") { Description = "Stop once the queue has had nothing to deliver for this many seconds" };
+
+    public static Command Create()
+    {
+        var command = new Command("worker", "Deliver chunks from the delivery queue (Azure storage) until stopped")
+        {
+            Flags.Storage, Flags.Smtp, Flags.Pickup, UntilIdle,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var host = CliHost.Build(Flags.ToConfiguration(parse));
+            var idle = parse.GetValue(UntilIdle) is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+            var report = await CliHost.RequireAzure<QueueWorker>(host.Services).RunAsync(idle, cancellationToken);
+            Print(report);
+            return report.Failed > 0 || report.Deferred > 0 ? 1 : 0;
+        });
+        return command;
+    }
+
+    public static void Print(WorkerReport report) => Console.WriteLine(
+        $"Worker: {report.Chunks} chunks, {report.Sent} sent, {report.Deferred} deferred (queued again), {report.Failed} failed tries, {report.Poisoned} moved to poison.");
+}

@@ -1,0 +1,32 @@
+using Digest.Issues;
+using Microsoft.Extensions.Options;
+
+namespace Digest.Delivery;
+
+/// <summary>
+/// What the queue trigger does with one chunk: deliver it, then queue again whoever could not be
+/// served now (deferred by the server, cut off by a pause, or due later since the fan-out).
+/// Safe to run twice: the ledger claims make a second run send nothing.
+/// </summary>
+public sealed class ChunkDelivery(IIssueStore issues, IssueDelivery delivery, DeliveryQueue queue, TimeProvider time, IOptions<FanOutOptions> options)
+{
+    public async Task<DeliveryReport> DeliverAsync(DeliveryChunk chunk, CancellationToken cancellationToken)
+    {
+        var issue = await issues.FindAsync(chunk.IssueNumber, cancellationToken)
+            ?? throw new InvalidDataException($"Issue {chunk.IssueNumber} does not exist.");
+        var now = time.GetUtcNow();
+        var report = await delivery.DeliverChunkAsync(issue, chunk.SubscriberIds, now, cancellationToken);
+
+        if (report.RetryIds.Count > 0)
+        {
+            await queue.EnqueueAsync(chunk with { SubscriberIds = [.. report.RetryIds] }, options.Value.RetryAfter, cancellationToken);
+        }
+
+        if (report.NotYetDueIds.Count > 0 && report.NextDueAt is { } next)
+        {
+            await queue.EnqueueAsync(chunk with { SubscriberIds = [.. report.NotYetDueIds] }, next - now, cancellationToken);
+        }
+
+        return report;
+    }
+}

@@ -1,0 +1,28 @@
+using Digest.Delivery;
+
+namespace Digest.Issues;
+
+/// <summary>
+/// What the schedule does each time it fires (the PlanIssue timer, the local host's timer):
+/// plan the period's issue, then put its subscribers on the delivery queue, once. A timer that
+/// fires twice, or a retry after a crash, finds the issue made and fanned out and does nothing.
+/// </summary>
+public sealed class ScheduledPlanning(IssuePlanner planner, IIssueStore issues, IssueFanOut fanOut)
+{
+    public async Task<ScheduledPlanningReport> RunAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var plan = await planner.PlanAsync(now, null, cancellationToken);
+        if (plan.Issue is not { } issue || await issues.IsFannedOutAsync(issue.Period, cancellationToken))
+        {
+            return new ScheduledPlanningReport(plan, null);
+        }
+
+        // Marked only once every chunk is queued: a crash in between fans out again, and the ledger stops doubles.
+        var report = await fanOut.FanOutAsync(issue, now, cancellationToken);
+        await issues.MarkFannedOutAsync(issue.Period, cancellationToken);
+        return new ScheduledPlanningReport(plan, report);
+    }
+}
+
+/// <param name="FanOut">Null when there was nothing to fan out (no issue, or done before).</param>
+public sealed record ScheduledPlanningReport(PlanResult Plan, FanOutReport? FanOut);

@@ -1,0 +1,162 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+
+namespace Digest.Subscribers;
+
+/// <summary>
+/// Subscribers in Azure Table Storage. Rows are spread over 256 partitions by the first two hex
+/// digits of their random id, so listing a million pages evenly and point reads stay cheap. A
+/// second table maps a hash of each address to its subscriber: it is written first, so two
+/// saves can never give one address two subscribers. Updates carry the row's ETag, so two
+/// concurrent edits never lose one.
+/// </summary>
+public sealed class TableSubscriberStore(TableClient subscribers, TableClient emails) : ISubscriberStore
+{
+    private const int MaxBatch = 100;
+
+    public async IAsyncEnumerable<Subscriber> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var entity in subscribers.QueryAsync<TableEntity>(maxPerPage: 1000, cancellationToken: cancellationToken))
+        {
+            yield return Read(entity);
+        }
+    }
+
+    public async Task<Subscriber?> FindByEmailAsync(string email, CancellationToken cancellationToken)
+    {
+        var key = EmailKey(EmailAddress.Normalize(email));
+        var index = await emails.GetEntityIfExistsAsync<TableEntity>(key[..2], key, cancellationToken: cancellationToken);
+        return index.HasValue ? await FindByIdAsync(index.Value!.GetString("SubscriberId"), cancellationToken) : null;
+    }
+
+    public async Task<Subscriber?> FindByIdAsync(string id, CancellationToken cancellationToken)
+    {
+        if (id.Length < 2 || id.Any(c => !char.IsAsciiHexDigitLower(c)))
+        {
+            return null;
+        }
+
+        var row = await subscribers.GetEntityIfExistsAsync<TableEntity>(id[..2], id, cancellationToken: cancellationToken);
+        return row.HasValue ? Read(row.Value!) : null;
+    }
+
+    public async Task SaveAsync(Subscriber subscriber, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (subscriber.Version is { } version)
+            {
+                await subscribers.UpdateEntityAsync(Write(subscriber), new ETag(version), TableUpdateMode.Replace, cancellationToken);
+                return;
+            }
+
+            await ClaimAddressAsync(subscriber, cancellationToken);
+            await subscribers.AddEntityAsync(Write(subscriber), cancellationToken);
+        }
+        catch (RequestFailedException conflict) when (conflict.Status is 409 or 412)
+        {
+            throw new StaleSubscriberException($"Subscriber {subscriber.Id} changed since it was read, or its address is taken.", conflict);
+        }
+    }
+
+    /// <summary>New subscribers go in transactions of up to 100 per partition; updates one by one, each with its ETag.</summary>
+    public async Task SaveAllAsync(IReadOnlyCollection<Subscriber> batch, CancellationToken cancellationToken)
+    {
+        foreach (var update in batch.Where(s => s.Version is not null))
+        {
+            await SaveAsync(update, cancellationToken);
+        }
+
+        var added = batch.Where(s => s.Version is null).ToList();
+        await SubmitInPartitionsAsync(emails, added.Select(EmailRow), cancellationToken);
+        await SubmitInPartitionsAsync(subscribers, added.Select(Write), cancellationToken);
+    }
+
+    private static async Task SubmitInPartitionsAsync(TableClient table, IEnumerable<TableEntity> rows, CancellationToken cancellationToken)
+    {
+        foreach (var partition in rows.GroupBy(row => row.PartitionKey))
+        {
+            foreach (var chunk in partition.Chunk(MaxBatch))
+            {
+                try
+                {
+                    await table.SubmitTransactionAsync(chunk.Select(row => new TableTransactionAction(TableTransactionActionType.Add, row)), cancellationToken);
+                }
+                catch (TableTransactionFailedException failed)
+                {
+                    var row = failed.FailedTransactionActionIndex is { } index ? chunk[index] : null;
+                    throw new StaleSubscriberException($"Saving subscribers failed at row {row?.RowKey}: {failed.Message}", failed);
+                }
+            }
+        }
+    }
+
+    private async Task ClaimAddressAsync(Subscriber subscriber, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await emails.AddEntityAsync(EmailRow(subscriber), cancellationToken);
+        }
+        catch (RequestFailedException taken) when (taken.Status == 409)
+        {
+            // The address row may be left from a save that died before writing the subscriber.
+            var key = EmailKey(subscriber.Email);
+            var existing = await emails.GetEntityAsync<TableEntity>(key[..2], key, cancellationToken: cancellationToken);
+            var owner = existing.Value.GetString("SubscriberId");
+            if (owner != subscriber.Id && (await FindByIdAsync(owner, cancellationToken)) is not null)
+            {
+                throw;
+            }
+
+            await emails.UpdateEntityAsync(EmailRow(subscriber), existing.Value.ETag, TableUpdateMode.Replace, cancellationToken);
+        }
+    }
+
+    private static TableEntity EmailRow(Subscriber subscriber)
+    {
+        var key = EmailKey(subscriber.Email);
+        return new TableEntity(key[..2], key) { ["SubscriberId"] = subscriber.Id };
+    }
+
+    // Row keys may not hold '/', '#' or '?', which addresses may: key on a hash of the address instead.
+    private static string EmailKey(string normalizedEmail) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalizedEmail)));
+
+    private static TableEntity Write(Subscriber s) => new(s.Id[..2], s.Id)
+    {
+        ["Email"] = s.Email,
+        ["Name"] = s.Name,
+        ["Language"] = s.Language,
+        ["Topics"] = JsonSerializer.Serialize(s.Topics),
+        ["Sources"] = JsonSerializer.Serialize(s.Sources),
+        ["MaxPosts"] = s.MaxPosts,
+        ["DeliveryDay"] = s.DeliveryDay is { } day ? (int)day : null,
+        ["DeliveryHour"] = s.DeliveryHour,
+        ["TimeZone"] = s.TimeZone,
+        ["Status"] = s.Status.ToString(),
+        ["CreatedAt"] = s.CreatedAt,
+        ["UpdatedAt"] = s.UpdatedAt,
+    };
+
+    private static Subscriber Read(TableEntity e) => new()
+    {
+        Id = e.RowKey,
+        Email = e.GetString("Email"),
+        Name = e.GetString("Name"),
+        Language = e.GetString("Language") ?? "fr",
+        Topics = JsonSerializer.Deserialize<List<string>>(e.GetString("Topics") ?? "[]") ?? [],
+        Sources = JsonSerializer.Deserialize<List<string>>(e.GetString("Sources") ?? "[]") ?? [],
+        MaxPosts = e.GetInt32("MaxPosts") ?? 10,
+        DeliveryDay = e.GetInt32("DeliveryDay") is { } day ? (DayOfWeek)day : null,
+        DeliveryHour = e.GetInt32("DeliveryHour"),
+        TimeZone = e.GetString("TimeZone") ?? "Europe/Paris",
+        Status = Enum.Parse<SubscriberStatus>(e.GetString("Status") ?? nameof(SubscriberStatus.Active)),
+        CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? default,
+        UpdatedAt = e.GetDateTimeOffset("UpdatedAt") ?? default,
+        Version = e.ETag.ToString(),
+    };
+}
