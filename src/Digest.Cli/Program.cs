@@ -14,7 +14,7 @@ var root = new RootCommand("Digest: personal weekly digests of blog posts, by em
 
 try
 {
-    return await root.Parse(args).InvokeAsync();
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (CommandException refused)
 {

@@ -9,17 +9,15 @@ namespace Digest.Posts;
 /// page by page (5,000 a page, with continuation tokens); only blobs in the arrival window are
 /// downloaded.
 /// </summary>
-public sealed class BlobPostSource(BlobContainerClient container) : IPostSource
+public sealed class BlobPostSource(BlobContainerClient container, int pageSize = 5000) : IPostSource
 {
-    private const int PageSize = 5000;
-
     public async IAsyncEnumerable<PostBlob> ListAsync(
         DateTimeOffset? arrivedAfter, DateTimeOffset arrivedUntil, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string? continuation = null;
         do
         {
-            var pages = container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix: null, cancellationToken).AsPages(continuation, PageSize);
+            var pages = container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix: null, cancellationToken).AsPages(continuation, pageSize);
             await foreach (var page in pages.WithCancellation(cancellationToken))
             {
                 foreach (var item in page.Values)

@@ -1,0 +1,180 @@
+using System.Text;
+using Azure.Storage.Queues;
+using Digest.Delivery;
+using Digest.Issues;
+using Digest.IntegrationTests.Support;
+using Digest.Posts;
+using Digest.Storage;
+using Digest.Subscribers;
+
+namespace Digest.IntegrationTests;
+
+/// <summary>Every Azure Storage adapter against a real Azurite, races included.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class AzureStorageTests(Azurite azurite) : IDisposable
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
+    private readonly AzureDigest digest = new(azurite);
+
+    public void Dispose() => digest.Dispose();
+
+    private static Subscriber Reader(string email) => new() { Id = Subscriber.NewId(), Email = email, Language = "fr" };
+
+    private async Task UploadAsync(string name, string json) =>
+        await digest.PostsContainer.GetBlobClient(name).UploadAsync(BinaryData.FromString(json), overwrite: true);
+
+    [Fact]
+    public async Task BlobPostsAreListedByArrivalAcrossPagesAndOnlyNewOnesAreRead()
+    {
+        for (var i = 0; i < 7; i++)
+        {
+            await UploadAsync($"blog/old-{i}.json", $$"""{ "title": "Ancien {{i}}", "body": "Texte." }""");
+        }
+
+        var between = (await digest.PostsContainer.GetBlobClient("blog/old-6.json").GetPropertiesAsync()).Value.LastModified;
+        await Task.Delay(1100);
+        await UploadAsync("blog/new.json", """{ "title": "Nouveau", "body": "Texte." }""");
+        var source = new BlobPostSource(digest.PostsContainer, pageSize: 3);
+
+        var all = await source.ListAsync(null, DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None).ToListAsync();
+        var fresh = await source.ListAsync(between, DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None).ToListAsync();
+
+        Assert.Equal(8, all.Count);
+        Assert.Equal(["blog/new.json"], fresh.Select(b => b.Name));
+        Assert.Contains("Nouveau", Encoding.UTF8.GetString(await source.ReadAsync(fresh[0], CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task TwoPlannersRacingForAPeriodCreateOneIssueInBlobStorage()
+    {
+        await UploadAsync("blog/a.json", """{ "title": "Un", "body": "Texte." }""");
+        var planner = digest.Get<IssuePlanner>();
+        var now = DateTimeOffset.UtcNow.AddSeconds(5);
+
+        var plans = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => planner.PlanAsync(now, null, CancellationToken.None))));
+
+        Assert.Single(plans, plan => plan.Created);
+        var issues = await digest.Get<IIssueStore>().ListAsync(CancellationToken.None);
+        Assert.Equal(1, Assert.Single(issues).Number);
+        Assert.Equal("Un", issues[0].Posts.Single().Title);
+    }
+
+    [Fact]
+    public async Task SubscribersRoundTripThroughTablesAndAnAddressHasOneSubscriber()
+    {
+        var store = digest.Get<ISubscriberStore>();
+        var zoe = Reader("zoe@example.org") with { Name = "Zoé", Topics = ["data", "crm"], DeliveryDay = DayOfWeek.Friday, DeliveryHour = 8, Status = SubscriberStatus.Paused };
+        await store.SaveAsync(zoe, CancellationToken.None);
+
+        var byEmail = await store.FindByEmailAsync("ZOE@example.org", CancellationToken.None);
+        Assert.Equal(zoe with { Topics = [], Sources = [] }, byEmail! with { Topics = [], Sources = [], Version = null });
+        Assert.Equal(zoe.Topics, byEmail.Topics);
+        Assert.NotNull(byEmail.Version);
+        await Assert.ThrowsAsync<StaleSubscriberException>(() => store.SaveAsync(Reader("zoe@example.org"), CancellationToken.None));
+        Assert.Null(await store.FindByIdAsync("not-an-id", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task TwoConcurrentEditsOfOneSubscriberNeverLoseOne()
+    {
+        var store = digest.Get<ISubscriberStore>();
+        var original = Reader("edit@example.org");
+        await store.SaveAsync(original, CancellationToken.None);
+        var first = await store.FindByIdAsync(original.Id, CancellationToken.None);
+        var second = await store.FindByIdAsync(original.Id, CancellationToken.None);
+
+        await store.SaveAsync(first! with { Topics = ["data"] }, CancellationToken.None);
+        var stale = await Assert.ThrowsAsync<StaleSubscriberException>(() => store.SaveAsync(second! with { MaxPosts = 3 }, CancellationToken.None));
+
+        // The loser reads again and reapplies: both edits stand.
+        var fresh = await store.FindByIdAsync(original.Id, CancellationToken.None);
+        await store.SaveAsync(fresh! with { MaxPosts = 3 }, CancellationToken.None);
+        var final = await store.FindByIdAsync(original.Id, CancellationToken.None);
+        Assert.Equal(["data"], final!.Topics);
+        Assert.Equal(3, final.MaxPosts);
+        Assert.NotNull(stale);
+    }
+
+    [Fact]
+    public async Task ABatchOfNewSubscribersIsSavedAndListedWhole()
+    {
+        var store = digest.Get<ISubscriberStore>();
+        var batch = Enumerable.Range(0, 600).Select(i => Reader($"r{i}@example.org")).ToList();
+
+        await store.SaveAllAsync(batch, CancellationToken.None);
+
+        var listed = await store.ListAsync(CancellationToken.None).ToListAsync();
+        Assert.Equal(600, listed.Count);
+        Assert.Equal(batch.Select(s => s.Id).Order(), listed.Select(s => s.Id).Order());
+        Assert.Equal(batch[123].Id, (await store.FindByEmailAsync("r123@example.org", CancellationToken.None))!.Id);
+    }
+
+    [Fact]
+    public async Task OfManyWorkersClaimingOneDeliveryExactlyOneSends()
+    {
+        var ledger = digest.Get<IDeliveryLedger>();
+        var lease = TimeSpan.FromMinutes(15);
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => ledger.TryClaimAsync(1, "ab12", Now, lease, CancellationToken.None))));
+
+        Assert.Single(claims, claimed => claimed);
+        Assert.False(await ledger.TryClaimAsync(1, "ab12", Now.AddMinutes(10), lease, CancellationToken.None));
+        Assert.True(await ledger.TryClaimAsync(1, "ab12", Now.AddMinutes(16), lease, CancellationToken.None));
+        await ledger.RecordAsync(new DeliveryRecord(1, "ab12", DeliveryOutcome.Sent, Now.AddMinutes(16), 1, null), CancellationToken.None);
+        Assert.False(await ledger.TryClaimAsync(1, "ab12", Now.AddDays(30), lease, CancellationToken.None));
+        Assert.Equal(DeliveryOutcome.Sent, Assert.Single(await ledger.ListAsync(1, CancellationToken.None)).Outcome);
+    }
+
+    [Fact]
+    public async Task ChunksGoOnTheQueueAsBase64JsonWellUnder64KiBAndLaterOnesStayHidden()
+    {
+        var queue = digest.Get<DeliveryQueue>();
+        var ids = Enumerable.Range(0, 250).Select(_ => Subscriber.NewId()).ToList();
+
+        await queue.EnqueueAsync(new DeliveryChunk(7, ids), TimeSpan.Zero, CancellationToken.None);
+        await queue.EnqueueAsync(new DeliveryChunk(7, ["later"]), TimeSpan.FromHours(3), CancellationToken.None);
+
+        // What the Functions queue trigger sees: base64 text that decodes to the chunk's JSON.
+        var raw = new QueueClient(azurite.ConnectionString, queue.Name);
+        var peeked = (await raw.PeekMessagesAsync(10)).Value;
+        var message = Assert.Single(peeked);
+        var json = Encoding.UTF8.GetString(Convert.FromBase64String(message.Body.ToString()));
+        Assert.StartsWith("{", json, StringComparison.Ordinal);
+        Assert.True(message.Body.ToArray().Length < 16 * 1024, $"A chunk of 250 ids is {message.Body.ToArray().Length} bytes on the queue.");
+
+        var received = Assert.Single(await queue.ReceiveAsync(10, TimeSpan.FromSeconds(30), CancellationToken.None));
+        Assert.Equal(ids, DeliveryQueue.Read(received.Body).SubscriberIds);
+    }
+
+    [Fact]
+    public async Task AnUnreadableMessageGoesToThePoisonQueueAndIsCounted()
+    {
+        var queue = digest.Get<DeliveryQueue>();
+        var raw = new QueueClient(azurite.ConnectionString, queue.Name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        await raw.SendMessageAsync(BinaryData.FromString("not json at all"));
+
+        var report = await digest.Get<QueueWorker>().RunAsync(TimeSpan.FromSeconds(1), CancellationToken.None);
+
+        Assert.Equal(1, report.Poisoned);
+        Assert.Equal(1, await queue.CountPoisonAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ATimerThatFiresTwiceMakesOneIssueAndQueuesItsSubscribersOnce()
+    {
+        await UploadAsync("blog/a.json", """{ "title": "Un", "body": "Texte." }""");
+        var store = digest.Get<ISubscriberStore>();
+        await store.SaveAllAsync([.. Enumerable.Range(0, 30).Select(i => Reader($"t{i}@example.org"))], CancellationToken.None);
+        var planning = digest.Get<ScheduledPlanning>();
+        var now = DateTimeOffset.UtcNow.AddSeconds(5);
+
+        var first = await planning.RunAsync(now, CancellationToken.None);
+        var second = await planning.RunAsync(now.AddMinutes(1), CancellationToken.None);
+
+        Assert.Equal(30, first.FanOut!.Subscribers);
+        Assert.Null(second.FanOut);
+        Assert.Equal(1, second.Plan.Issue!.Number);
+        var raw = new QueueClient(azurite.ConnectionString, digest.Get<DeliveryQueue>().Name);
+        Assert.Equal(1, (await raw.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+    }
+}
