@@ -13,7 +13,7 @@ namespace Digest.Subscribers;
 public sealed class SubscriberCsvImporter(ISubscriberStore store, TimeProvider time, ILogger<SubscriberCsvImporter> logger)
 {
     private const int MaxListItems = 100;
-    private const int SaveBatchSize = 1000;
+    private const int SaveBatchSize = 5000;
 
     private static readonly string[] KnownColumns =
         ["email", "name", "language", "topics", "sources", "maxPosts", "timeZone", "deliveryDay", "deliveryHour", "status"];
@@ -60,7 +60,7 @@ public sealed class SubscriberCsvImporter(ISubscriberStore store, TimeProvider t
         }
 
         var firstLineOf = new Dictionary<string, int>(StringComparer.Ordinal);
-        var pending = new List<Subscriber>();
+        var pending = new List<(Subscriber Row, bool StatusGiven)>();
         while (await reader.ReadAsync())
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -85,33 +85,39 @@ public sealed class SubscriberCsvImporter(ISubscriberStore store, TimeProvider t
             }
 
             firstLineOf[subscriber!.Email] = line;
-            if (await MergeAsync(subscriber, row.Has("status"), report, cancellationToken) is { } changed)
-            {
-                pending.Add(changed);
-            }
-
+            pending.Add((subscriber, row.Has("status")));
             if (pending.Count >= SaveBatchSize)
             {
-                await store.SaveAllAsync(pending, cancellationToken);
+                await SaveBatchAsync(pending, report, cancellationToken);
                 pending.Clear();
             }
         }
 
-        if (pending.Count > 0)
-        {
-            await store.SaveAllAsync(pending, cancellationToken);
-        }
+        await SaveBatchAsync(pending, report, cancellationToken);
 
         logger.LogInformation("Imported subscribers: {Added} added, {Updated} updated, {Errors} rows rejected",
             report.Added, report.Updated, report.Errors.Count);
         return report;
     }
 
+    // Looking up who exists is one request per row on Table Storage: do a batch's lookups side by side.
+    private async Task SaveBatchAsync(List<(Subscriber Row, bool StatusGiven)> rows, ImportReport report, CancellationToken cancellationToken)
+    {
+        var existing = new Subscriber?[rows.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, rows.Count), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+            async (i, token) => existing[i] = await store.FindByEmailAsync(rows[i].Row.Email, token));
+
+        var changed = rows.Select((row, i) => Merge(row.Row, row.StatusGiven, existing[i], report)).OfType<Subscriber>().ToList();
+        if (changed.Count > 0)
+        {
+            await store.SaveAllAsync(changed, cancellationToken);
+        }
+    }
+
     /// <summary>The subscriber to save for this row (new or updated), or null when nothing changes.</summary>
-    private async Task<Subscriber?> MergeAsync(Subscriber row, bool statusGiven, ImportReport report, CancellationToken cancellationToken)
+    private Subscriber? Merge(Subscriber row, bool statusGiven, Subscriber? existing, ImportReport report)
     {
         var now = time.GetUtcNow();
-        var existing = await store.FindByEmailAsync(row.Email, cancellationToken);
         if (existing is null)
         {
             report.Added++;

@@ -76,23 +76,22 @@ public sealed class TableSubscriberStore(TableClient subscribers, TableClient em
         await SubmitInPartitionsAsync(subscribers, added.Select(Write), cancellationToken);
     }
 
+    // One transaction per partition and hundred rows; partitions are independent, so sixteen go at once.
     private static async Task SubmitInPartitionsAsync(TableClient table, IEnumerable<TableEntity> rows, CancellationToken cancellationToken)
     {
-        foreach (var partition in rows.GroupBy(row => row.PartitionKey))
+        var transactions = rows.GroupBy(row => row.PartitionKey).SelectMany(partition => partition.Chunk(MaxBatch));
+        await Parallel.ForEachAsync(transactions, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (chunk, token) =>
         {
-            foreach (var chunk in partition.Chunk(MaxBatch))
+            try
             {
-                try
-                {
-                    await table.SubmitTransactionAsync(chunk.Select(row => new TableTransactionAction(TableTransactionActionType.Add, row)), cancellationToken);
-                }
-                catch (TableTransactionFailedException failed)
-                {
-                    var row = failed.FailedTransactionActionIndex is { } index ? chunk[index] : null;
-                    throw new StaleSubscriberException($"Saving subscribers failed at row {row?.RowKey}: {failed.Message}", failed);
-                }
+                await table.SubmitTransactionAsync(chunk.Select(row => new TableTransactionAction(TableTransactionActionType.Add, row)), token);
             }
-        }
+            catch (TableTransactionFailedException failed)
+            {
+                var row = failed.FailedTransactionActionIndex is { } index ? chunk[index] : null;
+                throw new StaleSubscriberException($"Saving subscribers failed at row {row?.RowKey}: {failed.Message}", failed);
+            }
+        });
     }
 
     private async Task ClaimAddressAsync(Subscriber subscriber, CancellationToken cancellationToken)
