@@ -25,6 +25,17 @@ public sealed class DigestCli : IDisposable
 
     public async Task<CliResult> RunAsync(params string[] args)
     {
+        using var process = Start(args);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Starts the command line and leaves it running (serve, worker); the caller stops it.</summary>
+    public Process Start(params string[] args)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = Folder,
@@ -44,13 +55,9 @@ public sealed class DigestCli : IDisposable
             start.Environment[name] = value;
         }
 
-        using var process = Process.Start(start)!;
+        var process = Process.Start(start)!;
         process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        return new CliResult(process.ExitCode, await stdout, await stderr);
+        return process;
     }
 
     /// <summary>Copies a folder of posts and dates every file's arrival (last-modified) at <paramref name="arrivedAt"/>.</summary>
