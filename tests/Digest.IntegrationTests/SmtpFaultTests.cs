@@ -63,8 +63,11 @@ public sealed class SmtpFaultTests : IDisposable
     {
         await RunAsync("2026-11-23T09:00:00Z");
 
+        // The ledger is append-only: a claim ("sending") first, then the outcome; the last line of each subscriber stands.
         var outcomes = File.ReadAllLines(Path.Combine(cli.DataFolder, "ledger", "issue-1.jsonl"))
-            .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("outcome").GetString())
+            .Select(line => JsonDocument.Parse(line).RootElement)
+            .GroupBy(record => record.GetProperty("subscriberId").GetString())
+            .Select(records => records.Last().GetProperty("outcome").GetString())
             .Order()
             .ToList();
         Assert.Equal(["bounced", "failed", "sent", "sent"], outcomes);
