@@ -126,6 +126,22 @@ public sealed class AzureStorageTests(Azurite azurite) : IDisposable
     }
 
     [Fact]
+    public async Task SkippedSubscribersAreRecordedInBatchedTransactions()
+    {
+        var ledger = digest.Get<IDeliveryLedger>();
+        var records = Enumerable.Range(0, 450)
+            .Select(_ => new DeliveryRecord(2, Subscriber.NewId(), DeliveryOutcome.SkippedEmpty, Now, 0, "no fr post on the topics nft"))
+            .ToList();
+
+        await ledger.RecordAllAsync(records, CancellationToken.None);
+
+        var listed = await ledger.ListAsync(2, CancellationToken.None);
+        Assert.Equal(450, listed.Count);
+        Assert.All(listed, record => Assert.Equal("no fr post on the topics nft", record.Detail));
+        Assert.False(await ledger.TryClaimAsync(2, records[0].SubscriberId, Now, TimeSpan.FromMinutes(15), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task ChunksGoOnTheQueueAsBase64JsonWellUnder64KiBAndLaterOnesStayHidden()
     {
         var queue = digest.Get<DeliveryQueue>();

@@ -57,6 +57,14 @@ public sealed class FileDeliveryLedger(string folder) : IDeliveryLedger, IDispos
         }
     }
 
+    public async Task RecordAllAsync(IReadOnlyCollection<DeliveryRecord> records, CancellationToken cancellationToken)
+    {
+        foreach (var record in records)
+        {
+            await RecordAsync(record, cancellationToken);
+        }
+    }
+
     private static async Task AppendAsync(IssueLedger ledger, DeliveryRecord record, CancellationToken cancellationToken)
     {
         ledger.Writer ??= OpenWriter(ledger.Path);

@@ -17,6 +17,9 @@ public interface IDeliveryLedger
     /// <summary>Records an outcome; recording Deferred releases the claim for a later try.</summary>
     Task RecordAsync(DeliveryRecord record, CancellationToken cancellationToken);
 
+    /// <summary>Records many outcomes in as few writes as the store allows (skipped-empty subscribers, which need no claim).</summary>
+    Task RecordAllAsync(IReadOnlyCollection<DeliveryRecord> records, CancellationToken cancellationToken);
+
     /// <summary>The latest record of every subscriber tried for an issue.</summary>
     Task<IReadOnlyList<DeliveryRecord>> ListAsync(int issueNumber, CancellationToken cancellationToken);
 }

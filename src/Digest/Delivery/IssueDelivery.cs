@@ -45,6 +45,7 @@ public sealed class IssueDelivery(
             }
 
             progress?.Report(new DeliveryProgress(issue.Number, processed, pass.Report.Sent));
+            await pass.FlushAsync(cancellationToken);
         }
 
         Log(pass.Report);
@@ -73,6 +74,8 @@ public sealed class IssueDelivery(
                     break;
                 }
             }
+
+            await pass.FlushAsync(cancellationToken);
         }
 
         Log(pass.Report);
@@ -86,6 +89,8 @@ public sealed class IssueDelivery(
     /// <summary>One delivery pass: one open transport, one report, the count of deferrals in a row.</summary>
     private sealed class Pass(IssueDelivery owner, Issue issue, DateTimeOffset now, IDigestTransport transport) : IAsyncDisposable
     {
+        private const int SkippedBatch = 100;
+        private readonly List<DeliveryRecord> skipped = [];
         private int consecutiveDeferrals;
 
         public DeliveryReport Report { get; } = new(issue.Number);
@@ -118,8 +123,14 @@ public sealed class IssueDelivery(
             var selection = PostSelector.Select(issue, subscriber);
             if (selection.EmptyReason is { } reason)
             {
-                await RecordAsync(subscriber, DeliveryOutcome.SkippedEmpty, attempts: 0, reason, cancellationToken);
+                // Written in batches: a skip lost to a crash is simply worked out again, and sends nothing.
+                skipped.Add(new DeliveryRecord(issue.Number, subscriber.Id, DeliveryOutcome.SkippedEmpty, owner.time.GetUtcNow(), 0, reason));
                 Report.SkippedEmpty.Add((subscriber.Email, reason));
+                if (skipped.Count >= SkippedBatch)
+                {
+                    await FlushAsync(cancellationToken);
+                }
+
                 return true;
             }
 
@@ -161,6 +172,15 @@ public sealed class IssueDelivery(
             }
 
             return true;
+        }
+
+        public async Task FlushAsync(CancellationToken cancellationToken)
+        {
+            if (skipped.Count > 0)
+            {
+                await owner.ledger.RecordAllAsync([.. skipped], cancellationToken);
+                skipped.Clear();
+            }
         }
 
         public ValueTask DisposeAsync() => transport.DisposeAsync();

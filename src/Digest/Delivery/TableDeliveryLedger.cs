@@ -47,6 +47,14 @@ public sealed class TableDeliveryLedger(TableClient table) : IDeliveryLedger
     public async Task RecordAsync(DeliveryRecord record, CancellationToken cancellationToken) =>
         await table.UpsertEntityAsync(Write(record), TableUpdateMode.Replace, cancellationToken);
 
+    /// <summary>Transactions of up to 100 rows per partition, several partitions at once.</summary>
+    public async Task RecordAllAsync(IReadOnlyCollection<DeliveryRecord> records, CancellationToken cancellationToken)
+    {
+        var transactions = records.Select(Write).GroupBy(row => row.PartitionKey).SelectMany(partition => partition.Chunk(100));
+        await Parallel.ForEachAsync(transactions, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (rows, token) =>
+            await table.SubmitTransactionAsync(rows.Select(row => new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)), token));
+    }
+
     public async Task<IReadOnlyList<DeliveryRecord>> ListAsync(int issueNumber, CancellationToken cancellationToken)
     {
         var prefix = $"{issueNumber:D6}-";
