@@ -10,6 +10,8 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 need_apt=()
 /usr/bin/python3 -c "import aiosmtpd" 2>/dev/null || need_apt+=(python3-aiosmtpd)
+/usr/bin/python3 -c "import dkim" 2>/dev/null || need_apt+=(python3-dkim)
+command -v spamassassin >/dev/null || need_apt+=(spamassassin)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${need_apt[*]}"
   as_root apt-get update -qq

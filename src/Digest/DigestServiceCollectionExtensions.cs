@@ -25,6 +25,7 @@ public static class DigestServiceCollectionExtensions
         services.AddOptions<RenderingOptions>().Bind(configuration.GetSection(RenderingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<LinkSigningOptions>().Bind(configuration.GetSection(LinkSigningOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DkimOptions>().Bind(configuration.GetSection(DkimOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FanOutOptions>().Bind(configuration.GetSection(FanOutOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
@@ -60,6 +61,7 @@ public static class DigestServiceCollectionExtensions
         services.AddSingleton<DigestLinks>();
         services.AddSingleton<DigestEmailBuilder>();
         services.AddSingleton<DigestRenderer>();
+        services.AddSingleton<DkimSigning>();
         services.AddSingleton<DigestMessageBuilder>();
         services.AddSingleton<DigestComposer>();
 

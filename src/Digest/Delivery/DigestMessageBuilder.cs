@@ -12,7 +12,7 @@ namespace Digest.Delivery;
 /// Builds the MIME message: multipart/alternative with text first and HTML last, and the list
 /// headers mailbox providers expect of bulk mail (RFC 2369, 2919, 8058).
 /// </summary>
-public sealed class DigestMessageBuilder(DigestLinks links, IOptions<DigestOptions> options)
+public sealed class DigestMessageBuilder(DigestLinks links, DkimSigning dkim, IOptions<DigestOptions> options)
 {
     public MimeMessage Build(Issue issue, Subscriber subscriber, RenderedEmail email, DateTimeOffset now)
     {
@@ -38,6 +38,9 @@ public sealed class DigestMessageBuilder(DigestLinks links, IOptions<DigestOptio
             Part("plain", email.Text),
             Part("html", email.Html),
         };
+
+        // Last: nothing may change the message once it is signed.
+        dkim.Sign(message);
         return message;
     }
 

@@ -1,0 +1,87 @@
+using System.Security.Cryptography;
+using System.Text;
+using Digest.IntegrationTests.Support;
+
+namespace Digest.IntegrationTests;
+
+/// <summary>DKIM as a receiver checks it: signed by the CLI, received by a real SMTP server, verified by dkimpy.</summary>
+public sealed class DkimTests : IDisposable
+{
+    private readonly DigestCli cli = new();
+    private readonly SmtpServer smtp = SmtpServer.Start();
+    private readonly RSA key = RSA.Create(2048);
+
+    public void Dispose()
+    {
+        key.Dispose();
+        smtp.Dispose();
+        cli.Dispose();
+    }
+
+    private async Task<(byte[] Message, string DnsRecord)> SendSignedAsync()
+    {
+        cli.Environment["Digest__Dkim__PrivateKey"] = key.ExportRSAPrivateKeyPem();
+        cli.Environment["Digest__Dkim__Selector"] = "hebdo2026";
+        var posts = cli.CopyPosts(Path.Combine(DigestCli.RepositoryRoot, "samples", "posts"), new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+        var csv = cli.WriteFile("one.csv", "email,name,language\nzoe@example.org,Zoé Durand,fr\n");
+        var result = await cli.RunAsync("run", "--posts", posts, "--subscribers", csv, "--smtp", smtp.Url, "--data", cli.DataFolder, "--now", "2026-11-23T09:00:00Z");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var record = $"v=DKIM1; k=rsa; p={Convert.ToBase64String(key.ExportSubjectPublicKeyInfo())}";
+        return (Assert.Single(smtp.Messages()).Raw, record);
+    }
+
+    private async Task<CliResult> VerifyAsync(byte[] message, string record)
+    {
+        var eml = Path.Combine(cli.Folder, $"{Guid.NewGuid():N}.eml");
+        var txt = Path.Combine(cli.Folder, "dns.txt");
+        await File.WriteAllBytesAsync(eml, message);
+        await File.WriteAllTextAsync(txt, record);
+        return await Python.RunAsync(Path.Combine("dkim", "verify_dkim.py"), eml, txt);
+    }
+
+    [Fact]
+    public async Task TheSignatureVerifiesWithAnIndependentVerifierAndCoversTheHeadersThatMatter()
+    {
+        var (message, record) = await SendSignedAsync();
+        var headers = Encoding.ASCII.GetString(message)[..Encoding.ASCII.GetString(message).IndexOf("\r\n\r\n", StringComparison.Ordinal)];
+
+        var verified = await VerifyAsync(message, record);
+
+        Assert.True(verified.ExitCode == 0, verified.ToString());
+        var signature = MimeKit.MimeMessage.Load(new MemoryStream(message)).Headers["DKIM-Signature"]!;
+        Assert.Contains("c=relaxed/relaxed", signature.Replace(" ", "", StringComparison.Ordinal));
+        Assert.Contains("d=digest.example.org", signature);
+        Assert.Contains("s=hebdo2026", signature);
+        var signed = signature.Split("h=")[1].Split(';')[0].Replace(" ", "", StringComparison.Ordinal).Replace("\r\n", "", StringComparison.Ordinal).Replace("\t", "", StringComparison.Ordinal).ToLowerInvariant().Split(':');
+        Assert.Superset(
+            new HashSet<string> { "from", "to", "subject", "date", "message-id", "mime-version", "content-type", "list-id", "list-unsubscribe", "list-unsubscribe-post", "feedback-id" },
+            signed.ToHashSet());
+        Assert.StartsWith("DKIM-Signature:", headers, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ChangingTheBodyOrASignedHeaderBreaksIt()
+    {
+        var (message, record) = await SendSignedAsync();
+        var text = Encoding.ASCII.GetString(message);
+
+        var otherSubject = Encoding.ASCII.GetBytes(text.Replace("\r\nSubject: ", "\r\nSubject: RE: ", StringComparison.Ordinal));
+        var headerEnd = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        var otherBody = Encoding.ASCII.GetBytes(text[..headerEnd] + text[headerEnd..].Replace("Bonjour", "Bonsoir", StringComparison.Ordinal));
+        var otherKey = $"v=DKIM1; k=rsa; p={Convert.ToBase64String(RSA.Create(2048).ExportSubjectPublicKeyInfo())}";
+
+        Assert.NotEqual(0, (await VerifyAsync(otherSubject, record)).ExitCode);
+        Assert.NotEqual(0, (await VerifyAsync(otherBody, record)).ExitCode);
+        Assert.NotEqual(0, (await VerifyAsync(message, otherKey)).ExitCode);
+        Assert.Equal(0, (await VerifyAsync(message, record)).ExitCode);
+    }
+
+    [Fact]
+    public async Task AnUnreadableKeyStopsTheRunBeforeAnythingIsSent()
+    {
+        cli.Environment["Digest__Dkim__PrivateKey"] = "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----";
+        var result = await cli.RunAsync("run", "--subscribers", cli.WriteFile("one.csv", "email\na@example.org\n"), "--smtp", smtp.Url, "--data", cli.DataFolder);
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Empty(smtp.Messages());
+    }
+}
