@@ -12,14 +12,15 @@ need_apt=()
 /usr/bin/python3 -c "import aiosmtpd" 2>/dev/null || need_apt+=(python3-aiosmtpd)
 /usr/bin/python3 -c "import dkim" 2>/dev/null || need_apt+=(python3-dkim)
 command -v spamassassin >/dev/null || need_apt+=(spamassassin)
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${need_apt[*]}"
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
-if [ ! -x node_modules/.bin/azurite ]; then
-  echo "Installing Azurite from npm into ./node_modules"
+if [ ! -x node_modules/.bin/azurite ] || [ ! -f node_modules/axe-core/axe.min.js ]; then
+  echo "Installing Azurite and axe-core from npm into ./node_modules"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 

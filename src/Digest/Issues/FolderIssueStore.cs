@@ -42,18 +42,50 @@ public sealed class FolderIssueStore(string folder) : IIssueStore
             await stream.FlushAsync(cancellationToken);
         }
 
-        // A hard rename that refuses to overwrite: the first planner's manifest wins, whole.
+        // Publish the whole manifest under its period's name only if that name is free, in one atomic step:
+        // the first planner's manifest wins and nobody ever reads half of one.
         try
         {
-            File.Move(temporary, PathOf(issue.Period), overwrite: false);
-            return true;
+            return PublishIfAbsent(temporary, PathOf(issue.Period));
         }
-        catch (IOException) when (File.Exists(PathOf(issue.Period)))
+        finally
         {
             File.Delete(temporary);
-            return false;
         }
     }
+
+    private static bool PublishIfAbsent(string source, string destination)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            try
+            {
+                File.Copy(source, destination, overwrite: false);
+                return true;
+            }
+            catch (IOException) when (File.Exists(destination))
+            {
+                return false;
+            }
+        }
+
+        // File.Move(overwrite: false) checks, then renames: two planners can both pass the check.
+        // link(2) fails with EEXIST when the name is taken, atomically.
+        if (Link(source, destination) == 0)
+        {
+            return true;
+        }
+
+        var error = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+        return error == EEXIST ? false : throw new IOException($"Could not publish the issue manifest {destination} (errno {error}).");
+    }
+
+    private const int EEXIST = 17;
+
+    // CharSet.Ansi is UTF-8 on Unix, which is all this is called on.
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "link", SetLastError = true, CharSet = System.Runtime.InteropServices.CharSet.Ansi,
+        BestFitMapping = false, ThrowOnUnmappableChar = true)]
+    private static extern int Link(string oldPath, string newPath);
 
     public Task<bool> IsFannedOutAsync(string period, CancellationToken cancellationToken) =>
         Task.FromResult(File.Exists(Path.Combine(folder, period + ".fanned-out")));

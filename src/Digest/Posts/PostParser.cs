@@ -178,10 +178,18 @@ public sealed partial class PostParser(PostBody body, IOptions<PostOptions> opti
             throw new InvalidPostException("has a body with no readable text once unsafe HTML is removed");
         }
 
+        var language = ReadLanguage(raw.OptionalString("language"));
+        if (language == "fr")
+        {
+            title = FrenchTypography.Apply(title);
+            bodyText = FrenchTypography.Apply(bodyText);
+        }
+
         var blobPath = blob.Name[..blob.Name.LastIndexOf('.')];
         var source = raw.OptionalString("source")?.Trim() is { Length: > 0 } s ? s : DefaultSource(blob.Name);
         var (publishedAt, fromStorage) = ReadDate(raw.OptionalString("publishedAt"), blob.LastModified);
         var summary = raw.OptionalString("summary") is { Length: > 0 } given ? PostBody.ToSingleLine(given) : null;
+        summary = summary is not null && language == "fr" ? FrenchTypography.Apply(summary) : summary;
 
         return new Post
         {
@@ -193,7 +201,7 @@ public sealed partial class PostParser(PostBody body, IOptions<PostOptions> opti
             Author = raw.OptionalString("author")?.Trim() is { Length: > 0 } author ? PostBody.ToSingleLine(author) : null,
             PublishedAt = publishedAt,
             PublishedAtFromStorage = fromStorage,
-            Language = ReadLanguage(raw.OptionalString("language")),
+            Language = language,
             Topics = ReadTopics(raw),
             Summary = summary,
             BodyHtml = html,

@@ -58,8 +58,9 @@ public class DigestMessageBuilderTests
         var alternative = Assert.IsType<MultipartAlternative>(message.Body);
         Assert.Equal(["text/plain", "text/html"], alternative.Select(part => part.ContentType.MimeType));
         Assert.All(alternative.OfType<TextPart>(), part => Assert.Equal("utf-8", part.ContentType.Charset));
-        Assert.Contains("« déjà vu »", message.TextBody);
-        Assert.Contains("« déjà vu »", message.HtmlBody);
+        // French spacing is made right on the way: no-break spaces inside « » and before the colon.
+        Assert.Contains("accents\u00A0: «\u00A0déjà vu\u00A0»", message.TextBody);
+        Assert.Contains("accents\u00A0: «\u00A0déjà vu\u00A0»", message.HtmlBody);
     }
 
     [Fact]

@@ -50,3 +50,16 @@ public class ExcerptTests
         Assert.Equal(minutes, Excerpt.ReadingMinutes(string.Join(' ', Enumerable.Repeat("mot", words))));
     }
 }
+
+public class FrenchTypographyTests
+{
+    [Theory]
+    [InlineData("Est-il mort ?", "Est-il mort\u00A0?")]
+    [InlineData("« Bonjour » : dit-il ; puis !", "«\u00A0Bonjour\u00A0»\u00A0: dit-il\u00A0; puis\u00A0!")]
+    [InlineData("Voir https://example.org/a?b=1", "Voir https://example.org/a?b=1")]
+    [InlineData("Déjà\u00A0? Oui.", "Déjà\u00A0? Oui.")]
+    public void OrdinarySpacesBeforeHighPunctuationBecomeNoBreakSpaces(string typed, string expected)
+    {
+        Assert.Equal(expected, FrenchTypography.Apply(typed));
+    }
+}

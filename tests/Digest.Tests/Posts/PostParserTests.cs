@@ -76,7 +76,7 @@ public class PostParserTests
             - [notre guide](/guide-seo)
             """).Post!;
 
-        Assert.Equal("Page d’atterrissage : la checklist", post.Title);
+        Assert.Equal("Page d’atterrissage\u00A0: la checklist", post.Title);
         Assert.Equal(["conversion", "seo"], post.Topics);
         Assert.Contains("<strong>dix minutes</strong>", post.BodyHtml);
         Assert.Contains("href=\"https://blog.example.org/guide-seo\"", post.BodyHtml);

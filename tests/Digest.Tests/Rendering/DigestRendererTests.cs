@@ -25,10 +25,10 @@ public class DigestRendererTests
         var email = (await ComposeAsync(digest, issue, TestDigest.Reader("a@example.org") with { Name = "Zoé" })).Rendered;
 
         Assert.Contains("C++ et «\u00A0guillemets\u00A0» français\u202F!", email.Html);
-        Assert.Contains("Élan, façon « œuvre »", email.Html);
+        Assert.Contains("Élan, façon «\u00A0œuvre\u00A0»", email.Html);
         Assert.Contains("Bonjour Zoé,", email.Html);
         Assert.DoesNotMatch(NonAsciiEntity, email.Html);
-        Assert.Contains("Élan, façon « œuvre »", email.Text);
+        Assert.Contains("Élan, façon «\u00A0œuvre\u00A0»", email.Text);
         Assert.Contains("23 novembre 2026", email.Html);
     }
 
