@@ -80,6 +80,33 @@ public class DigestMessageBuilderTests
     }
 
     [Fact]
+    public async Task EveryHeaderTravelsAsSevenBitAsciiWithFrenchEncodedPerRfc2047()
+    {
+        var (digest, issue) = await IssueAsync();
+        using var _ = digest;
+        var reader = TestDigest.Reader("zoe@example.org") with { Name = "Zoé Dürand" };
+        var composed = await digest.Get<DigestComposer>().ComposeAsync(issue, reader, PostSelector.Select(issue, reader).Posts, digest.Clock.GetUtcNow());
+
+        // As it goes over SMTP: CRLF line ends.
+        var smtpFormat = FormatOptions.Default.Clone();
+        smtpFormat.NewLineFormat = NewLineFormat.Dos;
+        using var stream = new MemoryStream();
+        await composed.Message.WriteToAsync(smtpFormat, stream);
+        var raw = stream.ToArray();
+        var headerBytes = raw.AsSpan(0, raw.AsSpan().IndexOf("\r\n\r\n"u8)).ToArray();
+
+        Assert.All(headerBytes, b => Assert.True(b is >= 9 and < 128, $"Header byte {b} is not 7-bit ASCII."));
+        var headers = System.Text.Encoding.ASCII.GetString(headerBytes);
+        Assert.Matches(@"(?m)^Subject: .*=\?utf-8\?[bq]\?", headers);
+        Assert.Matches(@"(?m)^To: =\?utf-8\?[bq]\?[^?]+\?= <zoe@example.org>", headers);
+        Assert.Matches(@"(?m)^MIME-Version: 1\.0", headers);
+        Assert.Matches(@"(?m)^Message-I[dD]: <weekly\.1\.[0-9a-f]{32}@digest\.example\.org>", headers);
+        var parsed = await MimeMessage.LoadAsync(new MemoryStream(raw));
+        Assert.Equal("Digest n°\u00A01\u00A0: 1\u00A0article pour vous", parsed.Subject);
+        Assert.Equal("Zoé Dürand", ((MailboxAddress)parsed.To.Single()).Name);
+    }
+
+    [Fact]
     public async Task LineBreaksInANameNeverReachTheHeaders()
     {
         var (digest, issue) = await IssueAsync();
