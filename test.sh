@@ -11,6 +11,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 need_apt=()
 /usr/bin/python3 -c "import aiosmtpd" 2>/dev/null || need_apt+=(python3-aiosmtpd)
 /usr/bin/python3 -c "import dkim" 2>/dev/null || need_apt+=(python3-dkim)
+/usr/bin/python3 -c "import nacl" 2>/dev/null || need_apt+=(python3-nacl)
 command -v spamassassin >/dev/null || need_apt+=(spamassassin)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -77,6 +77,28 @@ public sealed class DkimTests : IDisposable
     }
 
     [Fact]
+    public async Task AnEd25519KeySignsToo()
+    {
+        var generator = new Org.BouncyCastle.Crypto.Generators.Ed25519KeyPairGenerator();
+        generator.Init(new Org.BouncyCastle.Crypto.Parameters.Ed25519KeyGenerationParameters(new Org.BouncyCastle.Security.SecureRandom()));
+        var pair = generator.GenerateKeyPair();
+        using var pem = new StringWriter();
+        new Org.BouncyCastle.OpenSsl.PemWriter(pem).WriteObject(pair.Private);
+        cli.Environment["Digest__Dkim__PrivateKey"] = pem.ToString();
+        cli.Environment["Digest__Dkim__Algorithm"] = "ed25519-sha256";
+        var csv = cli.WriteFile("one.csv", "email,language\nzoe@example.org,fr\n");
+        var posts = cli.CopyPosts(Path.Combine(DigestCli.RepositoryRoot, "samples", "posts"), new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+
+        var run = await cli.RunAsync("run", "--posts", posts, "--subscribers", csv, "--smtp", smtp.Url, "--data", cli.DataFolder, "--now", "2026-11-23T09:00:00Z");
+        var publicKey = ((Org.BouncyCastle.Crypto.Parameters.Ed25519PublicKeyParameters)pair.Public).GetEncoded();
+        var verified = await VerifyAsync(Assert.Single(smtp.Messages()).Raw, $"v=DKIM1; k=ed25519; p={Convert.ToBase64String(publicKey)}");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(verified.ExitCode == 0, verified.ToString());
+        Assert.Contains("a=ed25519-sha256", MimeKit.MimeMessage.Load(new MemoryStream(smtp.Messages()[0].Raw)).Headers["DKIM-Signature"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnUnreadableKeyStopsTheRunBeforeAnythingIsSent()
     {
         cli.Environment["Digest__Dkim__PrivateKey"] = "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----";
