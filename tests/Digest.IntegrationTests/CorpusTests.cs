@@ -19,6 +19,8 @@ public sealed class CorpusTests : IDisposable
     {
         Skip.IfNot(Directory.Exists(Corpus), $"Skipped: the corpus folder {Corpus} does not exist on this machine.");
         using var smtp = SmtpServer.Start();
+        using var dkimKey = System.Security.Cryptography.RSA.Create(2048);
+        cli.Environment["Digest__Dkim__PrivateKey"] = dkimKey.ExportRSAPrivateKeyPem();
         var posts = cli.CopyPosts(Corpus, new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
         var csv = cli.WriteFile("french.csv", "email,name,language,maxPosts\nlectrice@example.org,Élodie,fr,20\n");
 
@@ -27,7 +29,15 @@ public sealed class CorpusTests : IDisposable
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("Issue 1 (2026-W48): 21 posts, planned now.", result.Output);
         Assert.DoesNotContain("Rejected posts", result.Output);
-        var message = Assert.Single(smtp.Messages()).Message;
+        var received = Assert.Single(smtp.Messages());
+        var message = received.Message;
+
+        // Signed, and the signature holds for an independent verifier (dkimpy, key from a stub instead of DNS).
+        var eml = cli.WriteFile("corpus.eml", string.Empty);
+        await File.WriteAllBytesAsync(eml, received.Raw);
+        var dns = cli.WriteFile("dns.txt", $"v=DKIM1; k=rsa; p={Convert.ToBase64String(dkimKey.ExportSubjectPublicKeyInfo())}");
+        var verified = await Python.RunAsync(Path.Combine("dkim", "verify_dkim.py"), eml, dns);
+        Assert.True(verified.ExitCode == 0, verified.ToString());
         var html = message.HtmlBody!;
         var size = Encoding.UTF8.GetByteCount(html);
         Assert.True(size < 102 * 1024, $"The corpus digest HTML is {size} bytes; Gmail clips above 102 KB.");
