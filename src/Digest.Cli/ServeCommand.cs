@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Digest.Delivery;
 using Digest.Issues;
+using Digest.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -23,9 +24,9 @@ public static class ServeCommand
 
     public static Command Create()
     {
-        var command = new Command("serve", "Run the schedule, a queue consumer and the HTTP endpoints on 127.0.0.1 (Azure storage)")
+        var command = new Command("serve", "Run the schedule, a queue consumer (Azure storage) and the web pages on 127.0.0.1")
         {
-            Flags.Storage, Flags.Smtp, Flags.Pickup, Port,
+            Flags.Storage, Flags.Smtp, Flags.Pickup, Flags.Data, Flags.Posts, Port,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -36,8 +37,8 @@ public static class ServeCommand
             builder.Services.AddHostedService<WorkerService>();
 
             var app = builder.Build();
-            CliHost.RequireAzure<QueueWorker>(app.Services);
             app.MapGet("/healthz", () => Results.Text("ok"));
+            app.MapDigestWeb();
             await app.RunAsync(cancellationToken);
             return 0;
         });
@@ -45,7 +46,7 @@ public static class ServeCommand
     }
 
     /// <summary>The PlanIssue timer: fires on DigestSchedule; never on start-up, but a missed period is caught up.</summary>
-    private sealed class ScheduleService(ScheduledPlanning planning, IIssueStore issues, IConfiguration configuration, TimeProvider time, ILogger<ScheduleService> logger)
+    private sealed class ScheduleService(IServiceProvider services, IIssueStore issues, IConfiguration configuration, TimeProvider time, ILogger<ScheduleService> logger)
         : BackgroundService
     {
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -72,8 +73,17 @@ public static class ServeCommand
         {
             try
             {
-                var report = await planning.RunAsync(time.GetUtcNow(), stoppingToken);
-                logger.LogInformation("Planned issue {Issue}; queued {Subscribers} subscribers", report.Plan.Issue?.Number, report.FanOut?.Subscribers ?? 0);
+                // Azure storage: plan and fan out to the queue. Embedded: plan and deliver in this process.
+                if (services.GetService<ScheduledPlanning>() is { } planning)
+                {
+                    var report = await planning.RunAsync(time.GetUtcNow(), stoppingToken);
+                    logger.LogInformation("Planned issue {Issue}; queued {Subscribers} subscribers", report.Plan.Issue?.Number, report.FanOut?.Subscribers ?? 0);
+                }
+                else
+                {
+                    var report = await services.GetRequiredService<DigestRun>().RunAsync(time.GetUtcNow(), null, null, stoppingToken);
+                    logger.LogInformation("Planned issue {Issue}; sent {Sent}", report.Plan.Issue?.Number, report.Deliveries.Sum(d => d.Sent));
+                }
             }
             catch (Exception failed) when (failed is not OperationCanceledException)
             {
@@ -82,8 +92,10 @@ public static class ServeCommand
         }
     }
 
-    private sealed class WorkerService(QueueWorker worker) : BackgroundService
+    private sealed class WorkerService(IServiceProvider services) : BackgroundService
     {
-        protected override Task ExecuteAsync(CancellationToken stoppingToken) => worker.RunAsync(null, stoppingToken);
+        // Only with Azure storage: the embedded schedule delivers in its own pass.
+        protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+            services.GetService<QueueWorker>()?.RunAsync(null, stoppingToken) ?? Task.CompletedTask;
     }
 }

@@ -68,6 +68,10 @@ public static class DigestServiceCollectionExtensions
         services.AddSingleton<TransportFactory>();
         services.AddSingleton<IssueDelivery>();
         services.AddSingleton<DigestRun>();
+
+        services.AddSingleton<Web.WebPages>();
+        services.AddSingleton<Web.SubscriberPages>();
+        services.AddSingleton<Web.IssuePages>();
         return services;
     }
 

@@ -35,7 +35,7 @@ public sealed class DigestEmailBuilder(DigestLinks links, IOptions<DigestOptions
             Lead = strings.Lead(posts.Count),
             IntroHtml = intro is null ? null : IntroSanitizer.Sanitize(intro, null),
             IntroText = intro is null ? null : PostBody.ToPlainText(IntroSanitizer.Sanitize(intro, null)),
-            Posts = [.. posts.Select((post, index) => Teaser(post, index, strings, webVersion, textBudget))],
+            Posts = [.. posts.Select(post => Teaser(post, strings, webVersion, textBudget))],
             WebVersionUrl = webVersion,
             PreferencesUrl = links.Preferences(subscriber.Id),
             UnsubscribeUrl = links.Unsubscribe(subscriber.Id),
@@ -44,9 +44,13 @@ public sealed class DigestEmailBuilder(DigestLinks links, IOptions<DigestOptions
 
     private static readonly EmailHtmlSanitizer IntroSanitizer = new();
 
-    private static PostTeaser Teaser(Post post, int index, EmailStrings strings, string webVersion, int textBudget)
+    /// <summary>The fragment that finds a post in the web version of its issue, the same for every reader.</summary>
+    public static string AnchorOf(string postId) =>
+        "post-" + string.Concat(postId.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-'));
+
+    private static PostTeaser Teaser(Post post, EmailStrings strings, string webVersion, int textBudget)
     {
-        var anchor = $"post-{index + 1}";
+        var anchor = AnchorOf(post.Id);
         var meta = new List<string> { post.SourceName };
         if (post.Author is { } author)
         {

@@ -98,7 +98,7 @@ public class DigestRendererTests
 
         Assert.Contains("Paragraphe numéro 1,", email.Html);
         Assert.DoesNotContain("Paragraphe numéro 150", email.Html);
-        Assert.Contains("href=\"https://digest.example.org/issues/1#post-1\"", email.Html);
+        Assert.Contains("href=\"https://digest.example.org/issues/1#post-a-1\"", email.Html);
         Assert.Contains("Lire la suite dans la version web", email.Text);
     }
 

@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Digest.Web;
+
+/// <summary>The routes every email links to, for any ASP.NET Core host (serve; Functions' ASP.NET Core integration).</summary>
+public static class DigestWebEndpoints
+{
+    public static IEndpointRouteBuilder MapDigestWeb(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/unsubscribe/{token}", (string token, HttpContext context, SubscriberPages pages) => pages.ShowUnsubscribeAsync(token, context));
+        app.MapPost("/unsubscribe/{token}", (string token, HttpContext context, SubscriberPages pages) => pages.UnsubscribeAsync(token, context))
+            .DisableAntiforgery();
+        app.MapGet("/preferences/{token}", (string token, HttpContext context, SubscriberPages pages) => pages.ShowPreferencesAsync(token, context));
+        app.MapPost("/preferences/{token}", (string token, HttpContext context, SubscriberPages pages) => pages.SavePreferencesAsync(token, context))
+            .DisableAntiforgery();
+        app.MapGet("/issues/{number:int}", (int number, HttpContext context, IssuePages pages) => pages.ShowAsync(number, context));
+        return app;
+    }
+}

@@ -1,0 +1,310 @@
+using Digest.Issues;
+using Digest.Links;
+using Digest.Subscribers;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Digest.Web;
+
+/// <summary>
+/// The pages a subscriber reaches from the links in every email: unsubscribe (a page with a
+/// button, and the RFC 8058 one-click POST) and the preference center. The signed token in the
+/// URL says who; no cookie, no login, nothing guessable.
+/// </summary>
+public sealed class SubscriberPages(
+    LinkSigner signer,
+    ISubscriberStore subscribers,
+    IIssueStore issues,
+    WebPages pages,
+    TimeProvider time,
+    IOptions<DigestOptions> options,
+    ILogger<SubscriberPages> logger)
+{
+    private const int MaxFormBytes = 32 * 1024;
+
+    private static readonly string[] CommonTimeZones =
+    [
+        "Europe/Paris", "Europe/Brussels", "Europe/Zurich", "Europe/Luxembourg", "Europe/London", "Europe/Lisbon", "Europe/Berlin",
+        "Europe/Madrid", "Europe/Rome", "Africa/Casablanca", "Africa/Dakar", "Africa/Abidjan", "Indian/Reunion", "America/Martinique",
+        "America/Guadeloupe", "America/Montreal", "America/New_York", "America/Chicago", "America/Los_Angeles", "America/Sao_Paulo",
+        "Pacific/Noumea", "Pacific/Tahiti", "Asia/Tokyo", "Asia/Singapore", "Australia/Sydney", "UTC",
+    ];
+
+    public async Task<IResult> ShowUnsubscribeAsync(string token, HttpContext context)
+    {
+        var (subscriber, refusal) = await ResolveAsync(token, LinkPurpose.Unsubscribe, context);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var s = WebStrings.For(subscriber!.Language);
+        // GET never unsubscribes: mail scanners follow links.
+        return subscriber.Status == SubscriberStatus.Unsubscribed
+            ? await PageAsync(new MessagePage(s, s.UnsubscribedTitle, s.Unsubscribed(options.Value.Title)) { LinkUrl = PreferencesUrl(subscriber), LinkText = s.ManagePreferences })
+            : await PageAsync(new MessagePage(s, s.UnsubscribeTitle, s.UnsubscribeQuestion(options.Value.Title))
+            {
+                FormAction = context.Request.Path, ButtonLabel = s.UnsubscribeButton, LinkUrl = PreferencesUrl(subscriber), LinkText = s.ManagePreferences,
+            });
+    }
+
+    /// <summary>The button's POST and the RFC 8058 one-click POST alike: unsubscribe, answer 200, no redirect; again is a no-op.</summary>
+    public async Task<IResult> UnsubscribeAsync(string token, HttpContext context)
+    {
+        var (subscriber, refusal) = await ResolveAsync(token, LinkPurpose.Unsubscribe, context);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        if (await ReadFormAsync(context, WebStrings.For(subscriber!.Language)) is { Refusal: { } tooLarge })
+        {
+            return tooLarge;
+        }
+
+        if (subscriber.Status != SubscriberStatus.Unsubscribed)
+        {
+            subscriber = await SaveWithRetryAsync(subscriber, s => s with { Status = SubscriberStatus.Unsubscribed }, context.RequestAborted);
+            logger.LogInformation("Subscriber {SubscriberId} unsubscribed", subscriber.Id);
+        }
+
+        var strings = WebStrings.For(subscriber.Language);
+        return await PageAsync(new MessagePage(strings, strings.UnsubscribedTitle, strings.Unsubscribed(options.Value.Title))
+        {
+            LinkUrl = PreferencesUrl(subscriber), LinkText = strings.ManagePreferences,
+        });
+    }
+
+    public async Task<IResult> ShowPreferencesAsync(string token, HttpContext context)
+    {
+        var (subscriber, refusal) = await ResolveAsync(token, LinkPurpose.Preferences, context);
+        return refusal ?? await PreferencesAsync(subscriber!, FormOf(subscriber!), context, errors: null, notice: null, noticeIsError: false, status: 200);
+    }
+
+    public async Task<IResult> SavePreferencesAsync(string token, HttpContext context)
+    {
+        var (subscriber, refusal) = await ResolveAsync(token, LinkPurpose.Preferences, context);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var strings = WebStrings.For(subscriber!.Language);
+        if (!IsSameOrigin(context.Request))
+        {
+            return await PageAsync(new MessagePage(strings, strings.ForbiddenTitle, strings.Forbidden), StatusCodes.Status403Forbidden);
+        }
+
+        var (form, tooLarge) = await ReadFormAsync(context, strings);
+        if (tooLarge is not null)
+        {
+            return tooLarge;
+        }
+
+        var submitted = new PreferencesForm
+        {
+            Topics = [.. form!["topics"].OfType<string>().Select(t => t.Trim()).Where(t => t.Length is > 0 and <= 100).Distinct(StringComparer.OrdinalIgnoreCase)],
+            Sources = [.. form["sources"].OfType<string>().Select(t => t.Trim()).Where(t => t.Length is > 0 and <= 100).Distinct(StringComparer.OrdinalIgnoreCase)],
+            Language = form["language"].ToString(),
+            Day = form["day"].ToString(),
+            Hour = form["hour"].ToString(),
+            TimeZone = form["timeZone"].ToString(),
+            MaxPosts = form["maxPosts"].ToString().Trim(),
+            Status = form["status"].ToString(),
+        };
+        var errors = Validate(submitted, strings);
+        if (errors.Count > 0)
+        {
+            return await PreferencesAsync(subscriber, submitted, context, errors, strings.FixErrors, noticeIsError: true, StatusCodes.Status422UnprocessableEntity);
+        }
+
+        try
+        {
+            var saved = await SaveAsync(subscriber, submitted, context.RequestAborted);
+            var savedStrings = WebStrings.For(saved.Language);
+            return await PreferencesAsync(saved, FormOf(saved), context, errors: null, savedStrings.Saved, noticeIsError: false, status: 200);
+        }
+        catch (StaleSubscriberException)
+        {
+            // Someone (another tab, an unsubscribe) saved first: show their values, lose nothing.
+            var fresh = await subscribers.FindByIdAsync(subscriber.Id, context.RequestAborted) ?? subscriber;
+            return await PreferencesAsync(fresh, FormOf(fresh), context, errors: null, strings.Stale, noticeIsError: true, StatusCodes.Status409Conflict);
+        }
+    }
+
+    private async Task<Subscriber> SaveAsync(Subscriber subscriber, PreferencesForm form, CancellationToken cancellationToken)
+    {
+        var updated = subscriber with
+        {
+            Topics = form.Topics,
+            Sources = form.Sources,
+            Language = form.Language,
+            DeliveryDay = form.Day.Length == 0 ? null : Enum.Parse<DayOfWeek>(form.Day, ignoreCase: true),
+            DeliveryHour = form.Hour.Length == 0 ? null : int.Parse(form.Hour, System.Globalization.CultureInfo.InvariantCulture),
+            TimeZone = form.TimeZone,
+            MaxPosts = int.Parse(form.MaxPosts, System.Globalization.CultureInfo.InvariantCulture),
+            Status = Enum.Parse<SubscriberStatus>(form.Status, ignoreCase: true),
+            UpdatedAt = time.GetUtcNow(),
+        };
+        await subscribers.SaveAsync(updated, cancellationToken);
+        return await subscribers.FindByIdAsync(subscriber.Id, cancellationToken) ?? updated;
+    }
+
+    private static Dictionary<string, string> Validate(PreferencesForm form, WebStrings s)
+    {
+        var errors = new Dictionary<string, string>();
+        if (form.Language is not ("fr" or "en"))
+        {
+            errors["language"] = s.ErrorLanguage;
+        }
+
+        if (!int.TryParse(form.MaxPosts, out var max) || max is < 1 or > 50)
+        {
+            errors["maxPosts"] = s.ErrorMaxPosts;
+        }
+
+        var dayOk = form.Day.Length == 0 || (Enum.TryParse<DayOfWeek>(form.Day, ignoreCase: true, out _) && !int.TryParse(form.Day, out _));
+        var hourOk = form.Hour.Length == 0 || (int.TryParse(form.Hour, out var hour) && hour is >= 0 and <= 23);
+        if (!dayOk || !hourOk || (form.Day.Length == 0) != (form.Hour.Length == 0))
+        {
+            errors["slot"] = s.ErrorSlot;
+        }
+
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(form.TimeZone, out _))
+        {
+            errors["timeZone"] = s.ErrorTimeZone;
+        }
+
+        if (form.Status is not ("active" or "paused" or "unsubscribed"))
+        {
+            errors["status"] = s.ErrorStatus;
+        }
+
+        if (form.Topics.Count > 100 || form.Sources.Count > 100)
+        {
+            errors["topics"] = s.ErrorTooMany;
+        }
+
+        return errors;
+    }
+
+    private async Task<IResult> PreferencesAsync(
+        Subscriber subscriber, PreferencesForm values, HttpContext context, Dictionary<string, string>? errors, string? notice, bool noticeIsError, int status)
+    {
+        var recent = (await issues.ListAsync(context.RequestAborted)).TakeLast(4).SelectMany(issue => issue.Posts).ToList();
+        // Topics of posts in the reader's language: an English reader is not offered French topics.
+        var topics = recent.Where(post => post.Language == values.Language).SelectMany(post => post.Topics).Concat(values.Topics)
+            .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Create(System.Globalization.CultureInfo.GetCultureInfo("fr-FR"), true)).ToList();
+        var sources = recent.Select(post => (post.Source, post.SourceName)).Concat(values.Sources.Select(id => (id, id)))
+            .DistinctBy(source => source.Item1, StringComparer.OrdinalIgnoreCase).OrderBy(source => source.Item2, StringComparer.OrdinalIgnoreCase).ToList();
+        var zones = CommonTimeZones.Contains(values.TimeZone) || values.TimeZone.Length == 0 ? CommonTimeZones : [values.TimeZone, .. CommonTimeZones];
+        var page = new PreferencesPage(WebStrings.For(subscriber.Language), context.Request.Path, values)
+        {
+            KnownTopics = topics,
+            KnownSources = sources,
+            TimeZones = zones,
+            Errors = errors ?? [],
+            Notice = notice,
+            NoticeIsError = noticeIsError,
+        };
+        return Results.Content(await pages.RenderAsync("Preferences", page), "text/html; charset=utf-8", statusCode: status);
+    }
+
+    private static PreferencesForm FormOf(Subscriber s) => new()
+    {
+        Topics = s.Topics,
+        Sources = s.Sources,
+        Language = s.Language,
+        Day = s.DeliveryDay?.ToString().ToLowerInvariant() ?? "",
+        Hour = s.DeliveryHour?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+        TimeZone = s.TimeZone,
+        MaxPosts = s.MaxPosts.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        Status = s.Status is SubscriberStatus.Paused or SubscriberStatus.Unsubscribed ? s.Status.ToString().ToLowerInvariant() : "active",
+    };
+
+    /// <summary>The token's subscriber, or the page that says why there is none (400 bad, 410 expired, 404 gone).</summary>
+    private async Task<(Subscriber?, IResult?)> ResolveAsync(string token, LinkPurpose purpose, HttpContext context)
+    {
+        var language = context.Request.Headers.AcceptLanguage.ToString().StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en" : "fr";
+        var s = WebStrings.For(language);
+        var check = signer.Verify(token, purpose);
+        if (!check.IsValid)
+        {
+            logger.LogInformation("Refused a {Purpose} link: {Problem}", purpose, check.Problem);
+            return check.Problem == LinkProblem.Expired
+                ? (null, await PageAsync(new MessagePage(s, s.ExpiredLinkTitle, s.ExpiredLink), StatusCodes.Status410Gone))
+                : (null, await PageAsync(new MessagePage(s, s.InvalidLinkTitle, s.InvalidLink), StatusCodes.Status400BadRequest));
+        }
+
+        var subscriber = await subscribers.FindByIdAsync(check.SubscriberId!, context.RequestAborted);
+        return subscriber is null
+            ? (null, await PageAsync(new MessagePage(s, s.UnknownSubscriberTitle, s.UnknownSubscriber), StatusCodes.Status404NotFound))
+            : (subscriber, null);
+    }
+
+    private async Task<Subscriber> SaveWithRetryAsync(Subscriber subscriber, Func<Subscriber, Subscriber> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var updated = change(subscriber) with { UpdatedAt = time.GetUtcNow() };
+                await subscribers.SaveAsync(updated, cancellationToken);
+                return updated;
+            }
+            catch (StaleSubscriberException) when (attempt < 3)
+            {
+                subscriber = await subscribers.FindByIdAsync(subscriber.Id, cancellationToken) ?? subscriber;
+            }
+        }
+    }
+
+    private async Task<(IFormCollection? Form, IResult? Refusal)> ReadFormAsync(HttpContext context, WebStrings s)
+    {
+        if (context.Request.ContentLength > MaxFormBytes)
+        {
+            return (null, await PageAsync(new MessagePage(s, s.TooLargeTitle, s.TooLargeTitle), StatusCodes.Status413PayloadTooLarge));
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxFormBytes;
+        }
+
+        if (!context.Request.HasFormContentType)
+        {
+            return (FormCollection.Empty, null);
+        }
+
+        try
+        {
+            return (await context.Request.ReadFormAsync(context.RequestAborted), null);
+        }
+        catch (Exception tooLarge) when (tooLarge is BadHttpRequestException or InvalidDataException or IOException)
+        {
+            return (null, await PageAsync(new MessagePage(s, s.TooLargeTitle, s.TooLargeTitle), StatusCodes.Status413PayloadTooLarge));
+        }
+    }
+
+    // A form posted from another site is refused; browsers always send Origin (or Sec-Fetch-Site) on a POST.
+    private bool IsSameOrigin(HttpRequest request)
+    {
+        var origin = request.Headers.Origin.ToString();
+        if (origin.Length == 0)
+        {
+            return request.Headers["Sec-Fetch-Site"].ToString() is "" or "same-origin" or "none";
+        }
+
+        var own = $"{request.Scheme}://{request.Host}";
+        var published = new Uri(options.Value.PublicBaseUrl).GetLeftPart(UriPartial.Authority);
+        return string.Equals(origin, own, StringComparison.OrdinalIgnoreCase) || string.Equals(origin, published, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private string PreferencesUrl(Subscriber subscriber) =>
+        $"{options.Value.PublicBaseUrl.TrimEnd('/')}/preferences/{signer.Sign(LinkPurpose.Preferences, subscriber.Id, TimeSpan.FromDays(90))}";
+
+    private async Task<IResult> PageAsync(MessagePage page, int status = StatusCodes.Status200OK) =>
+        Results.Content(await pages.RenderAsync("Message", page), "text/html; charset=utf-8", statusCode: status);
+}

@@ -1,0 +1,44 @@
+using Digest.Issues;
+using Digest.Posts;
+
+namespace Digest.Web;
+
+/// <summary>A page that says one thing, with at most one button (a form) or one link.</summary>
+public sealed record MessagePage(WebStrings Strings, string Title, string Message)
+{
+    public string? FormAction { get; init; }
+    public string? ButtonLabel { get; init; }
+    public string? LinkUrl { get; init; }
+    public string? LinkText { get; init; }
+}
+
+/// <summary>The preference form: the values shown (saved or just submitted), the choices, and what is wrong.</summary>
+public sealed record PreferencesPage(WebStrings Strings, string Action, PreferencesForm Values)
+{
+    public required IReadOnlyList<string> KnownTopics { get; init; }
+    public required IReadOnlyList<(string Id, string Name)> KnownSources { get; init; }
+    public required IReadOnlyList<string> TimeZones { get; init; }
+    public IReadOnlyDictionary<string, string> Errors { get; init; } = new Dictionary<string, string>();
+    public string? Notice { get; init; }
+    public bool NoticeIsError { get; init; }
+    public string? UnsubscribeUrl { get; init; }
+}
+
+/// <summary>The preference fields as the form carries them.</summary>
+public sealed record PreferencesForm
+{
+    public IReadOnlyList<string> Topics { get; init; } = [];
+    public IReadOnlyList<string> Sources { get; init; } = [];
+    public string Language { get; init; } = "fr";
+    public string Day { get; init; } = "";
+    public string Hour { get; init; } = "";
+    public string TimeZone { get; init; } = "Europe/Paris";
+    public string MaxPosts { get; init; } = "10";
+    public string Status { get; init; } = "active";
+}
+
+/// <summary>An issue as the web shows it to anyone: every post, nobody's data.</summary>
+public sealed record WebVersionPage(WebStrings Strings, string DigestTitle, Issue Issue, string IssueDate, string? IntroHtml)
+{
+    public required IReadOnlyList<(string Anchor, Post Post, string? DateText)> Posts { get; init; }
+}

@@ -1,0 +1,35 @@
+using RazorLight;
+
+namespace Digest.Web;
+
+/// <summary>Renders the web pages from embedded Razor templates; no external scripts, fonts or styles.</summary>
+public sealed class WebPages
+{
+    /// <summary>The one stylesheet, inline: readable on a phone, keyboard focus visible, dark mode.</summary>
+    public const string Css =
+        "body{margin:0;font:17px/1.55 Georgia,'Times New Roman',serif;color:#1f1d1a;background:#f3f1ed}" +
+        "main{max-width:640px;margin:0 auto;padding:24px 18px 48px;background:#fff}" +
+        "h1{font-size:26px;line-height:1.25}h2{font-size:21px;line-height:1.3;margin-top:32px}" +
+        "a{color:#1a56a8}a:focus,button:focus,input:focus,select:focus{outline:3px solid #f0a500;outline-offset:2px}" +
+        "fieldset{border:1px solid #d9d4ca;border-radius:6px;margin:0 0 18px;padding:12px 14px}legend{font-weight:bold;padding:0 6px}" +
+        "label.choice{display:block;padding:6px 0;min-height:28px}label{margin-right:8px}" +
+        "select,input[type=number]{font:inherit;padding:6px;margin:4px 0 10px;max-width:100%}" +
+        "button{font:inherit;font-weight:bold;color:#fff;background:#1a56a8;border:0;border-radius:6px;padding:12px 20px;cursor:pointer;min-height:44px}" +
+        ".hint{color:#5f5b55;font-size:15px}.error{color:#a3201b;font-weight:bold}.notice{background:#e8f3e8;padding:10px 12px;border-radius:6px}" +
+        ".notice.error{background:#fbe9e7}.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}" +
+        "article .body img{max-width:100%;height:auto}" +
+        "@media (prefers-color-scheme:dark){body{background:#111318;color:#e8e6e3}main{background:#1c1f26}a{color:#8ab4f8}" +
+        ".hint{color:#a9adb6}.error{color:#ff8a80}.notice{background:#22352a}.notice.error{background:#3b2323}fieldset{border-color:#2e323b}}";
+
+    private readonly RazorLightEngine engine = new RazorLightEngineBuilder()
+        .UseEmbeddedResourcesProject(typeof(WebPages).Assembly, "Digest.Web.Templates")
+        .SetOperatingAssembly(typeof(WebPages).Assembly)
+        .UseMemoryCachingProvider()
+        .Build();
+
+    public async Task<string> RenderAsync<T>(string template, T model) =>
+        (await engine.CompileRenderAsync(template, model))
+            .Replace("&#xA0;", "\u00A0", StringComparison.Ordinal)
+            .Replace("&#x202F;", "\u202F", StringComparison.Ordinal)
+            .Replace("&#x2B;", "+", StringComparison.Ordinal);
+}

@@ -1,0 +1,151 @@
+namespace Digest.Web;
+
+/// <summary>Every word the web pages say, in French and English.</summary>
+public sealed record WebStrings
+{
+    public required string Lang { get; init; }
+    public required string InvalidLinkTitle { get; init; }
+    public required string InvalidLink { get; init; }
+    public required string ExpiredLinkTitle { get; init; }
+    public required string ExpiredLink { get; init; }
+    public required string UnknownSubscriberTitle { get; init; }
+    public required string UnknownSubscriber { get; init; }
+    public required string UnsubscribeTitle { get; init; }
+    public required Func<string, string> UnsubscribeQuestion { get; init; }
+    public required string UnsubscribeButton { get; init; }
+    public required string UnsubscribedTitle { get; init; }
+    public required Func<string, string> Unsubscribed { get; init; }
+    public required string ManagePreferences { get; init; }
+    public required string PreferencesTitle { get; init; }
+    public required string Saved { get; init; }
+    public required string Stale { get; init; }
+    public required string FixErrors { get; init; }
+    public required string Topics { get; init; }
+    public required string TopicsHint { get; init; }
+    public required string Sources { get; init; }
+    public required string Language { get; init; }
+    public required string Delivery { get; init; }
+    public required string DeliveryHint { get; init; }
+    public required string AsSoonAsReady { get; init; }
+    public required string Day { get; init; }
+    public required string Hour { get; init; }
+    public required string TimeZone { get; init; }
+    public required string MaxPosts { get; init; }
+    public required string Status { get; init; }
+    public required string StatusActive { get; init; }
+    public required string StatusPaused { get; init; }
+    public required string StatusUnsubscribed { get; init; }
+    public required string Save { get; init; }
+    public required string[] DayNames { get; init; }
+    public required string ForbiddenTitle { get; init; }
+    public required string Forbidden { get; init; }
+    public required string TooLargeTitle { get; init; }
+    public required string NoIssueTitle { get; init; }
+    public required string NoIssue { get; init; }
+    public required string ErrorLanguage { get; init; }
+    public required string ErrorMaxPosts { get; init; }
+    public required string ErrorSlot { get; init; }
+    public required string ErrorTimeZone { get; init; }
+    public required string ErrorStatus { get; init; }
+    public required string ErrorTooMany { get; init; }
+
+    public static WebStrings For(string? language) => language == "en" ? English : French;
+
+    public static WebStrings French { get; } = new()
+    {
+        Lang = "fr",
+        InvalidLinkTitle = "Lien non valide",
+        InvalidLink = "Ce lien n’est pas valide : il a peut-être été coupé ou modifié. Utilisez le lien du dernier e-mail reçu.",
+        ExpiredLinkTitle = "Lien expiré",
+        ExpiredLink = "Ce lien a expiré. Utilisez le lien du dernier e-mail reçu.",
+        UnknownSubscriberTitle = "Abonnement introuvable",
+        UnknownSubscriber = "Nous ne trouvons plus cet abonnement : il a peut-être été effacé.",
+        UnsubscribeTitle = "Se désabonner",
+        UnsubscribeQuestion = title => $"Ne plus recevoir {title} ?",
+        UnsubscribeButton = "Me désabonner",
+        UnsubscribedTitle = "Vous êtes désabonné·e",
+        Unsubscribed = title => $"Vous ne recevrez plus {title}. Vous pouvez vous réabonner depuis vos préférences.",
+        ManagePreferences = "Gérer mes préférences",
+        PreferencesTitle = "Mes préférences",
+        Saved = "Vos préférences sont enregistrées.",
+        Stale = "Vos préférences ont changé pendant que vous les modifiiez : vérifiez-les et enregistrez à nouveau.",
+        FixErrors = "Certains champs sont à corriger.",
+        Topics = "Sujets",
+        TopicsHint = "Aucun coché : tous les sujets.",
+        Sources = "Sources",
+        Language = "Langue des articles",
+        Delivery = "Réception",
+        DeliveryHint = "Le jour et l’heure, dans votre fuseau horaire.",
+        AsSoonAsReady = "Dès que le numéro est prêt",
+        Day = "Jour",
+        Hour = "Heure",
+        TimeZone = "Fuseau horaire",
+        MaxPosts = "Nombre d’articles au plus",
+        Status = "Abonnement",
+        StatusActive = "Recevoir le digest",
+        StatusPaused = "Mettre en pause",
+        StatusUnsubscribed = "Me désabonner",
+        Save = "Enregistrer",
+        DayNames = ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+        ForbiddenTitle = "Requête refusée",
+        Forbidden = "Ce formulaire doit être envoyé depuis cette page.",
+        TooLargeTitle = "Formulaire trop volumineux",
+        NoIssueTitle = "Numéro introuvable",
+        NoIssue = "Ce numéro n’existe pas.",
+        ErrorLanguage = "Choisissez le français ou l’anglais.",
+        ErrorMaxPosts = "Un nombre entre 1 et 50.",
+        ErrorSlot = "Choisissez un jour et une heure, ou ni l’un ni l’autre.",
+        ErrorTimeZone = "Choisissez un fuseau horaire de la liste.",
+        ErrorStatus = "Choisissez une des options.",
+        ErrorTooMany = "Trop de choix (100 au plus).",
+    };
+
+    public static WebStrings English { get; } = new()
+    {
+        Lang = "en",
+        InvalidLinkTitle = "Invalid link",
+        InvalidLink = "This link is not valid: it may have been cut or changed. Use the link in the latest email.",
+        ExpiredLinkTitle = "Expired link",
+        ExpiredLink = "This link has expired. Use the link in the latest email.",
+        UnknownSubscriberTitle = "Subscription not found",
+        UnknownSubscriber = "We cannot find this subscription any more: it may have been erased.",
+        UnsubscribeTitle = "Unsubscribe",
+        UnsubscribeQuestion = title => $"Stop receiving {title}?",
+        UnsubscribeButton = "Unsubscribe me",
+        UnsubscribedTitle = "You are unsubscribed",
+        Unsubscribed = title => $"You will not receive {title} any more. You can subscribe again from your preferences.",
+        ManagePreferences = "Manage preferences",
+        PreferencesTitle = "My preferences",
+        Saved = "Your preferences are saved.",
+        Stale = "Your preferences changed while you were editing them: check them and save again.",
+        FixErrors = "Some fields need fixing.",
+        Topics = "Topics",
+        TopicsHint = "None ticked: every topic.",
+        Sources = "Sources",
+        Language = "Language of posts",
+        Delivery = "Delivery",
+        DeliveryHint = "Weekday and hour, in your time zone.",
+        AsSoonAsReady = "As soon as the issue is ready",
+        Day = "Day",
+        Hour = "Hour",
+        TimeZone = "Time zone",
+        MaxPosts = "Most posts per issue",
+        Status = "Subscription",
+        StatusActive = "Receive the digest",
+        StatusPaused = "Pause",
+        StatusUnsubscribed = "Unsubscribe",
+        Save = "Save",
+        DayNames = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
+        ForbiddenTitle = "Request refused",
+        Forbidden = "This form must be sent from its own page.",
+        TooLargeTitle = "Form too large",
+        NoIssueTitle = "Issue not found",
+        NoIssue = "There is no such issue.",
+        ErrorLanguage = "Choose French or English.",
+        ErrorMaxPosts = "A number from 1 to 50.",
+        ErrorSlot = "Choose both a day and an hour, or neither.",
+        ErrorTimeZone = "Choose a time zone from the list.",
+        ErrorStatus = "Choose one of the options.",
+        ErrorTooMany = "Too many choices (100 at most).",
+    };
+}

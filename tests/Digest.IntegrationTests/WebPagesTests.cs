@@ -1,0 +1,231 @@
+using System.Net;
+using System.Text.Json;
+using Digest.IntegrationTests.Support;
+using Digest.Links;
+using Microsoft.Playwright;
+
+namespace Digest.IntegrationTests;
+
+/// <summary>
+/// The pages the email links to, served by the local host (serve) on 127.0.0.1 over the same
+/// embedded data a run used: unsubscribe (page and RFC 8058 one-click), preferences, web version.
+/// </summary>
+public sealed class WebPagesTests : IAsyncLifetime, IDisposable
+{
+    private readonly DigestCli cli = new();
+    private readonly int port = SmtpServer.FreePort();
+    private System.Diagnostics.Process? serve;
+    private readonly HttpClient http = new(new HttpClientHandler { AllowAutoRedirect = false });
+
+    private string Local(string publicUrl) => publicUrl.Replace("https://digest.example.org", $"http://127.0.0.1:{port}", StringComparison.Ordinal);
+
+    public async Task InitializeAsync()
+    {
+        var posts = cli.CopyPosts(Path.Combine(DigestCli.RepositoryRoot, "samples", "posts"), new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+        var run = await cli.RunAsync("run", "--posts", posts, "--subscribers", Path.Combine(DigestCli.RepositoryRoot, "samples", "subscribers.csv"),
+            "--pickup", Path.Combine(cli.Folder, "outbox"), "--data", cli.DataFolder, "--now", "2026-11-23T09:00:00Z");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        cli.Environment["DigestSchedule"] = "0 0 7 * * 1";
+        serve = cli.Start("serve", "--data", cli.DataFolder, "--posts", posts, "--pickup", Path.Combine(cli.Folder, "outbox"), "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        for (var i = 0; i < 120; i++)
+        {
+            try
+            {
+                await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/healthz"));
+                return;
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(250);
+            }
+        }
+
+        throw new InvalidOperationException("serve did not start");
+    }
+
+    public async Task DisposeAsync()
+    {
+        serve?.Kill(entireProcessTree: true);
+        if (serve is not null)
+        {
+            await serve.WaitForExitAsync();
+        }
+
+        Dispose();
+    }
+
+    public void Dispose()
+    {
+        serve?.Dispose();
+        serve = null;
+        http.Dispose();
+        if (Directory.Exists(cli.Folder))
+        {
+            cli.Dispose();
+        }
+    }
+
+    private MimeKit.MimeMessage MailOf(string email) =>
+        Directory.EnumerateFiles(Path.Combine(cli.Folder, "outbox"), "*.eml").Select(path => MimeKit.MimeMessage.Load(path))
+            .Single(message => message.To.Mailboxes.Single().Address == email);
+
+    private string UnsubscribeUrl(string email) =>
+        Local(MailOf(email).Headers[MimeKit.HeaderId.ListUnsubscribe]!.Split('<', '>')[1]);
+
+    private string PreferencesUrl(string email) =>
+        Local(System.Text.RegularExpressions.Regex.Match(MailOf(email).HtmlBody!, "href=\"(https://digest.example.org/preferences/[^\"]+)\"").Groups[1].Value);
+
+    private string? StatusOf(string email)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(cli.DataFolder, "subscribers.json")));
+        return document.RootElement.EnumerateArray().Single(s => s.GetProperty("email").GetString() == email).GetProperty("status").GetString();
+    }
+
+    [Fact]
+    public async Task OpeningTheUnsubscribeLinkShowsAButtonAndUnsubscribesNobody()
+    {
+        var response = await http.GetAsync(new Uri(UnsubscribeUrl("alice.martin@example.org")));
+        var page = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("<html lang=\"fr\">", page);
+        Assert.Contains("Ne plus recevoir Le Digest ?", page);
+        Assert.Contains("<button type=\"submit\">Me désabonner</button>", page);
+        Assert.Equal("active", StatusOf("alice.martin@example.org"));
+    }
+
+    [Fact]
+    public async Task TheOneClickPostUnsubscribesAnswers200WithoutRedirectAndCanBeRepeated()
+    {
+        var url = new Uri(UnsubscribeUrl("alice.martin@example.org"));
+        using var oneClick = new FormUrlEncodedContent([KeyValuePair.Create("List-Unsubscribe", "One-Click")]);
+        using var multipart = new MultipartFormDataContent { { new StringContent("One-Click"), "List-Unsubscribe" } };
+
+        var first = await http.PostAsync(url, oneClick);
+        var again = await http.PostAsync(url, multipart);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Null(first.Headers.Location);
+        Assert.Contains("Vous êtes désabonné·e", await first.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal("unsubscribed", StatusOf("alice.martin@example.org"));
+    }
+
+    [Fact]
+    public async Task BadTokensGetAClearPageWithTheRightStatusAndNoStackTrace()
+    {
+        var good = UnsubscribeUrl("dan.harper@example.com");
+        var tampered = good[..^3] + (good[^3] == 'A' ? "B" : "A") + good[^2..];
+        var wrongPurpose = PreferencesUrl("dan.harper@example.com").Replace("/preferences/", "/unsubscribe/", StringComparison.Ordinal);
+        var key = Convert.FromBase64String(File.ReadAllText(Path.Combine(cli.DataFolder, "keys", "link-signing.key")));
+        var past = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-30));
+        var expired = new LinkSigner(new Dictionary<string, byte[]> { ["local"] = key }, "local", past).Sign(LinkPurpose.Unsubscribe, "0123456789abcdef0123456789abcdef", TimeSpan.FromDays(1));
+        var forged = new LinkSigner(new Dictionary<string, byte[]> { ["local"] = new byte[32] }, "local", TimeProvider.System).Sign(LinkPurpose.Unsubscribe, "0123", TimeSpan.FromDays(1));
+
+        foreach (var (url, status, words) in new[]
+        {
+            (tampered, HttpStatusCode.BadRequest, "Lien non valide"),
+            (wrongPurpose, HttpStatusCode.BadRequest, "Lien non valide"),
+            (Local($"https://digest.example.org/unsubscribe/{expired}"), HttpStatusCode.Gone, "Lien expiré"),
+            (Local($"https://digest.example.org/unsubscribe/{forged}"), HttpStatusCode.BadRequest, "Lien non valide"),
+            (Local("https://digest.example.org/unsubscribe/garbage"), HttpStatusCode.BadRequest, "Lien non valide"),
+        })
+        {
+            var response = await http.PostAsync(new Uri(url), new FormUrlEncodedContent([KeyValuePair.Create("List-Unsubscribe", "One-Click")]));
+            var page = await response.Content.ReadAsStringAsync();
+            Assert.Equal(status, response.StatusCode);
+            Assert.Contains(words, page);
+            Assert.DoesNotContain("Exception", page);
+        }
+
+        Assert.Equal("active", StatusOf("dan.harper@example.com"));
+    }
+
+    [Fact]
+    public async Task PreferencesAreSavedFromTheirOwnPageAndRefusedFromAnotherSite()
+    {
+        var url = new Uri(PreferencesUrl("alice.martin@example.org"));
+        var fields = new Dictionary<string, string>
+        {
+            ["topics"] = "seo", ["language"] = "fr", ["day"] = "friday", ["hour"] = "8", ["timeZone"] = "Europe/Paris", ["maxPosts"] = "4", ["status"] = "active",
+        };
+
+        using var crossSite = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(fields) };
+        crossSite.Headers.Add("Origin", "https://evil.example.net");
+        var refused = await http.SendAsync(crossSite);
+
+        using var invalid = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(new Dictionary<string, string>(fields) { ["maxPosts"] = "500", ["hour"] = "" }) };
+        invalid.Headers.Add("Origin", $"http://127.0.0.1:{port}");
+        var rejected = await http.SendAsync(invalid);
+        var rejectedPage = await rejected.Content.ReadAsStringAsync();
+
+        using var good = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(fields) };
+        good.Headers.Add("Origin", $"http://127.0.0.1:{port}");
+        var saved = await http.SendAsync(good);
+        var savedPage = await saved.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal((HttpStatusCode)422, rejected.StatusCode);
+        Assert.Contains("Un nombre entre 1 et 50.", rejectedPage);
+        Assert.Contains("Choisissez un jour et une heure, ou ni l’un ni l’autre.", rejectedPage);
+        Assert.Contains("value=\"500\"", rejectedPage);
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        Assert.Contains("Vos préférences sont enregistrées.", savedPage);
+        Assert.Contains("value=\"seo\" aria-describedby=\"topics-hint\" checked", savedPage);
+
+        using var subscribers = JsonDocument.Parse(File.ReadAllText(Path.Combine(cli.DataFolder, "subscribers.json")));
+        var alice = subscribers.RootElement.EnumerateArray().Single(s => s.GetProperty("email").GetString() == "alice.martin@example.org");
+        Assert.Equal("seo", alice.GetProperty("topics")[0].GetString());
+        Assert.Equal(4, alice.GetProperty("maxPosts").GetInt32());
+        Assert.Equal("friday", alice.GetProperty("deliveryDay").GetString());
+
+        // The next preview follows the new preferences.
+        var preview = await cli.RunAsync("preview", "--subscriber", "alice.martin@example.org", "--format", "text", "--data", cli.DataFolder, "--issue", "1");
+        Assert.Contains("SEO local", preview.Output);
+        Assert.DoesNotContain("Segmentation RFM", preview.Output);
+    }
+
+    [Fact]
+    public async Task TheWebVersionShowsEveryPostInFullAndNobodysData()
+    {
+        var page = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/issues/1"));
+        var missing = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/issues/99"));
+
+        Assert.Contains("Consentement", page);
+        Assert.Contains("Your pricing page is a sales conversation", page);
+        Assert.Contains("id=\"post-data-bistro-consentement\"", page);
+        Assert.DoesNotContain("@example.org", page);
+        Assert.DoesNotContain("<script", page);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task AReaderChangesTopicsAndUnsubscribesWithAKeyboardOnAPhone()
+    {
+        var artifacts = Path.Combine(DigestCli.RepositoryRoot, "out", "test-artifacts", "web");
+        Directory.CreateDirectory(artifacts);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 375, Height = 800 } });
+
+        await page.GotoAsync(PreferencesUrl("emma.wright@example.com"));
+        await page.GetByLabel("retention", new() { Exact = true }).CheckAsync();
+        await page.GetByLabel("Most posts per issue").FillAsync("2");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).PressAsync("Enter");
+        await page.GetByText("Your preferences are saved.").WaitForAsync();
+        Assert.True(await page.GetByLabel("retention", new() { Exact = true }).IsCheckedAsync());
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "preferences-375.png"), FullPage = true });
+
+        await page.GotoAsync(UnsubscribeUrl("emma.wright@example.com"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Unsubscribe me" }).ClickAsync();
+        await page.GetByText("You are unsubscribed").WaitForAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "unsubscribed-375.png"), FullPage = true });
+        Assert.Equal("unsubscribed", StatusOf("emma.wright@example.com"));
+    }
+}
