@@ -1,0 +1,46 @@
+using Digest.Web;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Digest.Functions;
+
+/// <summary>
+/// The pages every email links to, over the same handlers the local host maps (Digest.Web).
+/// host.json sets routePrefix to "", so the URLs are the ones in the emails.
+/// </summary>
+public sealed class WebPages(SubscriberPages subscribers, IssuePages issues)
+{
+    [Function("UnsubscribePage")]
+    public Task<IActionResult> ShowUnsubscribeAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "unsubscribe/{token}")] HttpRequest request, string token) =>
+        WriteAsync(subscribers.ShowUnsubscribeAsync(token, request.HttpContext), request);
+
+    /// <summary>The button and the RFC 8058 one-click POST: 200, no redirect, idempotent.</summary>
+    [Function("Unsubscribe")]
+    public Task<IActionResult> UnsubscribeAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "unsubscribe/{token}")] HttpRequest request, string token) =>
+        WriteAsync(subscribers.UnsubscribeAsync(token, request.HttpContext), request);
+
+    [Function("PreferencesPage")]
+    public Task<IActionResult> ShowPreferencesAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "preferences/{token}")] HttpRequest request, string token) =>
+        WriteAsync(subscribers.ShowPreferencesAsync(token, request.HttpContext), request);
+
+    [Function("SavePreferences")]
+    public Task<IActionResult> SavePreferencesAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "preferences/{token}")] HttpRequest request, string token) =>
+        WriteAsync(subscribers.SavePreferencesAsync(token, request.HttpContext), request);
+
+    [Function("WebVersion")]
+    public Task<IActionResult> ShowIssueAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "issues/{number:int}")] HttpRequest request, int number) =>
+        WriteAsync(issues.ShowAsync(number, request.HttpContext), request);
+
+    // The handlers answer with minimal-API results; run them on the real HttpContext the integration gives us.
+    private static async Task<IActionResult> WriteAsync(Task<IResult> handler, HttpRequest request)
+    {
+        await (await handler).ExecuteAsync(request.HttpContext);
+        return new EmptyResult();
+    }
+}
