@@ -9,8 +9,28 @@ namespace Digest.Functions;
 /// The pages every email links to, over the same handlers the local host maps (Digest.Web).
 /// host.json sets routePrefix to "", so the URLs are the ones in the emails.
 /// </summary>
-public sealed class WebPages(SubscriberPages subscribers, IssuePages issues)
+public sealed class WebPages(SubscriberPages subscribers, SubscribePages subscribe, IssuePages issues)
 {
+    [Function("SubscribeForm")]
+    public Task<IActionResult> ShowSubscribeAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "subscribe")] HttpRequest request) =>
+        WriteAsync(subscribe.ShowFormAsync(request.HttpContext), request);
+
+    [Function("Subscribe")]
+    public Task<IActionResult> SubscribeAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "subscribe")] HttpRequest request) =>
+        WriteAsync(subscribe.SubscribeAsync(request.HttpContext), request);
+
+    [Function("ConfirmPage")]
+    public Task<IActionResult> ShowConfirmAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "confirm/{token}")] HttpRequest request, string token) =>
+        WriteAsync(subscribe.ShowConfirmAsync(token, request.HttpContext), request);
+
+    [Function("Confirm")]
+    public Task<IActionResult> ConfirmAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "confirm/{token}")] HttpRequest request, string token) =>
+        WriteAsync(subscribe.ConfirmAsync(token, request.HttpContext), request);
+
     [Function("UnsubscribePage")]
     public Task<IActionResult> ShowUnsubscribeAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "unsubscribe/{token}")] HttpRequest request, string token) =>

@@ -72,6 +72,7 @@ public static class DigestServiceCollectionExtensions
         services.AddSingleton<Web.WebPages>();
         services.AddSingleton<Web.SubscriberPages>();
         services.AddSingleton<Web.IssuePages>();
+        services.AddSingleton<Web.SubscribePages>();
         return services;
     }
 

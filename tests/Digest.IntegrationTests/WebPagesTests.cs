@@ -50,8 +50,6 @@ public sealed class WebPagesTests : IAsyncLifetime, IDisposable
         {
             await serve.WaitForExitAsync();
         }
-
-        Dispose();
     }
 
     public void Dispose()

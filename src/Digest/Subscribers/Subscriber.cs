@@ -17,6 +17,9 @@ public sealed record Subscriber
     /// <summary>IANA time zone id, such as Europe/Paris.</summary>
     public string TimeZone { get; init; } = "Europe/Paris";
     public SubscriberStatus Status { get; init; } = SubscriberStatus.Active;
+    /// <summary>Confirmation emails sent since <see cref="ConfirmationWindowStart"/>: the per-address limit of the subscribe form.</summary>
+    public int ConfirmationsSent { get; init; }
+    public DateTimeOffset? ConfirmationWindowStart { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 

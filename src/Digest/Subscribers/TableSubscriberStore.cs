@@ -137,6 +137,8 @@ public sealed class TableSubscriberStore(TableClient subscribers, TableClient em
         ["DeliveryHour"] = s.DeliveryHour,
         ["TimeZone"] = s.TimeZone,
         ["Status"] = s.Status.ToString(),
+        ["ConfirmationsSent"] = s.ConfirmationsSent,
+        ["ConfirmationWindowStart"] = s.ConfirmationWindowStart,
         ["CreatedAt"] = s.CreatedAt,
         ["UpdatedAt"] = s.UpdatedAt,
     };
@@ -154,6 +156,8 @@ public sealed class TableSubscriberStore(TableClient subscribers, TableClient em
         DeliveryHour = e.GetInt32("DeliveryHour"),
         TimeZone = e.GetString("TimeZone") ?? "Europe/Paris",
         Status = Enum.Parse<SubscriberStatus>(e.GetString("Status") ?? nameof(SubscriberStatus.Active)),
+        ConfirmationsSent = e.GetInt32("ConfirmationsSent") ?? 0,
+        ConfirmationWindowStart = e.GetDateTimeOffset("ConfirmationWindowStart"),
         CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? default,
         UpdatedAt = e.GetDateTimeOffset("UpdatedAt") ?? default,
         Version = e.ETag.ToString(),

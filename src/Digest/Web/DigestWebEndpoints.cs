@@ -15,6 +15,10 @@ public static class DigestWebEndpoints
         app.MapGet("/preferences/{token}", (string token, HttpContext context, SubscriberPages pages) => pages.ShowPreferencesAsync(token, context));
         app.MapPost("/preferences/{token}", (string token, HttpContext context, SubscriberPages pages) => pages.SavePreferencesAsync(token, context))
             .DisableAntiforgery();
+        app.MapGet("/subscribe", (HttpContext context, SubscribePages pages) => pages.ShowFormAsync(context));
+        app.MapPost("/subscribe", (HttpContext context, SubscribePages pages) => pages.SubscribeAsync(context)).DisableAntiforgery();
+        app.MapGet("/confirm/{token}", (string token, HttpContext context, SubscribePages pages) => pages.ShowConfirmAsync(token, context));
+        app.MapPost("/confirm/{token}", (string token, HttpContext context, SubscribePages pages) => pages.ConfirmAsync(token, context)).DisableAntiforgery();
         app.MapGet("/issues/{number:int}", (int number, HttpContext context, IssuePages pages) => pages.ShowAsync(number, context));
         return app;
     }

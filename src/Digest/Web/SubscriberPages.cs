@@ -2,7 +2,6 @@ using Digest.Issues;
 using Digest.Links;
 using Digest.Subscribers;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -22,8 +21,6 @@ public sealed class SubscriberPages(
     IOptions<DigestOptions> options,
     ILogger<SubscriberPages> logger)
 {
-    private const int MaxFormBytes = 32 * 1024;
-
     private static readonly string[] CommonTimeZones =
     [
         "Europe/Paris", "Europe/Brussels", "Europe/Zurich", "Europe/Luxembourg", "Europe/London", "Europe/Lisbon", "Europe/Berlin",
@@ -92,7 +89,7 @@ public sealed class SubscriberPages(
         }
 
         var strings = WebStrings.For(subscriber!.Language);
-        if (!IsSameOrigin(context.Request))
+        if (!WebForms.IsSameOrigin(context.Request, options.Value.PublicBaseUrl))
         {
             return await PageAsync(new MessagePage(strings, strings.ForbiddenTitle, strings.Forbidden), StatusCodes.Status403Forbidden);
         }
@@ -261,46 +258,10 @@ public sealed class SubscriberPages(
         }
     }
 
-    private async Task<(IFormCollection? Form, IResult? Refusal)> ReadFormAsync(HttpContext context, WebStrings s)
-    {
-        if (context.Request.ContentLength > MaxFormBytes)
-        {
-            return (null, await PageAsync(new MessagePage(s, s.TooLargeTitle, s.TooLargeTitle), StatusCodes.Status413PayloadTooLarge));
-        }
-
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = MaxFormBytes;
-        }
-
-        if (!context.Request.HasFormContentType)
-        {
-            return (FormCollection.Empty, null);
-        }
-
-        try
-        {
-            return (await context.Request.ReadFormAsync(context.RequestAborted), null);
-        }
-        catch (Exception tooLarge) when (tooLarge is BadHttpRequestException or InvalidDataException or IOException)
-        {
-            return (null, await PageAsync(new MessagePage(s, s.TooLargeTitle, s.TooLargeTitle), StatusCodes.Status413PayloadTooLarge));
-        }
-    }
-
-    // A form posted from another site is refused; browsers always send Origin (or Sec-Fetch-Site) on a POST.
-    private bool IsSameOrigin(HttpRequest request)
-    {
-        var origin = request.Headers.Origin.ToString();
-        if (origin.Length == 0)
-        {
-            return request.Headers["Sec-Fetch-Site"].ToString() is "" or "same-origin" or "none";
-        }
-
-        var own = $"{request.Scheme}://{request.Host}";
-        var published = new Uri(options.Value.PublicBaseUrl).GetLeftPart(UriPartial.Authority);
-        return string.Equals(origin, own, StringComparison.OrdinalIgnoreCase) || string.Equals(origin, published, StringComparison.OrdinalIgnoreCase);
-    }
+    private async Task<(IFormCollection? Form, IResult? Refusal)> ReadFormAsync(HttpContext context, WebStrings s) =>
+        await WebForms.ReadAsync(context) is (var form, false)
+            ? (form, null)
+            : (null, await PageAsync(new MessagePage(s, s.TooLargeTitle, s.TooLargeTitle), StatusCodes.Status413PayloadTooLarge));
 
     private string PreferencesUrl(Subscriber subscriber) =>
         $"{options.Value.PublicBaseUrl.TrimEnd('/')}/preferences/{signer.Sign(LinkPurpose.Preferences, subscriber.Id, TimeSpan.FromDays(90))}";

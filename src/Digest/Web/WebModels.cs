@@ -42,3 +42,10 @@ public sealed record WebVersionPage(WebStrings Strings, string DigestTitle, Issu
 {
     public required IReadOnlyList<(string Anchor, Post Post, string? DateText)> Posts { get; init; }
 }
+
+/// <summary>The subscribe form: what was typed, the topics to choose from, and what is wrong.</summary>
+public sealed record SubscribePage(WebStrings Strings, string DigestTitle, string Email, string Name, string Language, IReadOnlyList<string> Topics)
+{
+    public required IReadOnlyList<string> KnownTopics { get; init; }
+    public IReadOnlyDictionary<string, string> Errors { get; init; } = new Dictionary<string, string>();
+}

@@ -48,6 +48,26 @@ public sealed record WebStrings
     public required string ErrorTimeZone { get; init; }
     public required string ErrorStatus { get; init; }
     public required string ErrorTooMany { get; init; }
+    public required string SubscribeTitle { get; init; }
+    public required Func<string, string> SubscribeIntro { get; init; }
+    public required string Email { get; init; }
+    public required string Name { get; init; }
+    public required string NameHint { get; init; }
+    public required string SubscribeButton { get; init; }
+    public required string CheckInboxTitle { get; init; }
+    public required string CheckInbox { get; init; }
+    public required string TooManyTitle { get; init; }
+    public required string TooMany { get; init; }
+    public required string ErrorEmail { get; init; }
+    public required string ErrorName { get; init; }
+    public required string ConfirmTitle { get; init; }
+    public required Func<string, string> ConfirmQuestion { get; init; }
+    public required string ConfirmButton { get; init; }
+    public required string ConfirmedTitle { get; init; }
+    public required Func<string, string> Confirmed { get; init; }
+    public required Func<string, string> ConfirmationSubject { get; init; }
+    public required Func<string, string> ConfirmationBody { get; init; }
+    public required string ConfirmationIgnore { get; init; }
 
     public static WebStrings For(string? language) => language == "en" ? English : French;
 
@@ -98,6 +118,26 @@ public sealed record WebStrings
         ErrorTimeZone = "Choisissez un fuseau horaire de la liste.",
         ErrorStatus = "Choisissez une des options.",
         ErrorTooMany = "Trop de choix (100 au plus).",
+        SubscribeTitle = "S’abonner",
+        SubscribeIntro = title => $"Recevez {title} chaque semaine, avec seulement les sujets qui vous intéressent.",
+        Email = "Adresse e-mail",
+        Name = "Prénom ou nom",
+        NameHint = "Facultatif.",
+        SubscribeButton = "M’abonner",
+        CheckInboxTitle = "Vérifiez votre boîte mail",
+        CheckInbox = "Si cette adresse peut recevoir le digest, un e-mail de confirmation vient de lui être envoyé. Cliquez sur son lien pour confirmer.",
+        TooManyTitle = "Trop de demandes",
+        TooMany = "Trop de demandes depuis votre connexion. Réessayez dans une heure.",
+        ErrorEmail = "Saisissez une adresse e-mail valide.",
+        ErrorName = "Le nom ne peut contenir ni retour à la ligne ni plus de 200 caractères.",
+        ConfirmTitle = "Confirmer l’abonnement",
+        ConfirmQuestion = title => $"Confirmez-vous votre abonnement à {title} ?",
+        ConfirmButton = "Je confirme",
+        ConfirmedTitle = "Abonnement confirmé",
+        Confirmed = title => $"Merci ! Vous recevrez {title} à partir du prochain numéro.",
+        ConfirmationSubject = title => $"Confirmez votre abonnement à {title}",
+        ConfirmationBody = title => $"Pour recevoir {title}, confirmez votre adresse en ouvrant ce lien :",
+        ConfirmationIgnore = "Si vous n’avez rien demandé, ignorez cet e-mail : vous ne recevrez rien.",
     };
 
     public static WebStrings English { get; } = new()
@@ -147,5 +187,25 @@ public sealed record WebStrings
         ErrorTimeZone = "Choose a time zone from the list.",
         ErrorStatus = "Choose one of the options.",
         ErrorTooMany = "Too many choices (100 at most).",
+        SubscribeTitle = "Subscribe",
+        SubscribeIntro = title => $"Get {title} every week, with only the topics you care about.",
+        Email = "Email address",
+        Name = "Name",
+        NameHint = "Optional.",
+        SubscribeButton = "Subscribe me",
+        CheckInboxTitle = "Check your inbox",
+        CheckInbox = "If this address can receive the digest, a confirmation email is on its way to it. Open its link to confirm.",
+        TooManyTitle = "Too many requests",
+        TooMany = "Too many requests from your connection. Try again in an hour.",
+        ErrorEmail = "Enter a valid email address.",
+        ErrorName = "The name may hold no line break and no more than 200 characters.",
+        ConfirmTitle = "Confirm your subscription",
+        ConfirmQuestion = title => $"Do you confirm your subscription to {title}?",
+        ConfirmButton = "I confirm",
+        ConfirmedTitle = "Subscription confirmed",
+        Confirmed = title => $"Thank you! You will receive {title} from the next issue on.",
+        ConfirmationSubject = title => $"Confirm your subscription to {title}",
+        ConfirmationBody = title => $"To receive {title}, confirm your address by opening this link:",
+        ConfirmationIgnore = "If you did not ask for this, ignore this email: you will receive nothing.",
     };
 }

@@ -1,0 +1,249 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Digest.Delivery;
+using Digest.Issues;
+using Digest.Links;
+using Digest.Subscribers;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Digest.Web;
+
+/// <summary>
+/// Subscribing with double opt-in: the form makes a pending subscriber and mails a signed confirm
+/// link; the confirm page's button makes them active. Every answer to the form is the same page,
+/// so it never tells whether an address is already subscribed, and sending is limited per
+/// address (3 a day) and per client (10 an hour).
+/// </summary>
+public sealed class SubscribePages(
+    LinkSigner signer,
+    ISubscriberStore subscribers,
+    IIssueStore issues,
+    TransportFactory transports,
+    WebPages pages,
+    TimeProvider time,
+    IOptions<DigestOptions> options,
+    ILogger<SubscribePages> logger)
+{
+    private const int MaxPerAddressPerDay = 3;
+    private const int MaxPerClientPerHour = 10;
+    private static readonly TimeSpan ConfirmLifetime = TimeSpan.FromDays(7);
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<DateTimeOffset>> clients = new(StringComparer.Ordinal);
+
+    public async Task<IResult> ShowFormAsync(HttpContext context)
+    {
+        var language = LanguageOf(context);
+        return await FormAsync(new SubscribePage(WebStrings.For(language), options.Value.Title, "", "", language, []) { KnownTopics = await TopicsAsync(language, context) }, 200);
+    }
+
+    public async Task<IResult> SubscribeAsync(HttpContext context)
+    {
+        var strings = WebStrings.For(LanguageOf(context));
+        if (!WebForms.IsSameOrigin(context.Request, options.Value.PublicBaseUrl))
+        {
+            return await MessageAsync(new MessagePage(strings, strings.ForbiddenTitle, strings.Forbidden), StatusCodes.Status403Forbidden);
+        }
+
+        var (form, tooLarge) = await WebForms.ReadAsync(context);
+        if (tooLarge)
+        {
+            return await MessageAsync(new MessagePage(strings, strings.TooLargeTitle, strings.TooLargeTitle), StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var email = form!["email"].ToString().Trim();
+        var name = form["name"].ToString().Trim();
+        var language = form["language"].ToString() == "en" ? "en" : "fr";
+        strings = WebStrings.For(language);
+        var topics = form["topics"].OfType<string>().Select(t => t.Trim()).Where(t => t.Length is > 0 and <= 100).Distinct(StringComparer.OrdinalIgnoreCase).Take(100).ToList();
+        var errors = new Dictionary<string, string>();
+        if (EmailAddress.Problem(email) is not null)
+        {
+            errors["email"] = strings.ErrorEmail;
+        }
+
+        if (name.Length > 200 || name.Any(char.IsControl))
+        {
+            errors["name"] = strings.ErrorName;
+        }
+
+        if (errors.Count > 0)
+        {
+            return await FormAsync(new SubscribePage(strings, options.Value.Title, email, name, language, topics)
+            {
+                KnownTopics = await TopicsAsync(language, context), Errors = errors,
+            }, StatusCodes.Status422UnprocessableEntity);
+        }
+
+        if (!AllowClient(context))
+        {
+            return await MessageAsync(new MessagePage(strings, strings.TooManyTitle, strings.TooMany), StatusCodes.Status429TooManyRequests);
+        }
+
+        await RequestConfirmationAsync(EmailAddress.Normalize(email), name.Length == 0 ? null : name, language, topics, context.RequestAborted);
+        return await MessageAsync(new MessagePage(strings, strings.CheckInboxTitle, strings.CheckInbox));
+    }
+
+    public async Task<IResult> ShowConfirmAsync(string token, HttpContext context)
+    {
+        var (subscriber, refusal) = await ResolveAsync(token, context);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var s = WebStrings.For(subscriber!.Language);
+        // GET never confirms: link scanners open links, and consent must come from a person.
+        return subscriber.Status == SubscriberStatus.Pending
+            ? await MessageAsync(new MessagePage(s, s.ConfirmTitle, s.ConfirmQuestion(options.Value.Title)) { FormAction = context.Request.Path, ButtonLabel = s.ConfirmButton })
+            : await MessageAsync(new MessagePage(s, s.ConfirmedTitle, s.Confirmed(options.Value.Title)));
+    }
+
+    public async Task<IResult> ConfirmAsync(string token, HttpContext context)
+    {
+        var (subscriber, refusal) = await ResolveAsync(token, context);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        if (subscriber!.Status == SubscriberStatus.Pending)
+        {
+            await subscribers.SaveAsync(subscriber with { Status = SubscriberStatus.Active, UpdatedAt = time.GetUtcNow() }, context.RequestAborted);
+            logger.LogInformation("Subscriber {SubscriberId} confirmed", subscriber.Id);
+        }
+
+        var s = WebStrings.For(subscriber.Language);
+        return await MessageAsync(new MessagePage(s, s.ConfirmedTitle, s.Confirmed(options.Value.Title)));
+    }
+
+    private async Task RequestConfirmationAsync(string email, string? name, string language, List<string> topics, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var existing = await subscribers.FindByEmailAsync(email, cancellationToken);
+        // Active, paused and bounced addresses get nothing, and the page says the same as for anyone.
+        if (existing is { Status: SubscriberStatus.Active or SubscriberStatus.Paused or SubscriberStatus.Bounced })
+        {
+            return;
+        }
+
+        var fresh = existing?.ConfirmationWindowStart is { } start && now - start < TimeSpan.FromDays(1);
+        var sent = fresh ? existing!.ConfirmationsSent : 0;
+        if (sent >= MaxPerAddressPerDay)
+        {
+            logger.LogWarning("Confirmation mail for {SubscriberId} not sent: {Count} already today", existing!.Id, sent);
+            return;
+        }
+
+        var pending = (existing ?? new Subscriber { Id = Subscriber.NewId(), Email = email, CreatedAt = now }) with
+        {
+            Name = name ?? existing?.Name,
+            Language = language,
+            Topics = topics,
+            Status = SubscriberStatus.Pending,
+            ConfirmationsSent = sent + 1,
+            ConfirmationWindowStart = fresh ? existing!.ConfirmationWindowStart : now,
+            UpdatedAt = now,
+        };
+        try
+        {
+            await subscribers.SaveAsync(pending, cancellationToken);
+        }
+        catch (StaleSubscriberException)
+        {
+            // Two forms for one address at once: the other one sends the mail.
+            return;
+        }
+
+        await SendConfirmationAsync(pending, cancellationToken);
+    }
+
+    private async Task SendConfirmationAsync(Subscriber subscriber, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var s = WebStrings.For(subscriber.Language);
+        var link = $"{o.PublicBaseUrl.TrimEnd('/')}/confirm/{signer.Sign(LinkPurpose.Confirm, subscriber.Id, ConfirmLifetime)}";
+        var message = new MimeMessage
+        {
+            Subject = s.ConfirmationSubject(o.Title),
+            Date = time.GetUtcNow(),
+            MessageId = $"confirm.{subscriber.Id}.{subscriber.ConfirmationsSent}@{o.MailDomain}",
+        };
+        message.From.Add(new MailboxAddress(o.FromName, o.FromAddress));
+        message.To.Add(new MailboxAddress(subscriber.Name, subscriber.Email));
+        message.Headers.Add("Auto-Submitted", "auto-generated");
+        var text = new StringBuilder().Append(s.ConfirmationBody(o.Title)).Append("\n\n").Append(link).Append("\n\n").Append(s.ConfirmationIgnore).Append('\n').ToString();
+        var html = $"<!DOCTYPE html><html lang=\"{s.Lang}\"><head><meta charset=\"utf-8\"><title>{Encode(message.Subject)}</title></head><body style=\"font-family:Georgia,serif;font-size:17px;line-height:1.5\">" +
+            $"<p>{Encode(s.ConfirmationBody(o.Title))}</p><p><a href=\"{Encode(link)}\">{Encode(s.ConfirmButton)}</a></p><p style=\"color:#5f5b55\">{Encode(s.ConfirmationIgnore)}</p></body></html>";
+        message.Body = new MultipartAlternative
+        {
+            new TextPart("plain") { Text = text, ContentTransferEncoding = ContentEncoding.QuotedPrintable },
+            new TextPart("html") { Text = html, ContentTransferEncoding = ContentEncoding.QuotedPrintable },
+        };
+
+        await using var transport = transports.Create();
+        try
+        {
+            await transport.SendAsync(message, cancellationToken);
+        }
+        catch (DeliveryFailedException failed)
+        {
+            // The page already says "check your inbox"; the reader can ask again.
+            logger.LogWarning("Confirmation mail for {SubscriberId} not sent: {Reason}", subscriber.Id, failed.Message);
+        }
+    }
+
+    private static string Encode(string text) => System.Net.WebUtility.HtmlEncode(text);
+
+    private bool AllowClient(HttpContext context)
+    {
+        var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var now = time.GetUtcNow();
+        var sent = clients.GetOrAdd(client, _ => new ConcurrentQueue<DateTimeOffset>());
+        while (sent.TryPeek(out var oldest) && now - oldest > TimeSpan.FromHours(1))
+        {
+            sent.TryDequeue(out _);
+        }
+
+        if (sent.Count >= MaxPerClientPerHour)
+        {
+            return false;
+        }
+
+        sent.Enqueue(now);
+        return true;
+    }
+
+    private async Task<(Subscriber?, IResult?)> ResolveAsync(string token, HttpContext context)
+    {
+        var s = WebStrings.For(LanguageOf(context));
+        var check = signer.Verify(token, LinkPurpose.Confirm);
+        if (!check.IsValid)
+        {
+            return check.Problem == LinkProblem.Expired
+                ? (null, await MessageAsync(new MessagePage(s, s.ExpiredLinkTitle, s.ExpiredLink), StatusCodes.Status410Gone))
+                : (null, await MessageAsync(new MessagePage(s, s.InvalidLinkTitle, s.InvalidLink), StatusCodes.Status400BadRequest));
+        }
+
+        var subscriber = await subscribers.FindByIdAsync(check.SubscriberId!, context.RequestAborted);
+        return subscriber is null
+            ? (null, await MessageAsync(new MessagePage(s, s.UnknownSubscriberTitle, s.UnknownSubscriber), StatusCodes.Status404NotFound))
+            : (subscriber, null);
+    }
+
+    private async Task<IReadOnlyList<string>> TopicsAsync(string language, HttpContext context) =>
+        [.. (await issues.ListAsync(context.RequestAborted)).TakeLast(4).SelectMany(issue => issue.Posts)
+            .Where(post => post.Language == language).SelectMany(post => post.Topics)
+            .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase)];
+
+    private static string LanguageOf(HttpContext context) =>
+        context.Request.Query["lang"].ToString() is "en" or "fr" ? context.Request.Query["lang"].ToString()
+        : context.Request.Headers.AcceptLanguage.ToString().StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en" : "fr";
+
+    private async Task<IResult> FormAsync(SubscribePage page, int status) =>
+        Results.Content(await pages.RenderAsync("Subscribe", page), "text/html; charset=utf-8", statusCode: status);
+
+    private async Task<IResult> MessageAsync(MessagePage page, int status = StatusCodes.Status200OK) =>
+        Results.Content(await pages.RenderAsync("Message", page), "text/html; charset=utf-8", statusCode: status);
+}
