@@ -52,6 +52,21 @@ public sealed class WebPages(SubscriberPages subscribers, SubscribePages subscri
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "preferences/{token}")] HttpRequest request, string token) =>
         WriteAsync(subscribers.SavePreferencesAsync(token, request.HttpContext), request);
 
+    [Function("ExportData")]
+    public Task<IActionResult> ExportAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "preferences/{token}/export")] HttpRequest request, string token) =>
+        WriteAsync(subscribers.ExportAsync(token, request.HttpContext), request);
+
+    [Function("ErasePage")]
+    public Task<IActionResult> ShowEraseAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "preferences/{token}/erase")] HttpRequest request, string token) =>
+        WriteAsync(subscribers.ShowEraseAsync(token, request.HttpContext), request);
+
+    [Function("Erase")]
+    public Task<IActionResult> EraseAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "preferences/{token}/erase")] HttpRequest request, string token) =>
+        WriteAsync(subscribers.EraseAsync(token, request.HttpContext), request);
+
     [Function("WebVersion")]
     public Task<IActionResult> ShowIssueAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "issues/{number:int}")] HttpRequest request, int number) =>

@@ -75,6 +75,24 @@ public sealed class AzureStorageTests(Azurite azurite) : IDisposable
     }
 
     [Fact]
+    public async Task AnErasedSubscriberLeavesOnlyAHashThatAFreshSignUpMayReuse()
+    {
+        var store = digest.Get<ISubscriberStore>();
+        var gone = Reader("gone@example.org");
+        await store.SaveAsync(gone, CancellationToken.None);
+
+        await store.EraseAsync(gone, CancellationToken.None);
+
+        Assert.Null(await store.FindByIdAsync(gone.Id, CancellationToken.None));
+        Assert.Null(await store.FindByEmailAsync("gone@example.org", CancellationToken.None));
+        Assert.True(await store.IsErasedAsync("GONE@example.org", CancellationToken.None));
+        Assert.False(await store.IsErasedAsync("other@example.org", CancellationToken.None));
+        var back = Reader("gone@example.org");
+        await store.SaveAsync(back, CancellationToken.None);
+        Assert.Equal(back.Id, (await store.FindByEmailAsync("gone@example.org", CancellationToken.None))!.Id);
+    }
+
+    [Fact]
     public async Task TwoConcurrentEditsOfOneSubscriberNeverLoseOne()
     {
         var store = digest.Get<ISubscriberStore>();

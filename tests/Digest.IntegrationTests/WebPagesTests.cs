@@ -184,6 +184,41 @@ public sealed class WebPagesTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task AReaderDownloadsThenErasesTheirDataAndAListImportCannotBringThemBack()
+    {
+        var preferences = PreferencesUrl("bruno.lefevre@example.org");
+        var export = await http.GetAsync(new Uri(preferences + "/export"));
+        var json = await export.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        Assert.Equal("attachment; filename=\"digest-data.json\"", export.Content.Headers.ContentDisposition?.ToString());
+        using (var data = JsonDocument.Parse(json))
+        {
+            Assert.Equal("bruno.lefevre@example.org", data.RootElement.GetProperty("subscriber").GetProperty("email").GetString());
+            Assert.Equal("sent", data.RootElement.GetProperty("deliveries")[0].GetProperty("outcome").GetString());
+        }
+
+        var confirmPage = await http.GetStringAsync(new Uri(preferences + "/erase"));
+        using var erase = new HttpRequestMessage(HttpMethod.Post, new Uri(preferences + "/erase")) { Content = new FormUrlEncodedContent([KeyValuePair.Create("confirm", "1")]) };
+        erase.Headers.Add("Origin", $"http://127.0.0.1:{port}");
+        var erased = await http.SendAsync(erase);
+
+        Assert.Contains("Effacer définitivement", confirmPage);
+        Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
+        Assert.Contains("Vos données sont effacées", await erased.Content.ReadAsStringAsync());
+        Assert.DoesNotContain("bruno.lefevre", File.ReadAllText(Path.Combine(cli.DataFolder, "subscribers.json")));
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri(preferences))).StatusCode);
+        foreach (var ledger in Directory.EnumerateFiles(Path.Combine(cli.DataFolder, "ledger")))
+        {
+            Assert.DoesNotContain("bruno", File.ReadAllText(ledger));
+        }
+
+        var reimport = await cli.RunAsync("subscribers", "import", Path.Combine(DigestCli.RepositoryRoot, "samples", "subscribers.csv"), "--data", cli.DataFolder);
+        Assert.Contains("bruno.lefevre@example.org asked for their data to be erased; a list import cannot add it back", reimport.Errors);
+        Assert.DoesNotContain("bruno.lefevre", File.ReadAllText(Path.Combine(cli.DataFolder, "subscribers.json")));
+    }
+
+    [Fact]
     public async Task TheWebVersionShowsEveryPostInFullAndNobodysData()
     {
         var page = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/issues/1"));

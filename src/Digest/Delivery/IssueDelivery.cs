@@ -210,8 +210,10 @@ public sealed class IssueDelivery(
             }
         }
 
+        // Server replies often quote the address; the ledger keeps ids only, so erasing a subscriber leaves nothing personal in it.
         private Task RecordAsync(Subscriber subscriber, DeliveryOutcome outcome, int attempts, string? detail, CancellationToken cancellationToken) =>
-            owner.ledger.RecordAsync(new DeliveryRecord(issue.Number, subscriber.Id, outcome, owner.time.GetUtcNow(), attempts, detail), cancellationToken);
+            owner.ledger.RecordAsync(new DeliveryRecord(issue.Number, subscriber.Id, outcome, owner.time.GetUtcNow(), attempts,
+                detail?.Replace(subscriber.Email, "<subscriber>", StringComparison.OrdinalIgnoreCase)), cancellationToken);
     }
 }
 

@@ -7,6 +7,10 @@ public static class EmailAddress
 {
     public static string Normalize(string email) => email.Trim().ToLowerInvariant();
 
+    /// <summary>What is kept of an erased address: enough to recognise it, not to read it.</summary>
+    public static string Hash(string email) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Normalize(email))));
+
     /// <summary>Null when the address is usable, else why not.</summary>
     public static string? Problem(string email)
     {

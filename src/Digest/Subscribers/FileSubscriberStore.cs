@@ -58,10 +58,32 @@ public sealed class FileSubscriberStore(string path) : ISubscriberStore, IDispos
                 }
             }
 
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-            await File.WriteAllBytesAsync(temporary, JsonSerializer.SerializeToUtf8Bytes(all, DigestJson.Options), cancellationToken);
-            File.Move(temporary, path, overwrite: true);
+            await WriteAtomicallyAsync(path, JsonSerializer.SerializeToUtf8Bytes(all, DigestJson.Options), cancellationToken);
+            snapshot = null;
+
+            // Someone who signs up again after erasure is a subscriber like any other (imports check IsErasedAsync first).
+            var erased = await LoadErasedAsync(cancellationToken);
+            if (erased.RemoveWhere(hash => batch.Any(s => EmailAddress.Hash(s.Email) == hash)) > 0)
+            {
+                await WriteAtomicallyAsync(ErasedPath, JsonSerializer.SerializeToUtf8Bytes(erased.Order(StringComparer.Ordinal), DigestJson.Options), cancellationToken);
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async Task EraseAsync(Subscriber subscriber, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var erased = await LoadErasedAsync(cancellationToken);
+            erased.Add(EmailAddress.Hash(subscriber.Email));
+            await WriteAtomicallyAsync(ErasedPath, JsonSerializer.SerializeToUtf8Bytes(erased.Order(StringComparer.Ordinal), DigestJson.Options), cancellationToken);
+            var remaining = (await LoadAsync(cancellationToken)).All.Where(s => s.Id != subscriber.Id).ToList();
+            await WriteAtomicallyAsync(path, JsonSerializer.SerializeToUtf8Bytes(remaining, DigestJson.Options), cancellationToken);
             snapshot = null;
         }
         finally
@@ -70,7 +92,25 @@ public sealed class FileSubscriberStore(string path) : ISubscriberStore, IDispos
         }
     }
 
+    public async Task<bool> IsErasedAsync(string email, CancellationToken cancellationToken) =>
+        (await LoadErasedAsync(cancellationToken)).Contains(EmailAddress.Hash(email));
+
     public void Dispose() => gate.Dispose();
+
+    private string ErasedPath => Path.Combine(Path.GetDirectoryName(path)!, "erased.json");
+
+    private async Task<HashSet<string>> LoadErasedAsync(CancellationToken cancellationToken) =>
+        File.Exists(ErasedPath)
+            ? (await JsonSerializer.DeserializeAsync<HashSet<string>>(File.OpenRead(ErasedPath), DigestJson.Options, cancellationToken) ?? [])
+            : [];
+
+    private static async Task WriteAtomicallyAsync(string target, byte[] content, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var temporary = $"{target}.{Guid.NewGuid():N}.tmp";
+        await File.WriteAllBytesAsync(temporary, content, cancellationToken);
+        File.Move(temporary, target, overwrite: true);
+    }
 
     private async Task<Snapshot> LoadAsync(CancellationToken cancellationToken)
     {

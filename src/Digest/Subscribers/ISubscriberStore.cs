@@ -13,6 +13,12 @@ public interface ISubscriberStore
     /// <summary>Adds the subscriber, or replaces the one with the same id.</summary>
     Task SaveAsync(Subscriber subscriber, CancellationToken cancellationToken);
 
+    /// <summary>Removes the subscriber at their request, keeping only a hash of the address so a list import cannot bring it back.</summary>
+    Task EraseAsync(Subscriber subscriber, CancellationToken cancellationToken);
+
+    /// <summary>True when this address was erased at its owner's request.</summary>
+    Task<bool> IsErasedAsync(string email, CancellationToken cancellationToken);
+
     /// <summary>Saves many at once, as an import does; no two may share an address.</summary>
     Task SaveAllAsync(IReadOnlyCollection<Subscriber> batch, CancellationToken cancellationToken);
 }

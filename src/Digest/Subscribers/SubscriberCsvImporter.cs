@@ -85,6 +85,12 @@ public sealed class SubscriberCsvImporter(ISubscriberStore store, TimeProvider t
             }
 
             firstLineOf[subscriber!.Email] = line;
+            if (await store.IsErasedAsync(subscriber.Email, cancellationToken))
+            {
+                report.Errors.Add(new RowError(line, $"{subscriber.Email} asked for their data to be erased; a list import cannot add it back"));
+                continue;
+            }
+
             pending.Add((subscriber, row.Has("status")));
             if (pending.Count >= SaveBatchSize)
             {

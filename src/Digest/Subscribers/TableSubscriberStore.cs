@@ -63,6 +63,21 @@ public sealed class TableSubscriberStore(TableClient subscribers, TableClient em
         }
     }
 
+    public async Task EraseAsync(Subscriber subscriber, CancellationToken cancellationToken)
+    {
+        var key = EmailKey(subscriber.Email);
+        // The address row stays, owned by nobody and marked erased: it is all that is kept.
+        await emails.UpsertEntityAsync(new TableEntity(key[..2], key) { ["SubscriberId"] = string.Empty, ["Erased"] = true }, TableUpdateMode.Replace, cancellationToken);
+        await subscribers.DeleteEntityAsync(subscriber.Id[..2], subscriber.Id, ETag.All, cancellationToken);
+    }
+
+    public async Task<bool> IsErasedAsync(string email, CancellationToken cancellationToken)
+    {
+        var key = EmailKey(EmailAddress.Normalize(email));
+        var index = await emails.GetEntityIfExistsAsync<TableEntity>(key[..2], key, cancellationToken: cancellationToken);
+        return index.HasValue && index.Value!.GetBoolean("Erased") == true;
+    }
+
     /// <summary>New subscribers go in transactions of up to 100 per partition; updates one by one, each with its ETag.</summary>
     public async Task SaveAllAsync(IReadOnlyCollection<Subscriber> batch, CancellationToken cancellationToken)
     {
@@ -106,7 +121,7 @@ public sealed class TableSubscriberStore(TableClient subscribers, TableClient em
             var key = EmailKey(subscriber.Email);
             var existing = await emails.GetEntityAsync<TableEntity>(key[..2], key, cancellationToken: cancellationToken);
             var owner = existing.Value.GetString("SubscriberId");
-            if (owner != subscriber.Id && (await FindByIdAsync(owner, cancellationToken)) is not null)
+            if (owner != subscriber.Id && owner.Length > 0 && (await FindByIdAsync(owner, cancellationToken)) is not null)
             {
                 throw;
             }
@@ -122,8 +137,7 @@ public sealed class TableSubscriberStore(TableClient subscribers, TableClient em
     }
 
     // Row keys may not hold '/', '#' or '?', which addresses may: key on a hash of the address instead.
-    private static string EmailKey(string normalizedEmail) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalizedEmail)));
+    private static string EmailKey(string normalizedEmail) => EmailAddress.Hash(normalizedEmail);
 
     private static TableEntity Write(Subscriber s) => new(s.Id[..2], s.Id)
     {

@@ -15,6 +15,10 @@ public static class DigestWebEndpoints
         app.MapGet("/preferences/{token}", (string token, HttpContext context, SubscriberPages pages) => pages.ShowPreferencesAsync(token, context));
         app.MapPost("/preferences/{token}", (string token, HttpContext context, SubscriberPages pages) => pages.SavePreferencesAsync(token, context))
             .DisableAntiforgery();
+        app.MapGet("/preferences/{token}/export", (string token, HttpContext context, SubscriberPages pages) => pages.ExportAsync(token, context));
+        app.MapGet("/preferences/{token}/erase", (string token, HttpContext context, SubscriberPages pages) => pages.ShowEraseAsync(token, context));
+        app.MapPost("/preferences/{token}/erase", (string token, HttpContext context, SubscriberPages pages) => pages.EraseAsync(token, context))
+            .DisableAntiforgery();
         app.MapGet("/subscribe", (HttpContext context, SubscribePages pages) => pages.ShowFormAsync(context));
         app.MapPost("/subscribe", (HttpContext context, SubscribePages pages) => pages.SubscribeAsync(context)).DisableAntiforgery();
         app.MapGet("/confirm/{token}", (string token, HttpContext context, SubscribePages pages) => pages.ShowConfirmAsync(token, context));

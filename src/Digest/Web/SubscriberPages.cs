@@ -16,6 +16,7 @@ public sealed class SubscriberPages(
     LinkSigner signer,
     ISubscriberStore subscribers,
     IIssueStore issues,
+    Delivery.IDeliveryLedger ledger,
     WebPages pages,
     TimeProvider time,
     IOptions<DigestOptions> options,
@@ -72,6 +73,60 @@ public sealed class SubscriberPages(
         {
             LinkUrl = PreferencesUrl(subscriber), LinkText = strings.ManagePreferences,
         });
+    }
+
+    /// <summary>Everything kept about the subscriber, as JSON: their record and what was sent to them.</summary>
+    public async Task<IResult> ExportAsync(string token, HttpContext context)
+    {
+        var (subscriber, refusal) = await ResolveAsync(token, LinkPurpose.Preferences, context);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var deliveries = new List<object>();
+        foreach (var issue in await issues.ListAsync(context.RequestAborted))
+        {
+            if (await ledger.FindAsync(issue.Number, subscriber!.Id, context.RequestAborted) is { } record)
+            {
+                deliveries.Add(new { issue = issue.Number, period = issue.Period, outcome = record.Outcome, at = record.At, detail = record.Detail });
+            }
+        }
+
+        var data = new { subscriber = subscriber! with { Version = null }, deliveries };
+        context.Response.Headers.ContentDisposition = "attachment; filename=\"digest-data.json\"";
+        return Results.Text(System.Text.Json.JsonSerializer.Serialize(data, DigestJson.Options), "application/json; charset=utf-8");
+    }
+
+    public async Task<IResult> ShowEraseAsync(string token, HttpContext context)
+    {
+        var (subscriber, refusal) = await ResolveAsync(token, LinkPurpose.Preferences, context);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var s = WebStrings.For(subscriber!.Language);
+        return await PageAsync(new MessagePage(s, s.EraseTitle, s.EraseQuestion) { FormAction = context.Request.Path, ButtonLabel = s.EraseButton });
+    }
+
+    public async Task<IResult> EraseAsync(string token, HttpContext context)
+    {
+        var (subscriber, refusal) = await ResolveAsync(token, LinkPurpose.Preferences, context);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var s = WebStrings.For(subscriber!.Language);
+        if (!WebForms.IsSameOrigin(context.Request, options.Value.PublicBaseUrl))
+        {
+            return await PageAsync(new MessagePage(s, s.ForbiddenTitle, s.Forbidden), StatusCodes.Status403Forbidden);
+        }
+
+        await subscribers.EraseAsync(subscriber, context.RequestAborted);
+        logger.LogInformation("Subscriber {SubscriberId} erased at their request", subscriber.Id);
+        return await PageAsync(new MessagePage(s, s.ErasedTitle, s.Erased));
     }
 
     public async Task<IResult> ShowPreferencesAsync(string token, HttpContext context)

@@ -68,6 +68,14 @@ public sealed record WebStrings
     public required Func<string, string> ConfirmationSubject { get; init; }
     public required Func<string, string> ConfirmationBody { get; init; }
     public required string ConfirmationIgnore { get; init; }
+    public required string YourData { get; init; }
+    public required string ExportLink { get; init; }
+    public required string EraseLink { get; init; }
+    public required string EraseTitle { get; init; }
+    public required string EraseQuestion { get; init; }
+    public required string EraseButton { get; init; }
+    public required string ErasedTitle { get; init; }
+    public required string Erased { get; init; }
 
     public static WebStrings For(string? language) => language == "en" ? English : French;
 
@@ -138,6 +146,14 @@ public sealed record WebStrings
         ConfirmationSubject = title => $"Confirmez votre abonnement à {title}",
         ConfirmationBody = title => $"Pour recevoir {title}, confirmez votre adresse en ouvrant ce lien :",
         ConfirmationIgnore = "Si vous n’avez rien demandé, ignorez cet e-mail : vous ne recevrez rien.",
+        YourData = "Vos données",
+        ExportLink = "Télécharger mes données (JSON)",
+        EraseLink = "Effacer mes données",
+        EraseTitle = "Effacer mes données",
+        EraseQuestion = "Votre adresse, votre nom et vos préférences seront effacés, et vous ne recevrez plus rien. Nous gardons seulement de quoi ne jamais vous renvoyer un numéro déjà envoyé ni vous réinscrire par erreur. C’est définitif.",
+        EraseButton = "Effacer définitivement",
+        ErasedTitle = "Vos données sont effacées",
+        Erased = "Votre abonnement et vos données personnelles ont été effacés.",
     };
 
     public static WebStrings English { get; } = new()
@@ -207,5 +223,13 @@ public sealed record WebStrings
         ConfirmationSubject = title => $"Confirm your subscription to {title}",
         ConfirmationBody = title => $"To receive {title}, confirm your address by opening this link:",
         ConfirmationIgnore = "If you did not ask for this, ignore this email: you will receive nothing.",
+        YourData = "Your data",
+        ExportLink = "Download my data (JSON)",
+        EraseLink = "Erase my data",
+        EraseTitle = "Erase my data",
+        EraseQuestion = "Your address, name and preferences will be erased and you will receive nothing more. We keep only what stops us from sending an issue twice or signing you up again by mistake. This cannot be undone.",
+        EraseButton = "Erase for good",
+        ErasedTitle = "Your data is erased",
+        Erased = "Your subscription and your personal data have been erased.",
     };
 }
