@@ -63,7 +63,8 @@ public sealed class FileSubscriberStore(string path) : ISubscriberStore, IDispos
 
             // Someone who signs up again after erasure is a subscriber like any other (imports check IsErasedAsync first).
             var erased = await LoadErasedAsync(cancellationToken);
-            if (erased.RemoveWhere(hash => batch.Any(s => EmailAddress.Hash(s.Email) == hash)) > 0)
+            var saved = erased.Count == 0 ? [] : batch.Select(s => EmailAddress.Hash(s.Email)).ToHashSet(StringComparer.Ordinal);
+            if (erased.RemoveWhere(saved.Contains) > 0)
             {
                 await WriteAtomicallyAsync(ErasedPath, JsonSerializer.SerializeToUtf8Bytes(erased.Order(StringComparer.Ordinal), DigestJson.Options), cancellationToken);
             }
