@@ -70,6 +70,7 @@ public static class DigestServiceCollectionExtensions
         services.AddSingleton<DigestRun>();
 
         services.AddSingleton<Web.WebPages>();
+        services.AddSingleton<Web.SignedLinkPages>();
         services.AddSingleton<Web.SubscriberPages>();
         services.AddSingleton<Web.IssuePages>();
         services.AddSingleton<Web.SubscribePages>();

@@ -19,21 +19,7 @@ public sealed class SubscribeTests : IAsyncLifetime, IDisposable
     {
         cli.Environment["DigestSchedule"] = "0 0 7 * * 1";
         var posts = cli.CopyPosts(Path.Combine(DigestCli.RepositoryRoot, "samples", "posts"), new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
-        serve = cli.Start("serve", "--data", cli.DataFolder, "--posts", posts, "--smtp", smtp.Url, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        for (var i = 0; i < 120; i++)
-        {
-            try
-            {
-                await http.GetStringAsync(Url("/healthz"));
-                return;
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(250);
-            }
-        }
-
-        throw new InvalidOperationException("serve did not start");
+        serve = await cli.StartServeAsync(port, "--data", cli.DataFolder, "--posts", posts, "--smtp", smtp.Url);
     }
 
     public async Task DisposeAsync()

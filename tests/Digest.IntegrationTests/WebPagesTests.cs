@@ -26,21 +26,7 @@ public sealed class WebPagesTests : IAsyncLifetime, IDisposable
             "--pickup", Path.Combine(cli.Folder, "outbox"), "--data", cli.DataFolder, "--now", "2026-11-23T09:00:00Z");
         Assert.True(run.ExitCode == 0, run.ToString());
         cli.Environment["DigestSchedule"] = "0 0 7 * * 1";
-        serve = cli.Start("serve", "--data", cli.DataFolder, "--posts", posts, "--pickup", Path.Combine(cli.Folder, "outbox"), "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        for (var i = 0; i < 120; i++)
-        {
-            try
-            {
-                await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/healthz"));
-                return;
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(250);
-            }
-        }
-
-        throw new InvalidOperationException("serve did not start");
+        serve = await cli.StartServeAsync(port, "--data", cli.DataFolder, "--posts", posts, "--pickup", Path.Combine(cli.Folder, "outbox"));
     }
 
     public async Task DisposeAsync()

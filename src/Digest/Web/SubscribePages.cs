@@ -18,6 +18,7 @@ namespace Digest.Web;
 /// address (3 a day) and per client (10 an hour).
 /// </summary>
 public sealed class SubscribePages(
+    SignedLinkPages links,
     LinkSigner signer,
     ISubscriberStore subscribers,
     IIssueStore issues,
@@ -215,35 +216,18 @@ public sealed class SubscribePages(
         return true;
     }
 
-    private async Task<(Subscriber?, IResult?)> ResolveAsync(string token, HttpContext context)
-    {
-        var s = WebStrings.For(LanguageOf(context));
-        var check = signer.Verify(token, LinkPurpose.Confirm);
-        if (!check.IsValid)
-        {
-            return check.Problem == LinkProblem.Expired
-                ? (null, await MessageAsync(new MessagePage(s, s.ExpiredLinkTitle, s.ExpiredLink), StatusCodes.Status410Gone))
-                : (null, await MessageAsync(new MessagePage(s, s.InvalidLinkTitle, s.InvalidLink), StatusCodes.Status400BadRequest));
-        }
-
-        var subscriber = await subscribers.FindByIdAsync(check.SubscriberId!, context.RequestAborted);
-        return subscriber is null
-            ? (null, await MessageAsync(new MessagePage(s, s.UnknownSubscriberTitle, s.UnknownSubscriber), StatusCodes.Status404NotFound))
-            : (subscriber, null);
-    }
-
     private async Task<IReadOnlyList<string>> TopicsAsync(string language, HttpContext context) =>
         [.. (await issues.ListAsync(context.RequestAborted)).TakeLast(4).SelectMany(issue => issue.Posts)
             .Where(post => post.Language == language).SelectMany(post => post.Topics)
             .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase)];
 
-    private static string LanguageOf(HttpContext context) =>
-        context.Request.Query["lang"].ToString() is "en" or "fr" ? context.Request.Query["lang"].ToString()
-        : context.Request.Headers.AcceptLanguage.ToString().StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en" : "fr";
+    private static string LanguageOf(HttpContext context) => SignedLinkPages.LanguageOf(context);
+
+    private Task<(Subscriber? Subscriber, IResult? Refusal)> ResolveAsync(string token, HttpContext context) =>
+        links.ResolveAsync(token, LinkPurpose.Confirm, context);
 
     private async Task<IResult> FormAsync(SubscribePage page, int status) =>
         Results.Content(await pages.RenderAsync("Subscribe", page), "text/html; charset=utf-8", statusCode: status);
 
-    private async Task<IResult> MessageAsync(MessagePage page, int status = StatusCodes.Status200OK) =>
-        Results.Content(await pages.RenderAsync("Message", page), "text/html; charset=utf-8", statusCode: status);
+    private Task<IResult> MessageAsync(MessagePage page, int status = StatusCodes.Status200OK) => links.PageAsync(page, status);
 }

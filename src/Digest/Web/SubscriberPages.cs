@@ -13,6 +13,7 @@ namespace Digest.Web;
 /// URL says who; no cookie, no login, nothing guessable.
 /// </summary>
 public sealed class SubscriberPages(
+    SignedLinkPages links,
     LinkSigner signer,
     ISubscriberStore subscribers,
     IIssueStore issues,
@@ -276,26 +277,6 @@ public sealed class SubscriberPages(
         Status = s.Status is SubscriberStatus.Paused or SubscriberStatus.Unsubscribed ? s.Status.ToString().ToLowerInvariant() : "active",
     };
 
-    /// <summary>The token's subscriber, or the page that says why there is none (400 bad, 410 expired, 404 gone).</summary>
-    private async Task<(Subscriber?, IResult?)> ResolveAsync(string token, LinkPurpose purpose, HttpContext context)
-    {
-        var language = context.Request.Headers.AcceptLanguage.ToString().StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en" : "fr";
-        var s = WebStrings.For(language);
-        var check = signer.Verify(token, purpose);
-        if (!check.IsValid)
-        {
-            logger.LogInformation("Refused a {Purpose} link: {Problem}", purpose, check.Problem);
-            return check.Problem == LinkProblem.Expired
-                ? (null, await PageAsync(new MessagePage(s, s.ExpiredLinkTitle, s.ExpiredLink), StatusCodes.Status410Gone))
-                : (null, await PageAsync(new MessagePage(s, s.InvalidLinkTitle, s.InvalidLink), StatusCodes.Status400BadRequest));
-        }
-
-        var subscriber = await subscribers.FindByIdAsync(check.SubscriberId!, context.RequestAborted);
-        return subscriber is null
-            ? (null, await PageAsync(new MessagePage(s, s.UnknownSubscriberTitle, s.UnknownSubscriber), StatusCodes.Status404NotFound))
-            : (subscriber, null);
-    }
-
     private async Task<Subscriber> SaveWithRetryAsync(Subscriber subscriber, Func<Subscriber, Subscriber> change, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
@@ -321,6 +302,8 @@ public sealed class SubscriberPages(
     private string PreferencesUrl(Subscriber subscriber) =>
         $"{options.Value.PublicBaseUrl.TrimEnd('/')}/preferences/{signer.Sign(LinkPurpose.Preferences, subscriber.Id, TimeSpan.FromDays(90))}";
 
-    private async Task<IResult> PageAsync(MessagePage page, int status = StatusCodes.Status200OK) =>
-        Results.Content(await pages.RenderAsync("Message", page), "text/html; charset=utf-8", statusCode: status);
+    private Task<(Subscriber? Subscriber, IResult? Refusal)> ResolveAsync(string token, LinkPurpose purpose, HttpContext context) =>
+        links.ResolveAsync(token, purpose, context);
+
+    private Task<IResult> PageAsync(MessagePage page, int status = StatusCodes.Status200OK) => links.PageAsync(page, status);
 }

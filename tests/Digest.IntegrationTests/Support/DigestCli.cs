@@ -60,6 +60,28 @@ public sealed class DigestCli : IDisposable
         return process;
     }
 
+    /// <summary>Starts `serve` on 127.0.0.1:<paramref name="port"/> and returns once it answers /healthz; the caller kills it.</summary>
+    public async Task<Process> StartServeAsync(int port, params string[] args)
+    {
+        var serve = Start(["serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. args]);
+        using var http = new HttpClient();
+        for (var i = 0; i < 120; i++)
+        {
+            try
+            {
+                await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/healthz"));
+                return serve;
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(250);
+            }
+        }
+
+        serve.Kill(entireProcessTree: true);
+        throw new InvalidOperationException($"serve did not answer on 127.0.0.1:{port} within 30 s.");
+    }
+
     /// <summary>Copies a folder of posts and dates every file's arrival (last-modified) at <paramref name="arrivedAt"/>.</summary>
     public string CopyPosts(string source, DateTimeOffset arrivedAt, string name = "posts")
     {

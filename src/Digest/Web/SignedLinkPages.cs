@@ -1,0 +1,37 @@
+using Digest.Links;
+using Digest.Subscribers;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Digest.Web;
+
+/// <summary>What every page behind a signed link does first: find whose link it is, or answer why not.</summary>
+public sealed class SignedLinkPages(LinkSigner signer, ISubscriberStore subscribers, WebPages pages, ILogger<SignedLinkPages> logger)
+{
+    /// <summary>The token's subscriber, or the page that says why there is none (400 bad, 410 expired, 404 gone).</summary>
+    public async Task<(Subscriber? Subscriber, IResult? Refusal)> ResolveAsync(string token, LinkPurpose purpose, HttpContext context)
+    {
+        var s = WebStrings.For(LanguageOf(context));
+        var check = signer.Verify(token, purpose);
+        if (!check.IsValid)
+        {
+            logger.LogInformation("Refused a {Purpose} link: {Problem}", purpose, check.Problem);
+            return check.Problem == LinkProblem.Expired
+                ? (null, await PageAsync(new MessagePage(s, s.ExpiredLinkTitle, s.ExpiredLink), StatusCodes.Status410Gone))
+                : (null, await PageAsync(new MessagePage(s, s.InvalidLinkTitle, s.InvalidLink), StatusCodes.Status400BadRequest));
+        }
+
+        var subscriber = await subscribers.FindByIdAsync(check.SubscriberId!, context.RequestAborted);
+        return subscriber is null
+            ? (null, await PageAsync(new MessagePage(s, s.UnknownSubscriberTitle, s.UnknownSubscriber), StatusCodes.Status404NotFound))
+            : (subscriber, null);
+    }
+
+    public async Task<IResult> PageAsync(MessagePage page, int status = StatusCodes.Status200OK) =>
+        Results.Content(await pages.RenderAsync("Message", page), "text/html; charset=utf-8", statusCode: status);
+
+    /// <summary>The visitor's language before we know who they are: ?lang=, else Accept-Language, else French.</summary>
+    public static string LanguageOf(HttpContext context) =>
+        context.Request.Query["lang"].ToString() is "en" or "fr" ? context.Request.Query["lang"].ToString()
+        : context.Request.Headers.AcceptLanguage.ToString().StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en" : "fr";
+}
