@@ -17,5 +17,8 @@ public sealed class DigestLinks(LinkSigner signer, IOptions<DigestOptions> diges
     public string UnsubscribeMailto(string subscriberId) =>
         $"mailto:unsubscribe@{digest.Value.MailDomain}?subject=unsubscribe%20{signer.Sign(LinkPurpose.Unsubscribe, subscriberId, signing.Value.UnsubscribeLifetime)}";
 
+    public string Confirm(string subscriberId) =>
+        $"{baseUrl}/confirm/{signer.Sign(LinkPurpose.Confirm, subscriberId, signing.Value.ConfirmLifetime)}";
+
     public string WebVersion(int issueNumber) => $"{baseUrl}/issues/{issueNumber}";
 }

@@ -18,4 +18,8 @@ public sealed class LinkSigningOptions
 
     [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
     public TimeSpan PreferencesLifetime { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>How long the link in a subscription confirmation mail works.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "90.00:00:00")]
+    public TimeSpan ConfirmLifetime { get; set; } = TimeSpan.FromDays(7);
 }

@@ -56,6 +56,11 @@ public sealed class EmailHtmlSanitizer
         sanitizer.PostProcessNode += (_, e) => CompleteImage(e.Node);
     }
 
+    private static readonly EmailHtmlSanitizer Shared = new();
+
+    /// <summary>An editor's Markdown intro as safe HTML, the same in the email and on the web.</summary>
+    public static string IntroToSafeHtml(string markdown) => Shared.Sanitize(Markdig.Markdown.ToHtml(markdown), null);
+
     /// <param name="html">Untrusted HTML from a post body.</param>
     /// <param name="baseUrl">The post's own URL, to resolve relative links; null drops them.</param>
     public string Sanitize(string html, string? baseUrl)

@@ -22,7 +22,7 @@ public sealed class DigestEmailBuilder(DigestLinks links, IOptions<DigestOptions
             ? 0
             : Math.Clamp(rendering.Value.InlineTextBudget / withoutUrl, rendering.Value.MinInlineChars, rendering.Value.MaxInlineChars);
 
-        var intro = issue.IntroMarkdown is { } markdown ? Markdig.Markdown.ToHtml(markdown) : null;
+        var intro = issue.IntroMarkdown is { } markdown ? EmailHtmlSanitizer.IntroToSafeHtml(markdown) : null;
         return new DigestEmail
         {
             Strings = strings,
@@ -33,16 +33,14 @@ public sealed class DigestEmailBuilder(DigestLinks links, IOptions<DigestOptions
             Preheader = Excerpt.Cut(string.Join(" · ", posts.Select(post => post.Title)), 140),
             Greeting = strings.Greeting(subscriber.Name),
             Lead = strings.Lead(posts.Count),
-            IntroHtml = intro is null ? null : IntroSanitizer.Sanitize(intro, null),
-            IntroText = intro is null ? null : PostBody.ToPlainText(IntroSanitizer.Sanitize(intro, null)),
+            IntroHtml = intro,
+            IntroText = intro is null ? null : PostBody.ToPlainText(intro),
             Posts = [.. posts.Select(post => Teaser(post, strings, webVersion, textBudget))],
             WebVersionUrl = webVersion,
             PreferencesUrl = links.Preferences(subscriber.Id),
             UnsubscribeUrl = links.Unsubscribe(subscriber.Id),
         };
     }
-
-    private static readonly EmailHtmlSanitizer IntroSanitizer = new();
 
     /// <summary>The fragment that finds a post in the web version of its issue, the same for every reader.</summary>
     public static string AnchorOf(string postId) =>

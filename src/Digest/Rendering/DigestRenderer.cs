@@ -33,7 +33,7 @@ public sealed class DigestRenderer
     // HtmlEncoder always escapes Unicode space separators and '+', even with UnicodeRanges.All;
     // French puts no-break spaces before « : ; ? ! ». Entity and character mean the same to HTML,
     // and neither is special in text or in a quoted attribute.
-    private static string UndoNeedlessEscapes(string html) => html
+    public static string UndoNeedlessEscapes(string html) => html
         .Replace("&#xA0;", "\u00A0", StringComparison.Ordinal)
         .Replace("&#x202F;", "\u202F", StringComparison.Ordinal)
         .Replace("&#x2009;", "\u2009", StringComparison.Ordinal)

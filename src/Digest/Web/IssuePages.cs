@@ -9,12 +9,9 @@ namespace Digest.Web;
 /// <summary>The web version of an issue (/issues/{number}): every post in full, sanitized, and no reader's data.</summary>
 public sealed class IssuePages(IIssueStore issues, WebPages pages, IOptions<DigestOptions> options)
 {
-    private static readonly EmailHtmlSanitizer IntroSanitizer = new();
-
     public async Task<IResult> ShowAsync(int number, HttpContext context)
     {
-        var english = context.Request.Headers.AcceptLanguage.ToString().StartsWith("en", StringComparison.OrdinalIgnoreCase);
-        var strings = WebStrings.For(english ? "en" : "fr");
+        var strings = WebStrings.For(SignedLinkPages.LanguageOf(context));
         var issue = await issues.FindAsync(number, context.RequestAborted);
         if (issue is null)
         {
@@ -26,7 +23,7 @@ public sealed class IssuePages(IIssueStore issues, WebPages pages, IOptions<Dige
         var language = issue.Posts.GroupBy(post => post.Language).MaxBy(group => group.Count())?.Key ?? "fr";
         var dates = EmailStrings.For(language);
         var page = new WebVersionPage(WebStrings.For(language), options.Value.Title, issue, dates.Date(issue.CreatedAt),
-            issue.IntroMarkdown is { } intro ? IntroSanitizer.Sanitize(Markdig.Markdown.ToHtml(intro), null) : null)
+            issue.IntroMarkdown is { } intro ? EmailHtmlSanitizer.IntroToSafeHtml(intro) : null)
         {
             Posts = [.. issue.Posts.Select(post => (DigestEmailBuilder.AnchorOf(post.Id), post,
                 post.PublishedAtFromStorage ? null : EmailStrings.For(post.Language).Date(post.PublishedAt)))],

@@ -19,7 +19,7 @@ namespace Digest.Web;
 /// </summary>
 public sealed class SubscribePages(
     SignedLinkPages links,
-    LinkSigner signer,
+    DigestLinks digestLinks,
     ISubscriberStore subscribers,
     IIssueStore issues,
     TransportFactory transports,
@@ -30,7 +30,6 @@ public sealed class SubscribePages(
 {
     private const int MaxPerAddressPerDay = 3;
     private const int MaxPerClientPerHour = 10;
-    private static readonly TimeSpan ConfirmLifetime = TimeSpan.FromDays(7);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<DateTimeOffset>> clients = new(StringComparer.Ordinal);
 
     public async Task<IResult> ShowFormAsync(HttpContext context)
@@ -164,7 +163,7 @@ public sealed class SubscribePages(
     {
         var o = options.Value;
         var s = WebStrings.For(subscriber.Language);
-        var link = $"{o.PublicBaseUrl.TrimEnd('/')}/confirm/{signer.Sign(LinkPurpose.Confirm, subscriber.Id, ConfirmLifetime)}";
+        var link = digestLinks.Confirm(subscriber.Id);
         var message = new MimeMessage
         {
             Subject = s.ConfirmationSubject(o.Title),

@@ -14,7 +14,7 @@ namespace Digest.Web;
 /// </summary>
 public sealed class SubscriberPages(
     SignedLinkPages links,
-    LinkSigner signer,
+    DigestLinks digestLinks,
     ISubscriberStore subscribers,
     IIssueStore issues,
     Delivery.IDeliveryLedger ledger,
@@ -299,8 +299,7 @@ public sealed class SubscriberPages(
             ? (form, null)
             : (null, await PageAsync(new MessagePage(s, s.TooLargeTitle, s.TooLargeTitle), StatusCodes.Status413PayloadTooLarge));
 
-    private string PreferencesUrl(Subscriber subscriber) =>
-        $"{options.Value.PublicBaseUrl.TrimEnd('/')}/preferences/{signer.Sign(LinkPurpose.Preferences, subscriber.Id, TimeSpan.FromDays(90))}";
+    private string PreferencesUrl(Subscriber subscriber) => digestLinks.Preferences(subscriber.Id);
 
     private Task<(Subscriber? Subscriber, IResult? Refusal)> ResolveAsync(string token, LinkPurpose purpose, HttpContext context) =>
         links.ResolveAsync(token, purpose, context);

@@ -28,8 +28,5 @@ public sealed class WebPages
         .Build();
 
     public async Task<string> RenderAsync<T>(string template, T model) =>
-        (await engine.CompileRenderAsync(template, model))
-            .Replace("&#xA0;", "\u00A0", StringComparison.Ordinal)
-            .Replace("&#x202F;", "\u202F", StringComparison.Ordinal)
-            .Replace("&#x2B;", "+", StringComparison.Ordinal);
+        Rendering.DigestRenderer.UndoNeedlessEscapes(await engine.CompileRenderAsync(template, model));
 }
