@@ -35,6 +35,10 @@ param smtpPassword string
 param linkSigningKey string
 
 @secure()
+@description('Editor key for the /editor pages (24 characters or more); empty leaves the editor off.')
+param editorKey string = ''
+
+@secure()
 @description('PEM private key for DKIM signing; empty to leave DKIM off.')
 param dkimPrivateKey string = ''
 
@@ -173,6 +177,12 @@ resource linkSigningSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   properties: { value: linkSigningKey }
 }
 
+resource editorKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(editorKey)) {
+  parent: vault
+  name: 'editor-key'
+  properties: { value: editorKey }
+}
+
 resource dkimSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(dkimPrivateKey)) {
   parent: vault
   name: 'dkim-private-key'
@@ -236,6 +246,10 @@ var baseSettings = [
   { name: 'Digest__LinkSigning__Keys__k1', value: '${keyVaultReference}${linkSigningSecret.name})' }
 ]
 
+var editorSettings = empty(editorKey) ? [] : [
+  { name: 'Digest__Editor__Key', value: '${keyVaultReference}editor-key)' }
+]
+
 var dkimSettings = empty(dkimPrivateKey) ? [] : [
   { name: 'Digest__Dkim__PrivateKey', value: '${keyVaultReference}dkim-private-key)' }
 ]
@@ -276,7 +290,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
-      appSettings: concat(baseSettings, dkimSettings)
+      appSettings: concat(baseSettings, editorSettings, dkimSettings)
     }
   }
   dependsOn: [

@@ -27,6 +27,7 @@ public static class DigestServiceCollectionExtensions
         services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DkimOptions>().Bind(configuration.GetSection(DkimOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FanOutOptions>().Bind(configuration.GetSection(FanOutOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Editing.EditorOptions>().Bind(configuration.GetSection(Editing.EditorOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(paths);
@@ -74,6 +75,10 @@ public static class DigestServiceCollectionExtensions
         services.AddSingleton<Web.SubscriberPages>();
         services.AddSingleton<Web.IssuePages>();
         services.AddSingleton<Web.SubscribePages>();
+        services.AddSingleton<Editing.IssuePreview>();
+        services.AddSingleton<Editing.IssueDryRun>();
+        services.AddSingleton<Web.EditorSession>();
+        services.AddSingleton<Web.EditorPages>();
         return services;
     }
 

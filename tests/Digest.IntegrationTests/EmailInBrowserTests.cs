@@ -35,12 +35,7 @@ public sealed class EmailInBrowserTests(ITestOutputHelper output) : IDisposable
     {
         Directory.CreateDirectory(Artifacts);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
-        });
+        await using var browser = await Chromium.LaunchAsync(playwright);
 
         foreach (var width in new[] { 375, 640 })
         {

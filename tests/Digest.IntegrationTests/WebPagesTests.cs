@@ -170,6 +170,39 @@ public sealed class WebPagesTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task AReaderPausesUntilADateThatMustBeAheadAndSeesItBack()
+    {
+        var url = new Uri(PreferencesUrl("bruno.lefevre@example.org"));
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        async Task<(HttpStatusCode Status, string Page)> SaveAsync(string pauseUntil)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, url)
+            {
+                Content = new FormUrlEncodedContent(new Dictionary<string, string>
+                {
+                    ["sources"] = "data-bistro", ["language"] = "fr", ["timeZone"] = "Europe/Paris", ["maxPosts"] = "10", ["status"] = "paused", ["pauseUntil"] = pauseUntil,
+                }),
+            };
+            request.Headers.Add("Origin", $"http://127.0.0.1:{port}");
+            var response = await http.SendAsync(request);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        var past = await SaveAsync(today.AddDays(-3).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        var garbage = await SaveAsync("<script>alert(1)</script>");
+        var ahead = today.AddDays(20).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var saved = await SaveAsync(ahead);
+
+        Assert.Equal((HttpStatusCode)422, past.Status);
+        Assert.Contains("Choisissez une date à venir, dans moins d’un an.", past.Page);
+        Assert.Equal((HttpStatusCode)422, garbage.Status);
+        Assert.DoesNotContain("<script>alert(1)</script>", garbage.Page);
+        Assert.Equal(HttpStatusCode.OK, saved.Status);
+        Assert.Contains($"id=\"pauseUntil\" name=\"pauseUntil\" type=\"date\" value=\"{ahead}\"", saved.Page);
+        Assert.Equal("paused", StatusOf("bruno.lefevre@example.org"));
+    }
+
+    [Fact]
     public async Task AReaderDownloadsThenErasesTheirDataAndAListImportCannotBringThemBack()
     {
         var preferences = PreferencesUrl("bruno.lefevre@example.org");
@@ -224,12 +257,7 @@ public sealed class WebPagesTests : IAsyncLifetime, IDisposable
         var artifacts = Path.Combine(DigestCli.RepositoryRoot, "out", "test-artifacts", "web");
         Directory.CreateDirectory(artifacts);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
-        });
+        await using var browser = await Chromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 375, Height = 800 } });
 
         await page.GotoAsync(PreferencesUrl("emma.wright@example.com"));

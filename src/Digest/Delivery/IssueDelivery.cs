@@ -99,7 +99,8 @@ public sealed class IssueDelivery(
         public async Task<bool> DeliverToAsync(Subscriber subscriber, CancellationToken cancellationToken)
         {
             var o = owner.options.Value;
-            if (subscriber.Status != SubscriberStatus.Active)
+            if (subscriber.Status is not (SubscriberStatus.Active or SubscriberStatus.Paused)
+                || !subscriber.ReceivesAt(DeliverySchedule.DueAt(subscriber, issue.CreatedAt)))
             {
                 Report.Inactive++;
                 return true;

@@ -20,12 +20,17 @@ public sealed class IssueFanOut(ISubscriberStore subscribers, DeliveryQueue queu
 
         await foreach (var subscriber in subscribers.ListAsync(cancellationToken))
         {
-            if (subscriber.Status != SubscriberStatus.Active)
+            if (subscriber.Status is not (SubscriberStatus.Active or SubscriberStatus.Paused))
             {
                 continue;
             }
 
             var dueAt = DeliverySchedule.DueAt(subscriber, issue.CreatedAt);
+            if (!subscriber.ReceivesAt(dueAt))
+            {
+                continue;
+            }
+
             var slot = dueAt <= now ? now : dueAt;
             if (!pending.TryGetValue(slot, out var ids))
             {

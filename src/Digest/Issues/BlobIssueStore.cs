@@ -78,6 +78,30 @@ public sealed class BlobIssueStore(BlobContainerClient container) : IIssueStore
     public async Task MarkFannedOutAsync(string period, CancellationToken cancellationToken) =>
         await container.GetBlobClient(period + ".fanned-out").UploadAsync(BinaryData.Empty, overwrite: true, cancellationToken);
 
+    public async Task<string?> FindIntroAsync(int number, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await container.GetBlobClient($"intros/{number}.md").DownloadContentAsync(cancellationToken)).Value.Content.ToString();
+        }
+        catch (RequestFailedException missing) when (missing.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    public async Task SaveIntroAsync(int number, string? markdown, CancellationToken cancellationToken)
+    {
+        var blob = container.GetBlobClient($"intros/{number}.md");
+        if (markdown is null)
+        {
+            await blob.DeleteIfExistsAsync(cancellationToken: cancellationToken);
+            return;
+        }
+
+        await blob.UploadAsync(BinaryData.FromString(markdown), overwrite: true, cancellationToken);
+    }
+
     private static Issue Read(BinaryData content, string name) =>
         JsonSerializer.Deserialize<Issue>(content, DigestJson.Options) ?? throw new InvalidDataException($"The issue manifest {name} is empty.");
 }

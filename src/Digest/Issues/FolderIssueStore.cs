@@ -104,4 +104,24 @@ public sealed class FolderIssueStore(string folder) : IIssueStore
         return await JsonSerializer.DeserializeAsync<Issue>(stream, DigestJson.Options, cancellationToken)
             ?? throw new InvalidDataException($"The issue manifest {path} is empty.");
     }
+
+    public async Task<string?> FindIntroAsync(int number, CancellationToken cancellationToken) =>
+        File.Exists(IntroPath(number)) ? await File.ReadAllTextAsync(IntroPath(number), cancellationToken) : null;
+
+    public async Task SaveIntroAsync(int number, string? markdown, CancellationToken cancellationToken)
+    {
+        var path = IntroPath(number);
+        if (markdown is null)
+        {
+            File.Delete(path);
+            return;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        await File.WriteAllTextAsync(temporary, markdown, cancellationToken);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private string IntroPath(int number) => Path.Combine(folder, "intros", $"{number}.md");
 }

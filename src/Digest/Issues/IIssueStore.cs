@@ -17,4 +17,10 @@ public interface IIssueStore
     Task<bool> IsFannedOutAsync(string period, CancellationToken cancellationToken);
 
     Task MarkFannedOutAsync(string period, CancellationToken cancellationToken);
+
+    /// <summary>The intro an editor wrote for the issue with this number before it was planned; null when none.</summary>
+    Task<string?> FindIntroAsync(int number, CancellationToken cancellationToken);
+
+    /// <summary>Saves (or, with null, removes) the intro the issue with this number will be planned with.</summary>
+    Task SaveIntroAsync(int number, string? markdown, CancellationToken cancellationToken);
 }

@@ -71,9 +71,12 @@ public sealed class IssuePlanner(
             return (null, rejected);
         }
 
+        var number = previous.Count == 0 ? 1 : previous[^1].Number + 1;
+        // An intro given to this call (the CLI's --intro) wins over the one an editor saved for this issue.
+        introMarkdown = string.IsNullOrWhiteSpace(introMarkdown) ? await issues.FindIntroAsync(number, cancellationToken) : introMarkdown;
         var issue = new Issue
         {
-            Number = previous.Count == 0 ? 1 : previous[^1].Number + 1,
+            Number = number,
             Period = period,
             CreatedAt = now,
             Cutoff = now,

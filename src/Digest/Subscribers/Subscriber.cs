@@ -17,6 +17,8 @@ public sealed record Subscriber
     /// <summary>IANA time zone id, such as Europe/Paris.</summary>
     public string TimeZone { get; init; } = "Europe/Paris";
     public SubscriberStatus Status { get; init; } = SubscriberStatus.Active;
+    /// <summary>With <see cref="SubscriberStatus.Paused"/>: the first day (in <see cref="TimeZone"/>) they get digests again; null = until they resume.</summary>
+    public DateOnly? PausedUntil { get; init; }
     /// <summary>Confirmation emails sent since <see cref="ConfirmationWindowStart"/>: the per-address limit of the subscribe form.</summary>
     public int ConfirmationsSent { get; init; }
     public DateTimeOffset? ConfirmationWindowStart { get; init; }
@@ -27,6 +29,18 @@ public sealed record Subscriber
     /// instead of losing someone else's change. Null for a subscriber not saved yet.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public string? Version { get; init; }
+
+    /// <summary>True when a digest due to reach them at <paramref name="dueAt"/> is sent: active, or paused until a day that has come by then.</summary>
+    public bool ReceivesAt(DateTimeOffset dueAt) => Status switch
+    {
+        SubscriberStatus.Active => true,
+        SubscriberStatus.Paused => PausedUntil is { } until && LocalDate(dueAt) >= until,
+        _ => false,
+    };
+
+    /// <summary>The calendar day in the subscriber's own time zone (UTC when the zone is unknown).</summary>
+    public DateOnly LocalDate(DateTimeOffset instant) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var zone) ? zone : TimeZoneInfo.Utc).DateTime);
 
     public static string NewId() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 }

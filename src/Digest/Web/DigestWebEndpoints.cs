@@ -15,6 +15,7 @@ public static class DigestWebEndpoints
         app.MapGet("/preferences/{token}", (string token, HttpContext context, SubscriberPages pages) => pages.ShowPreferencesAsync(token, context));
         app.MapPost("/preferences/{token}", (string token, HttpContext context, SubscriberPages pages) => pages.SavePreferencesAsync(token, context))
             .DisableAntiforgery();
+        app.MapGet("/preferences/{token}/preview", (string token, HttpContext context, SubscriberPages pages) => pages.PreviewAsync(token, context));
         app.MapGet("/preferences/{token}/export", (string token, HttpContext context, SubscriberPages pages) => pages.ExportAsync(token, context));
         app.MapGet("/preferences/{token}/erase", (string token, HttpContext context, SubscriberPages pages) => pages.ShowEraseAsync(token, context));
         app.MapPost("/preferences/{token}/erase", (string token, HttpContext context, SubscriberPages pages) => pages.EraseAsync(token, context))
@@ -24,6 +25,14 @@ public static class DigestWebEndpoints
         app.MapGet("/confirm/{token}", (string token, HttpContext context, SubscribePages pages) => pages.ShowConfirmAsync(token, context));
         app.MapPost("/confirm/{token}", (string token, HttpContext context, SubscribePages pages) => pages.ConfirmAsync(token, context)).DisableAntiforgery();
         app.MapGet("/issues/{number:int}", (int number, HttpContext context, IssuePages pages) => pages.ShowAsync(number, context));
+        app.MapGet("/editor/sign-in", (HttpContext context, EditorPages pages) => pages.ShowSignInAsync(context));
+        app.MapPost("/editor/sign-in", (HttpContext context, EditorPages pages) => pages.SignInAsync(context)).DisableAntiforgery();
+        app.MapPost("/editor/sign-out", (HttpContext context, EditorPages pages) => pages.SignOutAsync(context)).DisableAntiforgery();
+        app.MapGet("/editor", (HttpContext context, EditorPages pages) => pages.DashboardAsync(context));
+        app.MapPost("/editor/intro", (HttpContext context, EditorPages pages) => pages.SaveIntroAsync(context)).DisableAntiforgery();
+        app.MapGet("/editor/preview", (HttpContext context, EditorPages pages) => pages.PreviewAsync(context));
+        app.MapGet("/editor/preview/html", (HttpContext context, EditorPages pages) => pages.PreviewHtmlAsync(context));
+        app.MapPost("/editor/test", (HttpContext context, EditorPages pages) => pages.SendTestAsync(context)).DisableAntiforgery();
         return app;
     }
 }

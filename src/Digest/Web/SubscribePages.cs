@@ -30,7 +30,7 @@ public sealed class SubscribePages(
 {
     private const int MaxPerAddressPerDay = 3;
     private const int MaxPerClientPerHour = 10;
-    private readonly ConcurrentDictionary<string, ConcurrentQueue<DateTimeOffset>> clients = new(StringComparer.Ordinal);
+    private readonly ClientLimit clients = new(MaxPerClientPerHour, TimeSpan.FromHours(1), time);
 
     public async Task<IResult> ShowFormAsync(HttpContext context)
     {
@@ -76,7 +76,7 @@ public sealed class SubscribePages(
             }, StatusCodes.Status422UnprocessableEntity);
         }
 
-        if (!AllowClient(context))
+        if (!clients.TryTake(context))
         {
             return await MessageAsync(new MessagePage(strings, strings.TooManyTitle, strings.TooMany), StatusCodes.Status429TooManyRequests);
         }
@@ -114,8 +114,12 @@ public sealed class SubscribePages(
             logger.LogInformation("Subscriber {SubscriberId} confirmed", subscriber.Id);
         }
 
+        // On to their preferences right away; the link stays on this site, so it is a path.
         var s = WebStrings.For(subscriber.Language);
-        return await MessageAsync(new MessagePage(s, s.ConfirmedTitle, s.Confirmed(options.Value.Title)));
+        return await MessageAsync(new MessagePage(s, s.ConfirmedTitle, s.Confirmed(options.Value.Title))
+        {
+            LinkUrl = new Uri(digestLinks.Preferences(subscriber.Id)).PathAndQuery, LinkText = s.ManagePreferences,
+        });
     }
 
     private async Task RequestConfirmationAsync(string email, string? name, string language, List<string> topics, CancellationToken cancellationToken)
@@ -195,25 +199,6 @@ public sealed class SubscribePages(
     }
 
     private static string Encode(string text) => System.Net.WebUtility.HtmlEncode(text);
-
-    private bool AllowClient(HttpContext context)
-    {
-        var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        var now = time.GetUtcNow();
-        var sent = clients.GetOrAdd(client, _ => new ConcurrentQueue<DateTimeOffset>());
-        while (sent.TryPeek(out var oldest) && now - oldest > TimeSpan.FromHours(1))
-        {
-            sent.TryDequeue(out _);
-        }
-
-        if (sent.Count >= MaxPerClientPerHour)
-        {
-            return false;
-        }
-
-        sent.Enqueue(now);
-        return true;
-    }
 
     private async Task<IReadOnlyList<string>> TopicsAsync(string language, HttpContext context) =>
         [.. (await issues.ListAsync(context.RequestAborted)).TakeLast(4).SelectMany(issue => issue.Posts)

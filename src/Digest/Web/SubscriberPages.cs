@@ -18,6 +18,7 @@ public sealed class SubscriberPages(
     ISubscriberStore subscribers,
     IIssueStore issues,
     Delivery.IDeliveryLedger ledger,
+    Editing.IssuePreview preview,
     WebPages pages,
     TimeProvider time,
     IOptions<DigestOptions> options,
@@ -99,6 +100,34 @@ public sealed class SubscriberPages(
         return Results.Text(System.Text.Json.JsonSerializer.Serialize(data, DigestJson.Options), "application/json; charset=utf-8");
     }
 
+    /// <summary>The latest issue as the subscriber's current preferences would send it: what changing them changes.</summary>
+    public async Task<IResult> PreviewAsync(string token, HttpContext context)
+    {
+        var (subscriber, refusal) = await ResolveAsync(token, LinkPurpose.Preferences, context);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var s = WebStrings.For(subscriber!.Language);
+        var all = await issues.ListAsync(context.RequestAborted);
+        var latest = all.Count > 0 ? all[^1] : null;
+        if (latest is null)
+        {
+            return await PageAsync(new MessagePage(s, s.NoIssueTitle, s.NoIssue) { LinkUrl = PreferencesUrl(subscriber), LinkText = s.ManagePreferences }, StatusCodes.Status404NotFound);
+        }
+
+        var result = await preview.ComposeAsync(latest, subscriber with { Status = SubscriberStatus.Active }, subscriber.Email);
+        if (result.Email is not { } email)
+        {
+            return await PageAsync(new MessagePage(s, s.PreviewEmptyTitle, s.PreviewEmpty(latest.Number)) { LinkUrl = PreferencesUrl(subscriber), LinkText = s.ManagePreferences });
+        }
+
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers.ContentSecurityPolicy = "sandbox allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation; default-src 'none'; img-src https: data:; style-src 'unsafe-inline'";
+        return Results.Content(email.Rendered.Html, "text/html; charset=utf-8");
+    }
+
     public async Task<IResult> ShowEraseAsync(string token, HttpContext context)
     {
         var (subscriber, refusal) = await ResolveAsync(token, LinkPurpose.Preferences, context);
@@ -133,7 +162,7 @@ public sealed class SubscriberPages(
     public async Task<IResult> ShowPreferencesAsync(string token, HttpContext context)
     {
         var (subscriber, refusal) = await ResolveAsync(token, LinkPurpose.Preferences, context);
-        return refusal ?? await PreferencesAsync(subscriber!, FormOf(subscriber!), context, errors: null, notice: null, noticeIsError: false, status: 200);
+        return refusal ?? await PreferencesAsync(subscriber!, FormOf(subscriber!, time), context, errors: null, notice: null, noticeIsError: false, status: 200);
     }
 
     public async Task<IResult> SavePreferencesAsync(string token, HttpContext context)
@@ -166,8 +195,9 @@ public sealed class SubscriberPages(
             TimeZone = form["timeZone"].ToString(),
             MaxPosts = form["maxPosts"].ToString().Trim(),
             Status = form["status"].ToString(),
+            PauseUntil = form["status"].ToString() == "paused" ? form["pauseUntil"].ToString().Trim() : "",
         };
-        var errors = Validate(submitted, strings);
+        var errors = Validate(submitted, strings, subscriber.LocalDate(time.GetUtcNow()));
         if (errors.Count > 0)
         {
             return await PreferencesAsync(subscriber, submitted, context, errors, strings.FixErrors, noticeIsError: true, StatusCodes.Status422UnprocessableEntity);
@@ -177,13 +207,13 @@ public sealed class SubscriberPages(
         {
             var saved = await SaveAsync(subscriber, submitted, context.RequestAborted);
             var savedStrings = WebStrings.For(saved.Language);
-            return await PreferencesAsync(saved, FormOf(saved), context, errors: null, savedStrings.Saved, noticeIsError: false, status: 200);
+            return await PreferencesAsync(saved, FormOf(saved, time), context, errors: null, savedStrings.Saved, noticeIsError: false, status: 200);
         }
         catch (StaleSubscriberException)
         {
             // Someone (another tab, an unsubscribe) saved first: show their values, lose nothing.
             var fresh = await subscribers.FindByIdAsync(subscriber.Id, context.RequestAborted) ?? subscriber;
-            return await PreferencesAsync(fresh, FormOf(fresh), context, errors: null, strings.Stale, noticeIsError: true, StatusCodes.Status409Conflict);
+            return await PreferencesAsync(fresh, FormOf(fresh, time), context, errors: null, strings.Stale, noticeIsError: true, StatusCodes.Status409Conflict);
         }
     }
 
@@ -199,13 +229,14 @@ public sealed class SubscriberPages(
             TimeZone = form.TimeZone,
             MaxPosts = int.Parse(form.MaxPosts, System.Globalization.CultureInfo.InvariantCulture),
             Status = Enum.Parse<SubscriberStatus>(form.Status, ignoreCase: true),
+            PausedUntil = form.PauseUntil.Length == 0 ? null : DateOnly.ParseExact(form.PauseUntil, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             UpdatedAt = time.GetUtcNow(),
         };
         await subscribers.SaveAsync(updated, cancellationToken);
         return await subscribers.FindByIdAsync(subscriber.Id, cancellationToken) ?? updated;
     }
 
-    private static Dictionary<string, string> Validate(PreferencesForm form, WebStrings s)
+    private static Dictionary<string, string> Validate(PreferencesForm form, WebStrings s, DateOnly today)
     {
         var errors = new Dictionary<string, string>();
         if (form.Language is not ("fr" or "en"))
@@ -233,6 +264,12 @@ public sealed class SubscriberPages(
         if (form.Status is not ("active" or "paused" or "unsubscribed"))
         {
             errors["status"] = s.ErrorStatus;
+        }
+
+        if (form.PauseUntil.Length > 0 && (!DateOnly.TryParseExact(form.PauseUntil, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.None, out var until) || until <= today || until > today.AddDays(366)))
+        {
+            errors["pauseUntil"] = s.ErrorPauseUntil;
         }
 
         if (form.Topics.Count > 100 || form.Sources.Count > 100)
@@ -265,7 +302,8 @@ public sealed class SubscriberPages(
         return Results.Content(await pages.RenderAsync("Preferences", page), "text/html; charset=utf-8", statusCode: status);
     }
 
-    private static PreferencesForm FormOf(Subscriber s) => new()
+    /// <summary>The form as the subscriber's record fills it; a pause whose end has passed shows as active.</summary>
+    private static PreferencesForm FormOf(Subscriber s, TimeProvider time) => new()
     {
         Topics = s.Topics,
         Sources = s.Sources,
@@ -274,7 +312,11 @@ public sealed class SubscriberPages(
         Hour = s.DeliveryHour?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
         TimeZone = s.TimeZone,
         MaxPosts = s.MaxPosts.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        Status = s.Status is SubscriberStatus.Paused or SubscriberStatus.Unsubscribed ? s.Status.ToString().ToLowerInvariant() : "active",
+        Status = s.Status == SubscriberStatus.Unsubscribed ? "unsubscribed"
+            : s.Status == SubscriberStatus.Paused && !s.ReceivesAt(time.GetUtcNow()) ? "paused"
+            : "active",
+        PauseUntil = s.Status == SubscriberStatus.Paused && !s.ReceivesAt(time.GetUtcNow())
+            ? s.PausedUntil?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "" : "",
     };
 
     private async Task<Subscriber> SaveWithRetryAsync(Subscriber subscriber, Func<Subscriber, Subscriber> change, CancellationToken cancellationToken)

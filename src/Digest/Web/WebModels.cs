@@ -35,6 +35,8 @@ public sealed record PreferencesForm
     public string TimeZone { get; init; } = "Europe/Paris";
     public string MaxPosts { get; init; } = "10";
     public string Status { get; init; } = "active";
+    /// <summary>yyyy-MM-dd, only meaningful with Status "paused"; empty = until they resume.</summary>
+    public string PauseUntil { get; init; } = "";
 }
 
 /// <summary>An issue as the web shows it to anyone: every post, nobody's data.</summary>

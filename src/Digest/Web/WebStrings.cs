@@ -34,6 +34,12 @@ public sealed record WebStrings
     public required string Status { get; init; }
     public required string StatusActive { get; init; }
     public required string StatusPaused { get; init; }
+    public required string PauseUntil { get; init; }
+    public required string PreviewLink { get; init; }
+    public required string PreviewEmptyTitle { get; init; }
+    public required Func<int, string> PreviewEmpty { get; init; }
+    public required string PauseUntilHint { get; init; }
+    public required string ErrorPauseUntil { get; init; }
     public required string StatusUnsubscribed { get; init; }
     public required string Save { get; init; }
     public required string[] DayNames { get; init; }
@@ -112,6 +118,12 @@ public sealed record WebStrings
         Status = "Abonnement",
         StatusActive = "Recevoir le digest",
         StatusPaused = "Mettre en pause",
+        PauseUntil = "Reprendre le",
+        PreviewLink = "Voir le dernier numéro tel que ces préférences me l’enverraient",
+        PreviewEmptyTitle = "Rien pour vous dans ce numéro",
+        PreviewEmpty = number => $"Avec ces préférences, le n° {number} ne vous aurait rien envoyé : élargissez vos sujets, vos sources ou changez de langue.",
+        PauseUntilHint = "Laissez vide pour une pause jusqu’à ce que vous la leviez.",
+        ErrorPauseUntil = "Choisissez une date à venir, dans moins d’un an.",
         StatusUnsubscribed = "Me désabonner",
         Save = "Enregistrer",
         DayNames = ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
@@ -189,6 +201,12 @@ public sealed record WebStrings
         Status = "Subscription",
         StatusActive = "Receive the digest",
         StatusPaused = "Pause",
+        PauseUntil = "Resume on",
+        PreviewLink = "See the latest issue as these preferences would send it to me",
+        PreviewEmptyTitle = "Nothing for you in this issue",
+        PreviewEmpty = number => $"With these preferences, issue {number} would have sent you nothing: widen your topics or sources, or change the language.",
+        PauseUntilHint = "Leave empty to pause until you resume.",
+        ErrorPauseUntil = "Choose a date in the future, less than a year away.",
         StatusUnsubscribed = "Unsubscribe",
         Save = "Save",
         DayNames = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],

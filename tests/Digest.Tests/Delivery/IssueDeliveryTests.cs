@@ -92,6 +92,31 @@ public class IssueDeliveryTests
     }
 
     [Fact]
+    public async Task APauseUntilADateSkipsIssuesDueBeforeThatDayInTheReadersZoneAndNotAfter()
+    {
+        using var digest = WithPosts();
+        // Paused until Tuesday 24 November in Paris; the issue is made on Monday 23 at 10:00 in Paris.
+        await digest.AddSubscriberAsync(TestDigest.Reader("back-tuesday@example.org") with { Status = SubscriberStatus.Paused, PausedUntil = new DateOnly(2026, 11, 24) });
+        await digest.AddSubscriberAsync(TestDigest.Reader("back-monday@example.org") with { Status = SubscriberStatus.Paused, PausedUntil = new DateOnly(2026, 11, 23) });
+        await digest.AddSubscriberAsync(TestDigest.Reader("until-resumed@example.org") with { Status = SubscriberStatus.Paused });
+
+        var report = await DeliverAsync(digest);
+
+        Assert.Equal((1, 2), (report.Sent, report.Inactive));
+        Assert.Equal("back-monday@example.org", Assert.Single(Outbox(digest)).To.Mailboxes.Single().Address);
+    }
+
+    [Theory]
+    [InlineData("2026-11-30T22:59:00Z", false)] // 23:59 on the 30th in Paris
+    [InlineData("2026-11-30T23:00:00Z", true)] // midnight on 1 December in Paris
+    public void APauseEndsAtMidnightInTheReadersOwnTimeZone(string dueAt, bool receives)
+    {
+        var reader = TestDigest.Reader("p@example.org") with { Status = SubscriberStatus.Paused, PausedUntil = new DateOnly(2026, 12, 1), TimeZone = "Europe/Paris" };
+
+        Assert.Equal(receives, reader.ReceivesAt(DateTimeOffset.Parse(dueAt, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
     public async Task ASubscriberWithALaterSlotWaitsThenGetsItWhenTheirHourComes()
     {
         using var digest = WithPosts();

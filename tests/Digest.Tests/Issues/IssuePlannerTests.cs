@@ -122,4 +122,22 @@ public class IssuePlannerTests
         Assert.All(plans, plan => Assert.Equal(1, plan.Issue!.Number));
         Assert.Single(await digest.Get<IIssueStore>().ListAsync(CancellationToken.None));
     }
+
+    [Fact]
+    public async Task TheIntroAnEditorSavedForTheNextIssueIsPlannedWithItAndAGivenIntroWins()
+    {
+        using var digest = new TestDigest();
+        digest.AddPost("a/1.json", TestDigest.FrenchPost("a/1", "Un", ["data"]));
+        var store = digest.Get<IIssueStore>();
+        await store.SaveIntroAsync(1, "Le mot de la **rédaction**", CancellationToken.None);
+        await store.SaveIntroAsync(2, "Pour le numéro 2", CancellationToken.None);
+
+        var first = await digest.PlanAsync(TestDigest.Monday);
+        digest.AddPost("a/2.json", TestDigest.FrenchPost("a/2", "Deux", ["data"]), TestDigest.Monday.AddDays(1));
+        var second = await digest.Get<IssuePlanner>().PlanAsync(TestDigest.Monday.AddDays(7), "Donné en ligne de commande", CancellationToken.None);
+
+        Assert.Equal("Le mot de la **rédaction**", first.IntroMarkdown);
+        Assert.Equal("Donné en ligne de commande", second.Issue!.IntroMarkdown);
+        Assert.Equal("Pour le numéro 2", await store.FindIntroAsync(2, CancellationToken.None));
+    }
 }

@@ -1,0 +1,45 @@
+using Digest.Web;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Digest.Functions;
+
+/// <summary>
+/// The editor's pages over the same handlers the local host maps. Anonymous at the Functions level
+/// on purpose: the handlers check the editor key's session cookie themselves.
+/// </summary>
+public sealed class EditorFunctions(EditorPages editor)
+{
+    [Function("EditorSignInPage")]
+    public Task<IActionResult> ShowSignInAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "editor/sign-in")] HttpRequest request) =>
+        HandlerResults.WriteAsync(editor.ShowSignInAsync(request.HttpContext), request);
+
+    [Function("EditorSignIn")]
+    public Task<IActionResult> SignInAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "editor/sign-in")] HttpRequest request) =>
+        HandlerResults.WriteAsync(editor.SignInAsync(request.HttpContext), request);
+
+    [Function("EditorSignOut")]
+    public Task<IActionResult> SignOutAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "editor/sign-out")] HttpRequest request) =>
+        HandlerResults.WriteAsync(editor.SignOutAsync(request.HttpContext), request);
+
+    [Function("Editor")]
+    public Task<IActionResult> DashboardAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "editor")] HttpRequest request) =>
+        HandlerResults.WriteAsync(editor.DashboardAsync(request.HttpContext), request);
+
+    [Function("EditorIntro")]
+    public Task<IActionResult> SaveIntroAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "editor/intro")] HttpRequest request) =>
+        HandlerResults.WriteAsync(editor.SaveIntroAsync(request.HttpContext), request);
+
+    [Function("EditorPreview")]
+    public Task<IActionResult> PreviewAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "editor/preview")] HttpRequest request) =>
+        HandlerResults.WriteAsync(editor.PreviewAsync(request.HttpContext), request);
+
+    [Function("EditorPreviewHtml")]
+    public Task<IActionResult> PreviewHtmlAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "editor/preview/html")] HttpRequest request) =>
+        HandlerResults.WriteAsync(editor.PreviewHtmlAsync(request.HttpContext), request);
+
+    [Function("EditorTestSend")]
+    public Task<IActionResult> SendTestAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "editor/test")] HttpRequest request) =>
+        HandlerResults.WriteAsync(editor.SendTestAsync(request.HttpContext), request);
+}

@@ -1,0 +1,77 @@
+using System.Text;
+using Digest.Delivery;
+using Digest.Issues;
+using Digest.Selection;
+using Digest.Subscribers;
+
+namespace Digest.Editing;
+
+/// <summary>
+/// What sending an issue would do, without sending: who would receive it, who would be skipped
+/// and why, and how large the emails would be against Gmail's clipping. Subscribers are streamed;
+/// one email is rendered per distinct content (language + posts), not per subscriber.
+/// </summary>
+public sealed class IssueDryRun(ISubscriberStore subscribers, IssuePreview preview)
+{
+    /// <summary>Gmail clips an HTML part larger than this, hiding the rest (and the unsubscribe link) behind "View entire message".</summary>
+    public const int GmailClipBytes = 102 * 1024;
+    private const int MaxDistinctRenders = 300;
+
+    public async Task<DryRunReport> RunAsync(Issue issue, CancellationToken cancellationToken)
+    {
+        var report = new DryRunReport();
+        var contents = new Dictionary<string, (Subscriber Reader, int Count)>(StringComparer.Ordinal);
+        await foreach (var subscriber in subscribers.ListAsync(cancellationToken))
+        {
+            if (subscriber.Status is not (SubscriberStatus.Active or SubscriberStatus.Paused) ||
+                !subscriber.ReceivesAt(DeliverySchedule.DueAt(subscriber, issue.CreatedAt)))
+            {
+                report.NotReceiving[subscriber.Status] = report.NotReceiving.GetValueOrDefault(subscriber.Status) + 1;
+                continue;
+            }
+
+            var selection = PostSelector.Select(issue, subscriber);
+            if (selection.EmptyReason is { } reason)
+            {
+                report.SkippedEmpty[reason] = report.SkippedEmpty.GetValueOrDefault(reason) + 1;
+                continue;
+            }
+
+            report.WouldReceive++;
+            var key = subscriber.Language + "|" + string.Join('|', selection.Posts.Select(post => post.Id));
+            contents[key] = contents.TryGetValue(key, out var seen) ? (seen.Reader, seen.Count + 1) : (subscriber, 1);
+        }
+
+        report.DistinctContents = contents.Count;
+        foreach (var (reader, count) in contents.Values.OrderByDescending(content => content.Count).Take(MaxDistinctRenders))
+        {
+            var composed = (await preview.ComposeAsync(issue, reader, reader.Email)).Email!;
+            var bytes = Encoding.UTF8.GetByteCount(composed.Rendered.Html);
+            report.Measured += count;
+            report.LargestHtmlBytes = Math.Max(report.LargestHtmlBytes, bytes);
+            report.SmallestHtmlBytes = report.SmallestHtmlBytes == 0 ? bytes : Math.Min(report.SmallestHtmlBytes, bytes);
+            if (bytes > GmailClipBytes)
+            {
+                report.OverClipLimit += count;
+            }
+        }
+
+        return report;
+    }
+}
+
+public sealed class DryRunReport
+{
+    public int WouldReceive { get; set; }
+    /// <summary>Reason → how many active subscribers nothing in the issue matched.</summary>
+    public SortedDictionary<string, int> SkippedEmpty { get; } = new(StringComparer.Ordinal);
+    /// <summary>Status → how many get nothing because of it (pending, paused, unsubscribed, bounced).</summary>
+    public SortedDictionary<SubscriberStatus, int> NotReceiving { get; } = [];
+    public int DistinctContents { get; set; }
+    /// <summary>Receivers whose email size was measured (all of them unless there are very many distinct contents).</summary>
+    public int Measured { get; set; }
+    public int LargestHtmlBytes { get; set; }
+    public int SmallestHtmlBytes { get; set; }
+    /// <summary>Receivers whose HTML would be clipped by Gmail.</summary>
+    public int OverClipLimit { get; set; }
+}

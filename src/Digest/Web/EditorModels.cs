@@ -1,0 +1,45 @@
+using Digest.Delivery;
+using Digest.Editing;
+using Digest.Issues;
+using Digest.Posts;
+using Digest.Rendering;
+
+namespace Digest.Web;
+
+public sealed record EditorSignInPage(EditorStrings Strings, string DigestTitle)
+{
+    public string? Error { get; init; }
+}
+
+/// <summary>The editor's desk: the next issue, its intro, the dry run, whom to preview as, and past issues.</summary>
+public sealed record EditorDashboardPage(EditorStrings Strings, string DigestTitle)
+{
+    public Issue? Next { get; init; }
+    public int? LastNumber { get; init; }
+    public IReadOnlyList<PostReject> Rejected { get; init; } = [];
+    public DryRunReport? DryRun { get; init; }
+    public string Intro { get; init; } = "";
+    public string? IntroHtml { get; init; }
+    public string? Notice { get; init; }
+    public bool NoticeIsError { get; init; }
+    public IReadOnlyList<string> Topics { get; init; } = [];
+    public IReadOnlyList<(string Id, string Name)> Sources { get; init; } = [];
+    public IReadOnlyList<PastIssue> Past { get; init; } = [];
+}
+
+/// <summary>An issue already planned and the latest delivery outcome of each subscriber tried, counted.</summary>
+public sealed record PastIssue(Issue Issue, IReadOnlyDictionary<DeliveryOutcome, int> Counts)
+{
+    public int Count(DeliveryOutcome outcome) => Counts.GetValueOrDefault(outcome);
+}
+
+/// <summary>One reader's email from one issue, shown at phone and desktop width, with the form to send it as a test.</summary>
+public sealed record EditorPreviewPage(EditorStrings Strings, string DigestTitle, int IssueNumber, string Who, PreviewRequest Request, string Query)
+{
+    public RenderedEmail? Email { get; init; }
+    public string? EmptyReason { get; init; }
+    public int HtmlBytes { get; init; }
+    public string? Notice { get; init; }
+    public bool NoticeIsError { get; init; }
+    public string SendTo { get; init; } = "";
+}

@@ -1,0 +1,360 @@
+using System.Text;
+using Digest.Delivery;
+using Digest.Editing;
+using Digest.Issues;
+using Digest.Subscribers;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+
+namespace Digest.Web;
+
+/// <summary>
+/// The editor's pages behind the editor key: sign in, the next issue with its intro and dry run,
+/// "preview as" a subscriber or persona (the exact HTML at 375 px and 1280 px, and the text part),
+/// a test send of that message, and past issues with their delivery counts.
+/// </summary>
+public sealed class EditorPages(
+    EditorSession session,
+    IssuePreview preview,
+    IssueDryRun dryRun,
+    IIssueStore issues,
+    IDeliveryLedger ledger,
+    TransportFactory transports,
+    WebPages pages,
+    TimeProvider time,
+    IOptions<DigestOptions> options,
+    IOptions<EditorOptions> editor,
+    ILogger<EditorPages> logger)
+{
+    public const int MaxIntroChars = 5000;
+    private const string Html = "text/html; charset=utf-8";
+    private readonly ClientLimit signInAttempts = new(10, TimeSpan.FromMinutes(15), time);
+    private readonly ClientLimit testSends = new(editor.Value.TestSendsPerHour, TimeSpan.FromHours(1), time);
+
+    public async Task<IResult> ShowSignInAsync(HttpContext context)
+    {
+        if (!session.IsEnabled)
+        {
+            return await NotFoundAsync(context);
+        }
+
+        return session.IsSignedIn(context) ? SeeOther(context, "/editor") : await SignInPageAsync(context, error: null, StatusCodes.Status200OK);
+    }
+
+    public async Task<IResult> SignInAsync(HttpContext context)
+    {
+        var s = Strings(context);
+        if (!session.IsEnabled)
+        {
+            return await NotFoundAsync(context);
+        }
+
+        var (form, refusal) = await FormAsync(context);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        if (!signInAttempts.TryTake(context))
+        {
+            logger.LogWarning("Editor sign-in refused: too many attempts from one client");
+            return await SignInPageAsync(context, s.TooManyAttempts, StatusCodes.Status429TooManyRequests);
+        }
+
+        if (!session.KeyMatches(form!["key"].ToString()))
+        {
+            logger.LogWarning("Editor sign-in with a wrong key");
+            return await SignInPageAsync(context, s.WrongKey, StatusCodes.Status401Unauthorized);
+        }
+
+        session.SignIn(context);
+        logger.LogInformation("Editor signed in");
+        return SeeOther(context, "/editor");
+    }
+
+    public async Task<IResult> SignOutAsync(HttpContext context)
+    {
+        if (await FormAsync(context) is { Refusal: { } refusal })
+        {
+            return refusal;
+        }
+
+        session.SignOut(context);
+        return SeeOther(context, "/editor/sign-in");
+    }
+
+    public async Task<IResult> DashboardAsync(HttpContext context) =>
+        await GuardAsync(context) ?? await DashboardPageAsync(context, notice: context.Request.Query["saved"] == "intro" ? Strings(context).IntroSaved : null, noticeIsError: false, StatusCodes.Status200OK);
+
+    /// <summary>Saves the intro of the next issue: the planner uses it when it makes that issue.</summary>
+    public async Task<IResult> SaveIntroAsync(HttpContext context)
+    {
+        var s = Strings(context);
+        var (form, refusal) = await SignedInFormAsync(context);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var intro = form!["intro"].ToString().Replace("\r\n", "\n", StringComparison.Ordinal).Trim();
+        if (intro.Length > MaxIntroChars)
+        {
+            return await DashboardPageAsync(context, s.IntroTooLong, noticeIsError: true, StatusCodes.Status422UnprocessableEntity, intro);
+        }
+
+        var past = await issues.ListAsync(context.RequestAborted);
+        var next = past.Count == 0 ? 1 : past[^1].Number + 1;
+        if (form["number"].ToString() != next.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        {
+            return await DashboardPageAsync(context, s.IntroStale, noticeIsError: true, StatusCodes.Status409Conflict, intro);
+        }
+
+        await issues.SaveIntroAsync(next, intro.Length == 0 ? null : intro, context.RequestAborted);
+        logger.LogInformation("Editor saved the intro of issue {IssueNumber} ({Length} characters)", next, intro.Length);
+        return SeeOther(context, "/editor?saved=intro");
+    }
+
+    public async Task<IResult> PreviewAsync(HttpContext context)
+    {
+        if (await GuardAsync(context) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var request = RequestOf(key => context.Request.Query[key]);
+        return await PreviewPageAsync(context, request, sendTo: "", notice: null, noticeIsError: false, StatusCodes.Status200OK);
+    }
+
+    /// <summary>The exact HTML part, for the preview's iframes; sandboxed, so nothing in it can run or reach the editor's session.</summary>
+    public async Task<IResult> PreviewHtmlAsync(HttpContext context)
+    {
+        if (await GuardAsync(context) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var (_, _, result, problem) = await ComposeAsync(RequestOf(key => context.Request.Query[key]), sendTo: "", Strings(context), context.RequestAborted);
+        context.Response.Headers.ContentSecurityPolicy = "sandbox allow-popups allow-popups-to-escape-sandbox; default-src 'none'; img-src https: data:; style-src 'unsafe-inline'";
+        return result?.Email is { } email
+            ? Results.Content(email.Rendered.Html, Html)
+            : Results.Content($"<!DOCTYPE html><p>{System.Net.WebUtility.HtmlEncode(problem ?? result?.EmptyReason)}</p>", Html, statusCode: StatusCodes.Status404NotFound);
+    }
+
+    /// <summary>Sends the previewed message, exactly, to one address; the ledger is not touched.</summary>
+    public async Task<IResult> SendTestAsync(HttpContext context)
+    {
+        var s = Strings(context);
+        var (form, refusal) = await SignedInFormAsync(context);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var request = RequestOf(key => form![key]);
+        var to = form!["to"].ToString().Trim();
+        if (EmailAddress.Problem(to) is not null)
+        {
+            return await PreviewPageAsync(context, request, to, s.BadAddress, noticeIsError: true, StatusCodes.Status422UnprocessableEntity);
+        }
+
+        if (!testSends.TryTake(context))
+        {
+            return await PreviewPageAsync(context, request, to, s.TooManyTests, noticeIsError: true, StatusCodes.Status429TooManyRequests);
+        }
+
+        var (issue, _, result, problem) = await ComposeAsync(request, to, s, context.RequestAborted);
+        if (result?.Email is not { } email)
+        {
+            return await PreviewPageAsync(context, request, to, problem ?? s.GetsNothing(result!.EmptyReason!), noticeIsError: true, StatusCodes.Status422UnprocessableEntity);
+        }
+
+        try
+        {
+            await using var transport = transports.Create();
+            await transport.SendAsync(email.Message, context.RequestAborted);
+        }
+        catch (DeliveryFailedException failed)
+        {
+            logger.LogWarning("Test of issue {IssueNumber} to a {Domain} address failed: {Reason}", issue!.Number, DomainOf(to), failed.Message);
+            return await PreviewPageAsync(context, request, to, s.TestFailed(failed.Message), noticeIsError: true, StatusCodes.Status502BadGateway);
+        }
+
+        logger.LogInformation("Editor sent a test of issue {IssueNumber} to a {Domain} address", issue!.Number, DomainOf(to));
+        return await PreviewPageAsync(context, request, to, s.TestSent(to), noticeIsError: false, StatusCodes.Status200OK);
+    }
+
+    private async Task<IResult> DashboardPageAsync(HttpContext context, string? notice, bool noticeIsError, int status, string? typedIntro = null)
+    {
+        var s = Strings(context);
+        var cancellationToken = context.RequestAborted;
+        var (next, rejected) = await preview.NextAsync(cancellationToken);
+        var past = await issues.ListAsync(cancellationToken);
+        var pastIssues = new List<PastIssue>();
+        foreach (var issue in past.Reverse().Take(26))
+        {
+            var counts = (await ledger.ListAsync(issue.Number, cancellationToken)).GroupBy(record => record.Outcome).ToDictionary(group => group.Key, group => group.Count());
+            pastIssues.Add(new PastIssue(issue, counts));
+        }
+
+        var posts = next?.Posts ?? (past.Count > 0 ? past[^1].Posts : []);
+        var intro = typedIntro ?? next?.IntroMarkdown ?? "";
+        var page = new EditorDashboardPage(s, options.Value.Title)
+        {
+            Next = next,
+            LastNumber = past.Count > 0 ? past[^1].Number : null,
+            Rejected = rejected,
+            DryRun = next is null ? null : await dryRun.RunAsync(next, cancellationToken),
+            Intro = intro,
+            IntroHtml = intro.Length > 0 ? Posts.EmailHtmlSanitizer.IntroToSafeHtml(intro) : null,
+            Notice = notice,
+            NoticeIsError = noticeIsError,
+            Topics = [.. posts.SelectMany(post => post.Topics).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase)],
+            Sources = [.. posts.Select(post => (post.Source, post.SourceName)).DistinctBy(source => source.Source).OrderBy(source => source.SourceName, StringComparer.OrdinalIgnoreCase)],
+            Past = pastIssues,
+        };
+        return NoStore(context, Results.Content(await pages.RenderAsync("Editor", page), Html, statusCode: status));
+    }
+
+    private async Task<IResult> PreviewPageAsync(HttpContext context, PreviewRequest request, string sendTo, string? notice, bool noticeIsError, int status)
+    {
+        var s = Strings(context);
+        var (issue, reader, result, problem) = await ComposeAsync(request, sendTo: "", s, context.RequestAborted);
+        if (problem is not null)
+        {
+            return await MessageAsync(context, s.Back, problem, StatusCodes.Status404NotFound, "/editor");
+        }
+
+        var who = request.SubscriberEmail is { Length: > 0 } email ? email
+            : $"{s.Persona} ({reader!.Language}{(reader.Topics.Count > 0 ? " · " + string.Join(", ", reader.Topics) : "")}{(reader.Sources.Count > 0 ? " · " + string.Join(", ", reader.Sources) : "")})";
+        var page = new EditorPreviewPage(s, options.Value.Title, issue!.Number, who, request, QueryOf(request))
+        {
+            Email = result!.Email?.Rendered,
+            EmptyReason = result.EmptyReason,
+            HtmlBytes = result.Email is { } composed ? Encoding.UTF8.GetByteCount(composed.Rendered.Html) : 0,
+            Notice = notice,
+            NoticeIsError = noticeIsError,
+            SendTo = sendTo,
+        };
+        return NoStore(context, Results.Content(await pages.RenderAsync("EditorPreview", page), Html, statusCode: status));
+    }
+
+    /// <summary>The issue, the stand-in reader and their email; or what is wrong with the request (unknown issue or address).</summary>
+    private async Task<(Issues.Issue? Issue, Subscriber? Reader, PreviewResult? Result, string? Problem)> ComposeAsync(
+        PreviewRequest request, string sendTo, EditorStrings s, CancellationToken cancellationToken)
+    {
+        if (await preview.FindAsync(request.Issue, cancellationToken) is not { } issue)
+        {
+            return (null, null, null, s.UnknownIssue);
+        }
+
+        if (await preview.ReaderAsync(request, cancellationToken) is not { } reader)
+        {
+            return (issue, null, null, s.UnknownSubscriber);
+        }
+
+        return (issue, reader, await preview.ComposeAsync(issue, reader, sendTo), null);
+    }
+
+    private static PreviewRequest RequestOf(Func<string, StringValues> get)
+    {
+        static IReadOnlyList<string> List(StringValues values) =>
+            [.. values.OfType<string>().Select(value => value.Trim()).Where(value => value.Length is > 0 and <= 100).Distinct(StringComparer.OrdinalIgnoreCase).Take(100)];
+
+        return new PreviewRequest
+        {
+            Issue = get("issue").ToString() is { Length: > 0 and <= 10 } issue ? issue : "next",
+            SubscriberEmail = get("subscriber").ToString().Trim() is { Length: > 0 and <= 320 } email ? email : null,
+            Language = get("language").ToString() == "en" ? "en" : "fr",
+            Topics = List(get("topics")),
+            Sources = List(get("sources")),
+            MaxPosts = int.TryParse(get("maxPosts").ToString(), out var max) && max is >= 1 and <= 50 ? max : 10,
+        };
+    }
+
+    private static string QueryOf(PreviewRequest request)
+    {
+        var pairs = new List<KeyValuePair<string, string?>> { new("issue", request.Issue) };
+        if (request.SubscriberEmail is { } email)
+        {
+            pairs.Add(new("subscriber", email));
+        }
+        else
+        {
+            pairs.Add(new("language", request.Language));
+            pairs.AddRange(request.Topics.Select(topic => new KeyValuePair<string, string?>("topics", topic)));
+            pairs.AddRange(request.Sources.Select(source => new KeyValuePair<string, string?>("sources", source)));
+            pairs.Add(new("maxPosts", request.MaxPosts.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return QueryString.Create(pairs).Value ?? "";
+    }
+
+    /// <summary>Null when the visitor may see editor pages; else 404 (no key configured), a redirect to sign in (GET) or 401.</summary>
+    private async Task<IResult?> GuardAsync(HttpContext context)
+    {
+        if (!session.IsEnabled)
+        {
+            return await NotFoundAsync(context);
+        }
+
+        if (session.IsSignedIn(context))
+        {
+            return null;
+        }
+
+        return HttpMethods.IsGet(context.Request.Method)
+            ? SeeOther(context, "/editor/sign-in")
+            : await SignInPageAsync(context, Strings(context).SignInAgain, StatusCodes.Status401Unauthorized);
+    }
+
+    private async Task<(IFormCollection? Form, IResult? Refusal)> SignedInFormAsync(HttpContext context) =>
+        await GuardAsync(context) is { } refusal ? (null, refusal) : await FormAsync(context);
+
+    /// <summary>Reads a POSTed form after the same-origin check and within the size limit; a refusal page otherwise.</summary>
+    private async Task<(IFormCollection? Form, IResult? Refusal)> FormAsync(HttpContext context)
+    {
+        var s = Strings(context);
+        if (!WebForms.IsSameOrigin(context.Request, options.Value.PublicBaseUrl))
+        {
+            return (null, await MessageAsync(context, s.ForbiddenTitle, s.Forbidden, StatusCodes.Status403Forbidden));
+        }
+
+        return await WebForms.ReadAsync(context) is (var form, false)
+            ? (form, null)
+            : (null, await MessageAsync(context, s.TooLarge, s.TooLarge, StatusCodes.Status413PayloadTooLarge));
+    }
+
+    private async Task<IResult> SignInPageAsync(HttpContext context, string? error, int status) =>
+        NoStore(context, Results.Content(await pages.RenderAsync("EditorSignIn", new EditorSignInPage(Strings(context), options.Value.Title) { Error = error }), Html, statusCode: status));
+
+    private Task<IResult> NotFoundAsync(HttpContext context) =>
+        MessageAsync(context, Strings(context).DisabledTitle, Strings(context).Disabled, StatusCodes.Status404NotFound);
+
+    private async Task<IResult> MessageAsync(HttpContext context, string title, string message, int status, string? link = null)
+    {
+        var page = new MessagePage(WebStrings.For(Strings(context).Lang), title, message) { LinkUrl = link, LinkText = link is null ? null : Strings(context).Back };
+        return NoStore(context, Results.Content(await pages.RenderAsync("Message", page), Html, statusCode: status));
+    }
+
+    private static IResult SeeOther(HttpContext context, string location)
+    {
+        context.Response.Headers.Location = location;
+        return Results.StatusCode(StatusCodes.Status303SeeOther);
+    }
+
+    /// <summary>Editor pages are never cached, never framed by another site, and send no referrer to other sites.</summary>
+    private static IResult NoStore(HttpContext context, IResult result)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers.XFrameOptions = "SAMEORIGIN";
+        // same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on our own form POSTs.
+        context.Response.Headers["Referrer-Policy"] = "same-origin";
+        return result;
+    }
+
+    private static EditorStrings Strings(HttpContext context) => EditorStrings.For(SignedLinkPages.LanguageOf(context));
+
+    private static string DomainOf(string address) => address[(address.LastIndexOf('@') + 1)..].ToLowerInvariant();
+}

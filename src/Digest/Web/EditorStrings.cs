@@ -1,0 +1,252 @@
+namespace Digest.Web;
+
+/// <summary>Every word the editor pages say, in French and English.</summary>
+public sealed record EditorStrings
+{
+    public required string Lang { get; init; }
+    public required string SignInTitle { get; init; }
+    public required string SignInIntro { get; init; }
+    public required string Key { get; init; }
+    public required string SignInButton { get; init; }
+    public required string WrongKey { get; init; }
+    public required string TooManyAttempts { get; init; }
+    public required string SignOut { get; init; }
+    public required string DisabledTitle { get; init; }
+    public required string Disabled { get; init; }
+    public required string SignInAgain { get; init; }
+    public required Func<string, string> Title { get; init; }
+    public required Func<int, string> NextIssue { get; init; }
+    public required Func<int, string> NothingNew { get; init; }
+    public required string NoIssueYet { get; init; }
+    public required Func<int, string> PostCount { get; init; }
+    public required string NoDate { get; init; }
+    public required string Intro { get; init; }
+    public required string IntroHint { get; init; }
+    public required string SaveIntro { get; init; }
+    public required string IntroSaved { get; init; }
+    public required string IntroTooLong { get; init; }
+    public required string IntroStale { get; init; }
+    public required string DryRun { get; init; }
+    public required Func<int, string> WouldReceive { get; init; }
+    public required string SkippedEmpty { get; init; }
+    public required string NotReceiving { get; init; }
+    public required Func<int, int, string> HtmlSize { get; init; }
+    public required Func<int, string> OverClip { get; init; }
+    public required string UnderClip { get; init; }
+    public required Func<int, int, string> Measured { get; init; }
+    public required string Rejected { get; init; }
+    public required string NoneRejected { get; init; }
+    public required string PreviewAs { get; init; }
+    public required string PreviewHint { get; init; }
+    public required string Issue { get; init; }
+    public required string TheNextIssue { get; init; }
+    public required string SubscriberEmail { get; init; }
+    public required string OrPersona { get; init; }
+    public required string Language { get; init; }
+    public required string Topics { get; init; }
+    public required string Sources { get; init; }
+    public required string MaxPosts { get; init; }
+    public required string PreviewButton { get; init; }
+    public required string PastIssues { get; init; }
+    public required string Number { get; init; }
+    public required string Period { get; init; }
+    public required string Created { get; init; }
+    public required string Posts { get; init; }
+    public required string Sent { get; init; }
+    public required string Skipped { get; init; }
+    public required string Bounced { get; init; }
+    public required string Failed { get; init; }
+    public required string Waiting { get; init; }
+    public required string WebVersion { get; init; }
+    public required string Preview { get; init; }
+    public required string Back { get; init; }
+    public required Func<int, string, string> PreviewTitle { get; init; }
+    public required string Persona { get; init; }
+    public required string Subject { get; init; }
+    public required string Phone { get; init; }
+    public required string Desktop { get; init; }
+    public required string TextPart { get; init; }
+    public required string StandInNote { get; init; }
+    public required Func<string, string> GetsNothing { get; init; }
+    public required string UnknownSubscriber { get; init; }
+    public required string UnknownIssue { get; init; }
+    public required string SendTest { get; init; }
+    public required string SendTo { get; init; }
+    public required string SendTestButton { get; init; }
+    public required Func<string, string> TestSent { get; init; }
+    public required Func<string, string> TestFailed { get; init; }
+    public required string BadAddress { get; init; }
+    public required string TooManyTests { get; init; }
+    public required string ForbiddenTitle { get; init; }
+    public required string Forbidden { get; init; }
+    public required string TooLarge { get; init; }
+    public required string[] StatusNames { get; init; }
+
+    public static EditorStrings For(string? language) => language == "en" ? English : French;
+
+    public static string Kilobytes(int bytes, string culture) => (bytes / 1024.0).ToString("0.0", System.Globalization.CultureInfo.GetCultureInfo(culture));
+
+    public static EditorStrings French { get; } = new()
+    {
+        Lang = "fr",
+        SignInTitle = "Espace rédaction",
+        SignInIntro = "Saisissez la clé de rédaction pour relire et tester le prochain numéro.",
+        Key = "Clé de rédaction",
+        SignInButton = "Entrer",
+        WrongKey = "Cette clé n’est pas la bonne.",
+        TooManyAttempts = "Trop d’essais depuis cette adresse : réessayez dans un quart d’heure.",
+        SignOut = "Se déconnecter",
+        DisabledTitle = "Page introuvable",
+        Disabled = "Cette page n’existe pas.",
+        SignInAgain = "Votre session a expiré : reconnectez-vous.",
+        Title = digest => $"{digest} — rédaction",
+        NextIssue = number => $"Prochain numéro (n° {number})",
+        NothingNew = number => $"Aucun nouvel article depuis le n° {number} : rien ne partirait maintenant.",
+        NoIssueYet = "Aucun article pour l’instant : rien ne partirait maintenant.",
+        PostCount = count => count == 1 ? "1 article" : $"{count} articles",
+        NoDate = "sans date",
+        Intro = "Introduction",
+        IntroHint = "En Markdown ; elle ouvre le numéro, en tête de chaque e-mail. Vide : pas d’introduction.",
+        SaveIntro = "Enregistrer l’introduction",
+        IntroSaved = "Introduction enregistrée.",
+        IntroTooLong = "L’introduction dépasse 5 000 caractères.",
+        IntroStale = "Un numéro a été planifié entre-temps : relisez le prochain avant d’enregistrer.",
+        DryRun = "Simulation d’envoi",
+        WouldReceive = count => count == 1 ? "1 abonné le recevrait." : $"{count} abonnés le recevraient.",
+        SkippedEmpty = "Rien pour eux dans ce numéro (aucun e-mail)",
+        NotReceiving = "Ne reçoivent rien",
+        HtmlSize = (largest, smallest) => $"Taille du HTML : de {Kilobytes(smallest, "fr-FR")} à {Kilobytes(largest, "fr-FR")} Ko, pour 102 Ko avant que Gmail ne tronque.",
+        OverClip = count => $"{count} e-mail(s) seraient tronqués par Gmail : retirez des articles ou raccourcissez-les.",
+        UnderClip = "Aucun e-mail ne serait tronqué par Gmail.",
+        Measured = (distinct, measured) => $"Mesuré sur {distinct} contenu(s) distinct(s), soit {measured} destinataire(s).",
+        Rejected = "Articles refusés à l’import",
+        NoneRejected = "Aucun article refusé.",
+        PreviewAs = "Aperçu pour…",
+        PreviewHint = "Un abonné (par son adresse) ou un profil inventé : langue, sujets, sources.",
+        Issue = "Numéro",
+        TheNextIssue = "le prochain",
+        SubscriberEmail = "Adresse d’un abonné",
+        OrPersona = "… ou un profil",
+        Language = "Langue",
+        Topics = "Sujets (aucun : tous)",
+        Sources = "Sources (aucune : toutes)",
+        MaxPosts = "Articles au plus",
+        PreviewButton = "Voir l’aperçu",
+        PastIssues = "Numéros envoyés",
+        Number = "N°",
+        Period = "Période",
+        Created = "Planifié le",
+        Posts = "Articles",
+        Sent = "Envoyés",
+        Skipped = "Vides",
+        Bounced = "Rejetés",
+        Failed = "Échecs",
+        Waiting = "En attente",
+        WebVersion = "version web",
+        Preview = "aperçu",
+        Back = "← Retour à la rédaction",
+        PreviewTitle = (number, who) => $"N° {number} pour {who}",
+        Persona = "un profil",
+        Subject = "Objet :",
+        Phone = "Téléphone (375 px)",
+        Desktop = "Ordinateur (1 280 px)",
+        TextPart = "Version texte",
+        StandInNote = "Dans l’aperçu et les tests, les liens « préférences » et « désabonnement » ne mènent à aucun abonné : un clic ne change rien.",
+        GetsNothing = reason => $"Ce lecteur ne recevrait rien : {reason}.",
+        UnknownSubscriber = "Aucun abonné n’a cette adresse.",
+        UnknownIssue = "Ce numéro n’existe pas.",
+        SendTest = "Envoyer un test",
+        SendTo = "Adresse du test",
+        SendTestButton = "Envoyer ce message",
+        TestSent = to => $"Test envoyé à {to}.",
+        TestFailed = reason => $"Le test n’est pas parti : {reason}",
+        BadAddress = "Cette adresse n’est pas valide.",
+        TooManyTests = "Trop de tests cette heure-ci : réessayez plus tard.",
+        ForbiddenTitle = "Requête refusée",
+        Forbidden = "Ce formulaire ne vient pas de ce site.",
+        TooLarge = "Formulaire trop volumineux.",
+        StatusNames = ["en attente de confirmation", "actifs", "en pause", "désabonnés", "adresses rejetées"],
+    };
+
+    public static EditorStrings English { get; } = new()
+    {
+        Lang = "en",
+        SignInTitle = "Editor",
+        SignInIntro = "Enter the editor key to review and test the next issue.",
+        Key = "Editor key",
+        SignInButton = "Sign in",
+        WrongKey = "That is not the right key.",
+        TooManyAttempts = "Too many attempts from this address: try again in a quarter of an hour.",
+        SignOut = "Sign out",
+        DisabledTitle = "Page not found",
+        Disabled = "This page does not exist.",
+        SignInAgain = "Your session has ended: sign in again.",
+        Title = digest => $"{digest} — editor",
+        NextIssue = number => $"Next issue (no. {number})",
+        NothingNew = number => $"No new post since issue {number}: nothing would go out now.",
+        NoIssueYet = "No post yet: nothing would go out now.",
+        PostCount = count => count == 1 ? "1 post" : $"{count} posts",
+        NoDate = "no date",
+        Intro = "Intro",
+        IntroHint = "Markdown; it opens the issue, at the top of every email. Empty: no intro.",
+        SaveIntro = "Save the intro",
+        IntroSaved = "Intro saved.",
+        IntroTooLong = "The intro is longer than 5,000 characters.",
+        IntroStale = "An issue was planned meanwhile: review the next one before saving.",
+        DryRun = "Dry run",
+        WouldReceive = count => count == 1 ? "1 subscriber would receive it." : $"{count} subscribers would receive it.",
+        SkippedEmpty = "Nothing for them in this issue (no email)",
+        NotReceiving = "Receive nothing",
+        HtmlSize = (largest, smallest) => $"HTML size: {Kilobytes(smallest, "en-GB")} to {Kilobytes(largest, "en-GB")} KB, against 102 KB before Gmail clips.",
+        OverClip = count => $"{count} email(s) would be clipped by Gmail: drop or shorten posts.",
+        UnderClip = "No email would be clipped by Gmail.",
+        Measured = (distinct, measured) => $"Measured on {distinct} distinct content(s), covering {measured} recipient(s).",
+        Rejected = "Posts rejected at ingest",
+        NoneRejected = "No post rejected.",
+        PreviewAs = "Preview as…",
+        PreviewHint = "A subscriber (by address) or a made-up persona: language, topics, sources.",
+        Issue = "Issue",
+        TheNextIssue = "the next one",
+        SubscriberEmail = "A subscriber’s address",
+        OrPersona = "… or a persona",
+        Language = "Language",
+        Topics = "Topics (none: all)",
+        Sources = "Sources (none: all)",
+        MaxPosts = "At most, posts",
+        PreviewButton = "Preview",
+        PastIssues = "Past issues",
+        Number = "No.",
+        Period = "Period",
+        Created = "Planned",
+        Posts = "Posts",
+        Sent = "Sent",
+        Skipped = "Empty",
+        Bounced = "Bounced",
+        Failed = "Failed",
+        Waiting = "Waiting",
+        WebVersion = "web version",
+        Preview = "preview",
+        Back = "← Back to the editor",
+        PreviewTitle = (number, who) => $"Issue {number} for {who}",
+        Persona = "a persona",
+        Subject = "Subject:",
+        Phone = "Phone (375 px)",
+        Desktop = "Desktop (1280 px)",
+        TextPart = "Text part",
+        StandInNote = "In previews and tests the preferences and unsubscribe links lead to no subscriber: clicking changes nothing.",
+        GetsNothing = reason => $"This reader would get nothing: {reason}.",
+        UnknownSubscriber = "No subscriber has this address.",
+        UnknownIssue = "There is no such issue.",
+        SendTest = "Send a test",
+        SendTo = "Test address",
+        SendTestButton = "Send this message",
+        TestSent = to => $"Test sent to {to}.",
+        TestFailed = reason => $"The test did not go out: {reason}",
+        BadAddress = "That address is not valid.",
+        TooManyTests = "Too many tests this hour: try again later.",
+        ForbiddenTitle = "Request refused",
+        Forbidden = "This form does not come from this site.",
+        TooLarge = "The form is too large.",
+        StatusNames = ["pending confirmation", "active", "paused", "unsubscribed", "bounced"],
+    };
+}

@@ -1,0 +1,319 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Digest.IntegrationTests.Support;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace Digest.IntegrationTests;
+
+/// <summary>
+/// The editor's pages on the local host: issue 1 of the sample posts has gone out to the sample
+/// subscribers through a real SMTP server; then three more post blobs arrive (a French CRM post,
+/// an English B2B post and a broken one), which make the next issue the editor reviews.
+/// </summary>
+public sealed partial class EditorTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
+{
+    private const string Key = "a-long-editor-key-for-tests-only-2026";
+    private readonly DigestCli cli = new();
+    private readonly SmtpServer smtp = SmtpServer.Start();
+    private LocalSite site = null!;
+
+    public async Task InitializeAsync()
+    {
+        cli.Environment["DigestSchedule"] = "0 0 7 * * 1";
+        cli.Environment["Digest__Editor__Key"] = Key;
+        var posts = cli.CopyPosts(Path.Combine(DigestCli.RepositoryRoot, "samples", "posts"), new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+        var import = await cli.RunAsync("subscribers", "import", Path.Combine(DigestCli.RepositoryRoot, "samples", "subscribers.csv"), "--data", cli.DataFolder);
+        Assert.True(import.ExitCode == 0, import.ToString());
+
+        // serve catches up this week's planning at start: issue 1 goes out to whoever is due now.
+        site = await LocalSite.StartAsync(cli, "--data", cli.DataFolder, "--posts", posts, "--smtp", smtp.Url);
+        Assert.True(await IssueOneDeliveredAsync(), "issue 1 was not delivered");
+
+        // Three blobs arrive after issue 1: the next issue.
+        WritePost(posts, "carnet-crm/2026-11-23-hiver.json", new
+        {
+            id = "carnet-crm/nettoyage-hiver", title = "Nettoyer sa base CRM avant l’hiver", url = "https://carnet-crm.example.org/nettoyage",
+            source = "carnet-crm", sourceName = "Le Carnet CRM", publishedAt = "2026-11-23T08:00:00Z", language = "fr",
+            topics = new[] { "crm", "fidélisation" }, bodyFormat = "text", body = "Une base propre coûte moins cher à faire vivre. Voici notre méthode en quatre étapes.",
+        });
+        WritePost(posts, "plain-b2b/2026-11-23-renewals.json", new
+        {
+            id = "plain-b2b/renewals", title = "Why renewal calls start in month one", url = "https://plain-b2b.example.com/renewals",
+            source = "plain-b2b", sourceName = "Plain B2B", publishedAt = "2026-11-23T09:00:00Z", language = "en",
+            topics = new[] { "b2b", "retention" }, bodyFormat = "text", body = "Renewals are won long before the contract ends. Here is what we do in the first month.",
+        });
+        var broken = Path.Combine(posts, "plain-b2b", "2026-11-23-broken.json");
+        File.WriteAllText(broken, "{ \"id\": \"plain-b2b/broken\", \"title\": ");
+        File.SetLastWriteTimeUtc(broken, DateTime.UtcNow.AddSeconds(-1));
+    }
+
+    public async Task DisposeAsync() => await site.DisposeAsync();
+
+    public void Dispose()
+    {
+        smtp.Dispose();
+        if (Directory.Exists(cli.Folder))
+        {
+            cli.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task TheEditorPagesAskForTheKeyAndTheSessionIsASignedHttpOnlyStrictCookie()
+    {
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
+
+        var anonymous = await http.GetAsync(site.Url("/editor"));
+        var wrongKey = await SignInAsync(http, "not-the-key");
+        var crossSite = await SignInAsync(http, Key, origin: "https://evil.example.net");
+        var signedIn = await SignInAsync(http, Key);
+        var cookie = signedIn.Headers.GetValues("Set-Cookie").Single();
+        var session = cookie.Split(';')[0];
+
+        Assert.Equal(HttpStatusCode.SeeOther, anonymous.StatusCode);
+        Assert.Equal("/editor/sign-in", anonymous.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongKey.StatusCode);
+        Assert.Contains("Cette clé n’est pas la bonne.", await wrongKey.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Forbidden, crossSite.StatusCode);
+        Assert.Equal(HttpStatusCode.SeeOther, signedIn.StatusCode);
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("path=/editor", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(Key, cookie, StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(http, "/editor", session)).StatusCode);
+        // A tampered session, a subscriber's preferences token as a session, and no cookie: back to sign-in.
+        var tampered = session[..^3] + (session.EndsWith("AAA", StringComparison.Ordinal) ? "BBB" : "AAA");
+        var preferencesToken = Regex.Match(smtp.Messages()[0].Message.HtmlBody!, "/preferences/([^\"]+)\"").Groups[1].Value;
+        Assert.Equal(HttpStatusCode.SeeOther, (await GetAsync(http, "/editor", tampered)).StatusCode);
+        Assert.Equal(HttpStatusCode.SeeOther, (await GetAsync(http, "/editor", "digest_editor=" + preferencesToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.SeeOther, (await GetAsync(http, "/editor/preview?issue=1&language=fr", null)).StatusCode);
+        using var unsigned = new HttpRequestMessage(HttpMethod.Post, site.Url("/editor/test"))
+        {
+            Content = new FormUrlEncodedContent([KeyValuePair.Create("issue", "1"), KeyValuePair.Create("to", "eve@example.net")]),
+        };
+        unsigned.Headers.Add("Origin", site.Origin);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(unsigned)).StatusCode);
+
+        // Guessing is limited: 10 sign-in attempts per client in 15 minutes (2 made above).
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 9; i++)
+        {
+            statuses.Add((await SignInAsync(http, "guess-" + i)).StatusCode);
+        }
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, 8), HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal((HttpStatusCode)429, (await SignInAsync(http, Key)).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheEditorSeesTheNextIssueItsDryRunRejectedPostsAndPastDeliveryCountsAndEditsTheIntro()
+    {
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
+        var session = (await SignInAsync(http, Key)).Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+
+        var desk = await (await GetAsync(http, "/editor", session)).Content.ReadAsStringAsync();
+        var text = TextOf(desk);
+        output.WriteLine(text);
+
+        Assert.Contains("Prochain numéro (n° 2) — 2 articles", text);
+        Assert.Contains("Nettoyer sa base CRM avant l’hiver", text);
+        Assert.Contains("Why renewal calls start in month one", text);
+        // Alice (crm), Dan (b2b, retention), Emma (all English) and Hiro (Plain B2B) would get it.
+        Assert.Contains("4 abonnés le recevraient.", text);
+        Assert.Contains("no fr post from the sources data-bistro 1", text);
+        Assert.Contains("no fr post on the topics seo, conversion, copywriting 1", text);
+        Assert.Contains("no fr post on the topics cryptomonnaies, nft 1", text);
+        Assert.Contains("en pause 1", text);
+        Assert.Matches("Taille du HTML : de \\d+,\\d à \\d+,\\d Ko, pour 102 Ko", text);
+        Assert.Contains("Aucun e-mail ne serait tronqué par Gmail.", text);
+        Assert.Matches("plain-b2b/2026-11-23-broken\\.json — .*JSON", text);
+        // Issue 1's row counts what the SMTP server received.
+        var row = Regex.Match(desk, "<tr data-issue=\"1\">.*?<td class=\"sent\">(\\d+)</td>", RegexOptions.Singleline);
+        Assert.Equal(smtp.Messages().Count, int.Parse(row.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+
+        using var save = new HttpRequestMessage(HttpMethod.Post, site.Url("/editor/intro"))
+        {
+            Content = new FormUrlEncodedContent([KeyValuePair.Create("number", "2"), KeyValuePair.Create("intro", "Cette semaine, **l’hiver** arrive <script>alert(1)</script>.")]),
+        };
+        save.Headers.Add("Origin", site.Origin);
+        save.Headers.Add("Cookie", session);
+        var saved = await http.SendAsync(save);
+        var afterSave = await (await GetAsync(http, "/editor?saved=intro", session)).Content.ReadAsStringAsync();
+        var email = await (await GetAsync(http, "/editor/preview/html?issue=next&subscriber=alice.martin@example.org", session)).Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.SeeOther, saved.StatusCode);
+        Assert.Contains("Introduction enregistrée.", afterSave);
+        Assert.Contains("<strong>l’hiver</strong>", afterSave);
+        Assert.DoesNotContain("<script>alert", afterSave);
+        Assert.Contains("<strong>l’hiver</strong>", email);
+        Assert.DoesNotContain("<script>", email);
+        Assert.True(File.Exists(Path.Combine(cli.DataFolder, "issues", "intros", "2.md")));
+    }
+
+    [Fact]
+    public async Task AnEditorPreviewsTheNextIssueAsTwoSubscribersAtPhoneAndDesktopWidthAndSendsATest()
+    {
+        var artifacts = Chromium.Artifacts("editor");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Chromium.LaunchAsync(playwright);
+        await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1360, Height = 1000 }, Locale = "fr-FR" });
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync(site.Origin + "/editor");
+        await page.GetByLabel("Clé de rédaction").FillAsync(Key);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Entrer" }).ClickAsync();
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Prochain numéro (n° 2) — 2 articles" }).WaitForAsync();
+        var cookie = Assert.Single(await context.CookiesAsync(), c => c.Name == "digest_editor");
+        Assert.True(cookie.HttpOnly);
+        Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "editor-desk.png"), FullPage = true });
+        await AssertAccessibleAsync(page, "the editor's desk");
+
+        var alice = await PreviewAsAsync(page, "alice.martin@example.org", "Nettoyer sa base CRM avant l’hiver", "Why renewal calls start in month one", artifacts, "alice");
+        await page.GotoAsync(site.Origin + "/editor");
+        var dan = await PreviewAsAsync(page, "dan.harper@example.com", "Why renewal calls start in month one", "Nettoyer sa base CRM avant l’hiver", artifacts, "dan");
+        Assert.NotEqual(alice.Subject, dan.Subject);
+        Assert.Contains("Renewals are won long before the contract ends.", dan.Text);
+
+        await page.GetByLabel("Adresse du test").FillAsync("editor@example.net");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Envoyer ce message" }).ClickAsync();
+        await page.GetByText("Test envoyé à editor@example.net.").WaitForAsync();
+
+        var test = Assert.Single(smtp.Messages(), m => m.EnvelopeTo == "editor@example.net");
+        Assert.Equal(dan.Subject, test.Message.Subject);
+        Assert.Equal(WithoutTokens(dan.Html), WithoutTokens(test.Message.HtmlBody!));
+        Assert.Equal(WithoutTokens(dan.Text), WithoutTokens(test.Message.TextBody!.Replace("\r\n", "\n", StringComparison.Ordinal)).Trim());
+        // The test's personal links lead to nobody: clicking them changes no subscriber.
+        var unsubscribe = test.Message.Headers[MimeKit.HeaderId.ListUnsubscribe]!.Split('<', '>')[1];
+        var click = await context.APIRequest.PostAsync(site.Local(unsubscribe), new() { Form = context.APIRequest.CreateFormData().Set("List-Unsubscribe", "One-Click") });
+        Assert.Equal(404, click.Status);
+        Assert.All(Subscribers(), s => Assert.NotEqual("unsubscribed", s.GetProperty("status").GetString()));
+    }
+
+    private async Task<RenderedPreview> PreviewAsAsync(IPage page, string email, string shown, string notShown, string artifacts, string name)
+    {
+        await page.GetByLabel("Adresse d’un abonné").FillAsync(email);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Voir l’aperçu" }).ClickAsync();
+        await page.Locator("#subject").WaitForAsync();
+
+        foreach (var (frame, width) in new[] { ("#phone", 375), ("#desktop", 1280) })
+        {
+            var box = await page.Locator(frame).BoundingBoxAsync();
+            Assert.Equal(width + 2, (int)box!.Width); // plus a 1 px border each side
+            var inside = page.FrameLocator(frame);
+            await Assertions.Expect(inside.GetByRole(AriaRole.Heading, new() { Name = shown })).ToBeVisibleAsync();
+            Assert.Equal(0, await inside.GetByRole(AriaRole.Heading, new() { Name = notShown }).CountAsync());
+            await page.Locator(frame).ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(artifacts, $"preview-{name}-{width}.png") });
+        }
+
+        var phone = (await (await page.Locator("#phone").ElementHandleAsync()).ContentFrameAsync())!;
+        Assert.True(await phone.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= 375, $"{name}'s email overflows a 375 px screen");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, $"preview-{name}.png"), FullPage = true });
+
+        var html = await (await page.Context.APIRequest.GetAsync(site.Origin + await page.Locator("#phone").GetAttributeAsync("src"))).TextAsync();
+        return new RenderedPreview(await page.Locator("#subject").InnerTextAsync(), html, (await page.Locator("#text-part").InnerTextAsync()).Trim());
+    }
+
+    private static async Task AssertAccessibleAsync(IPage page, string what)
+    {
+        await page.AddScriptTagAsync(new PageAddScriptTagOptions { Path = Path.Combine(DigestCli.RepositoryRoot, "node_modules", "axe-core", "axe.min.js") });
+        var serious = await page.EvaluateAsync<string[]>(
+            "async () => (await axe.run(document)).violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id + ': ' + v.help)");
+        Assert.True(serious.Length == 0, $"{what}: {string.Join("; ", serious)}");
+    }
+
+    private Task<HttpResponseMessage> SignInAsync(HttpClient http, string key, string? origin = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, site.Url("/editor/sign-in")) { Content = new FormUrlEncodedContent([KeyValuePair.Create("key", key)]) };
+        request.Headers.Add("Origin", origin ?? site.Origin);
+        return http.SendAsync(request);
+    }
+
+    private Task<HttpResponseMessage> GetAsync(HttpClient http, string path, string? cookie)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, site.Url(path));
+        if (cookie is not null)
+        {
+            request.Headers.Add("Cookie", cookie);
+        }
+
+        return http.SendAsync(request);
+    }
+
+    private static void WritePost(string posts, string name, object post)
+    {
+        var path = Path.Combine(posts, name);
+        File.WriteAllText(path, JsonSerializer.Serialize(post));
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddSeconds(-1));
+    }
+
+    private List<JsonElement> Subscribers() =>
+        [.. JsonDocument.Parse(File.ReadAllText(Path.Combine(cli.DataFolder, "subscribers.json"))).RootElement.EnumerateArray()];
+
+    /// <summary>The latest outcome of each subscriber tried for issue 1 (the embedded ledger appends one JSON line per record).</summary>
+    private Dictionary<string, string> LatestOutcomes()
+    {
+        var path = Path.Combine(cli.DataFolder, "ledger", "issue-1.jsonl");
+        var latest = new Dictionary<string, string>();
+        foreach (var line in File.Exists(path) ? File.ReadAllLines(path) : [])
+        {
+            try
+            {
+                using var record = JsonDocument.Parse(line);
+                latest[record.RootElement.GetProperty("subscriberId").GetString()!] = record.RootElement.GetProperty("outcome").GetString()!;
+            }
+            catch (JsonException)
+            {
+                // A line being written right now.
+            }
+        }
+
+        return latest;
+    }
+
+    /// <summary>True once issue 1's delivery pass is over: every claim settled, the server has every sent message, and nothing moved for 2 s.</summary>
+    private async Task<bool> IssueOneDeliveredAsync()
+    {
+        bool Settled(out int sent)
+        {
+            var outcomes = LatestOutcomes();
+            sent = outcomes.Values.Count(outcome => outcome == "sent");
+            return outcomes.Count > 0 && !outcomes.ContainsValue("sending") && smtp.Messages().Count == sent;
+        }
+
+        for (var attempt = 0; attempt < 30; attempt++)
+        {
+            if (Settled(out var before))
+            {
+                await Task.Delay(2000);
+                if (Settled(out var after) && after == before)
+                {
+                    return true;
+                }
+            }
+
+            await Task.Delay(500);
+        }
+
+        return false;
+    }
+
+    private static string TextOf(string html) => WhiteSpace().Replace(System.Net.WebUtility.HtmlDecode(Tags().Replace(html[html.IndexOf("<body", StringComparison.Ordinal)..], " ")), " ");
+
+    /// <summary>The email without its signed link tokens, which carry a time and so differ between two renderings.</summary>
+    private static string WithoutTokens(string content) => Tokens().Replace(content, "$1TOKEN");
+
+    [GeneratedRegex("<[^>]+>")]
+    private static partial Regex Tags();
+
+    [GeneratedRegex("\\s+")]
+    private static partial Regex WhiteSpace();
+
+    [GeneratedRegex("(/unsubscribe/|/preferences/|unsubscribe%20)[A-Za-z0-9._-]+")]
+    private static partial Regex Tokens();
+
+    private sealed record RenderedPreview(string Subject, string Html, string Text);
+}
