@@ -47,7 +47,7 @@ trap 'rm -rf "$results"' EXIT
 status=0
 dotnet test Digest.Ci.slnf --nologo --logger "trx" --results-directory "$results" "$@" || status=$?
 
-# One closing line for the whole suite, summed over the test assemblies' TRX files.
+# The figures the tests report, then one closing line for the whole suite, summed over the test assemblies' TRX files.
 python_summary='
 import glob, sys, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
@@ -56,6 +56,12 @@ for path in glob.glob(sys.argv[1] + "/*.trx"):
     counters = ET.parse(path).getroot().find("t:ResultSummary/t:Counters", ns)
     passed += int(counters.get("passed")); failed += int(counters.get("failed")) + int(counters.get("error"))
     skipped += int(counters.get("notExecuted"))
+# The figures tests report (lines starting with "[figures]"): kills survived, requests tried, and so on.
+for path in glob.glob(sys.argv[1] + "/*.trx"):
+    for out in ET.parse(path).getroot().iterfind(".//t:Output/t:StdOut", ns):
+        for line in (out.text or "").splitlines():
+            if line.startswith("[figures]"):
+                print(line)
 print("tests: %d passed, %d failed, %d skipped" % (passed, failed, skipped))
 '
 /usr/bin/python3 -c "$python_summary" "$results" || echo "tests: summary unavailable (no TRX written)"

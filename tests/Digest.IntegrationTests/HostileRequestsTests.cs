@@ -1,0 +1,282 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Digest.IntegrationTests.Support;
+using Digest.Links;
+using Xunit.Abstractions;
+
+namespace Digest.IntegrationTests;
+
+/// <summary>
+/// Everything a stranger can send the local host, counted by kind: forged, tampered, replayed,
+/// expired and wrong-purpose tokens, cross-origin POSTs, oversized and malformed bodies, wrong
+/// methods and content types, script in names, odd paths. Each must get a clear 4xx page (or a
+/// harmless 200), never a 5xx or a stack trace, never another reader's data; afterwards the
+/// subscribers are exactly as before, but for the one change a valid request asked for.
+/// </summary>
+public sealed class HostileRequestsTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
+{
+    private const string EditorKey = "hostile-tests-editor-key-0123456789";
+    private readonly DigestCli cli = new();
+    private readonly HttpClient http = new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly Dictionary<string, int> tried = [];
+    private LocalSite site = null!;
+
+    public async Task InitializeAsync()
+    {
+        var posts = cli.CopyPosts(Path.Combine(DigestCli.RepositoryRoot, "samples", "posts"), new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+        var run = await cli.RunAsync("run", "--posts", posts, "--subscribers", Path.Combine(DigestCli.RepositoryRoot, "samples", "subscribers.csv"),
+            "--pickup", Path.Combine(cli.Folder, "outbox"), "--data", cli.DataFolder, "--now", "2026-11-23T09:00:00Z");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        cli.Environment["DigestSchedule"] = "0 0 7 * * 1";
+        cli.Environment["Digest__Editor__Key"] = EditorKey;
+        site = await LocalSite.StartAsync(cli, "--data", cli.DataFolder, "--posts", posts, "--pickup", Path.Combine(cli.Folder, "outbox"));
+    }
+
+    public async Task DisposeAsync() => await site.DisposeAsync();
+
+    public void Dispose()
+    {
+        http.Dispose();
+        if (Directory.Exists(cli.Folder))
+        {
+            cli.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task EveryHostileRequestGetsAClearRefusalAndNothingLeaksOrIsLost()
+    {
+        var subscribersBefore = SubscribersFile();
+        var outboxBefore = Directory.GetFiles(Path.Combine(cli.Folder, "outbox")).Length;
+        var addresses = Regex.Matches(subscribersBefore, "\"email\": ?\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        var dan = MailOf("dan.harper@example.com");
+        var unsubscribe = Token(dan, "unsubscribe");
+        var preferences = Token(dan, "preferences");
+        var key = Convert.FromBase64String(File.ReadAllText(Path.Combine(cli.DataFolder, "keys", "link-signing.key")));
+        var danId = Regex.Match(Encoding.UTF8.GetString(Convert.FromBase64String(Pad(preferences.Split('.')[1]))), "\\|([0-9a-f]+)\\|").Groups[1].Value;
+        var lastYear = new LinkSigner(new Dictionary<string, byte[]> { ["local"] = key }, "local", new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-400)));
+        var stranger = new LinkSigner(new Dictionary<string, byte[]> { ["local"] = new byte[32], ["other"] = new byte[32] }, "other", TimeProvider.System);
+        var session = await EditorSessionAsync();
+
+        // Tokens: forged, tampered, expired, wrong purpose, malformed. Read-only GETs and state-changing POSTs alike.
+        var badTokens = new Dictionary<string, string>
+        {
+            ["forged with an unknown key id"] = stranger.Sign(LinkPurpose.Preferences, danId, TimeSpan.FromDays(1)),
+            ["forged with a guessed key"] = new LinkSigner(new Dictionary<string, byte[]> { ["local"] = new byte[32] }, "local", TimeProvider.System).Sign(LinkPurpose.Preferences, danId, TimeSpan.FromDays(1)),
+            ["signature tampered"] = preferences[..^2] + (preferences[^2] == 'A' ? "BB" : "AA"),
+            ["payload tampered"] = Tamper(preferences, 1),
+            ["expired"] = lastYear.Sign(LinkPurpose.Preferences, danId, TimeSpan.FromDays(90)),
+            ["wrong purpose (unsubscribe for preferences)"] = unsubscribe,
+            ["wrong purpose (editor session)"] = session.Split('=', 2)[1],
+            ["wrong purpose (confirm)"] = new LinkSigner(new Dictionary<string, byte[]> { ["local"] = key }, "local", TimeProvider.System).Sign(LinkPurpose.Confirm, danId, TimeSpan.FromDays(1)),
+            ["empty parts"] = "..",
+            ["not base64"] = "local.%%%.***",
+            ["10 000 characters"] = new string('a', 10_000),
+            ["unicode and a NUL"] = "local.é%00.ü",
+            ["path traversal"] = "..%2F..%2Fkeys%2Flink-signing.key",
+        };
+        foreach (var (name, token) in badTokens)
+        {
+            // A token of another purpose is tried everywhere but where it belongs.
+            var belongs = name.Contains("(unsubscribe", StringComparison.Ordinal) ? "/unsubscribe/" : name.Contains("(confirm)", StringComparison.Ordinal) ? "/confirm/" : "-";
+            foreach (var path in new[] { $"/preferences/{token}", $"/preferences/{token}/export", $"/preferences/{token}/erase", $"/preferences/{token}/preview", $"/unsubscribe/{token}", $"/confirm/{token}" }
+                .Where(path => !path.StartsWith(belongs, StringComparison.Ordinal)))
+            {
+                // An expired preferences token is 410 where it belongs; anywhere else its purpose is wrong first.
+                var expected = name == "expired" && path.StartsWith("/preferences/", StringComparison.Ordinal) ? new[] { 410 } : name == "10 000 characters" ? [400, 404, 414] : [400, 404];
+                await ExpectAsync("bad token", $"{name}: GET {Short(path)}", Get(path), expected, addresses);
+                var readOnly = path.EndsWith("/export", StringComparison.Ordinal) || path.EndsWith("/preview", StringComparison.Ordinal);
+                await ExpectAsync("bad token", $"{name}: POST {Short(path)}", Post(path, Form(("List-Unsubscribe", "One-Click"), ("status", "unsubscribed"))), readOnly ? [400, 404, 405, 414] : expected, addresses);
+            }
+        }
+
+        // Replays: a valid one-click POST twice is answered 200 both times and changes nothing more.
+        for (var i = 0; i < 3; i++)
+        {
+            await ExpectAsync("replayed token", $"one-click unsubscribe #{i + 1}", Post($"/unsubscribe/{unsubscribe}", Form(("List-Unsubscribe", "One-Click"))), [200], addresses, owner: "dan.harper@example.com");
+        }
+
+        // Cross-origin POSTs to every form that changes something: refused before anything is read.
+        foreach (var (path, fields) in new (string, (string, string)[])[]
+        {
+            ($"/preferences/{Token(MailOf("alice.martin@example.org"), "preferences")}", [("language", "en"), ("maxPosts", "1"), ("timeZone", "UTC"), ("status", "active")]),
+            ($"/preferences/{Token(MailOf("alice.martin@example.org"), "preferences")}/erase", [("confirm", "1")]),
+            ("/subscribe", [("email", "victim@example.org"), ("language", "fr")]),
+            ("/editor/sign-in", [("key", EditorKey)]),
+            ("/editor/intro", [("number", "2"), ("intro", "defaced")]),
+            ("/editor/test", [("issue", "1"), ("language", "fr"), ("to", "victim@example.org")]),
+        })
+        {
+            foreach (var origin in new[] { "https://evil.example.net", "null", "http://127.0.0.1.evil.example.net" })
+            {
+                var request = Post(path, Form(fields));
+                request.Headers.Add("Origin", origin);
+                if (path.StartsWith("/editor", StringComparison.Ordinal))
+                {
+                    request.Headers.Add("Cookie", session);
+                }
+
+                await ExpectAsync("cross-origin POST", $"{Short(path)} from {origin}", request, [403], addresses);
+            }
+
+            var fetchFromElsewhere = Post(path, Form(fields), origin: null);
+            fetchFromElsewhere.Headers.Add("Sec-Fetch-Site", "cross-site");
+            if (path.StartsWith("/editor", StringComparison.Ordinal))
+            {
+                fetchFromElsewhere.Headers.Add("Cookie", session);
+            }
+
+            await ExpectAsync("cross-origin POST", $"{Short(path)} with Sec-Fetch-Site: cross-site", fetchFromElsewhere, [403], addresses);
+        }
+
+        // Oversized and malformed bodies.
+        var alicePreferences = $"/preferences/{Token(MailOf("alice.martin@example.org"), "preferences")}";
+        foreach (var size in new[] { 40 * 1024, 1024 * 1024, 10 * 1024 * 1024 })
+        {
+            foreach (var path in new[] { alicePreferences, "/subscribe", $"/unsubscribe/{Token(MailOf("emma.wright@example.com"), "unsubscribe")}" })
+            {
+                var body = new StringContent("topics=" + new string('x', size), Encoding.ASCII, "application/x-www-form-urlencoded");
+                await ExpectAsync("oversized body", $"{size / 1024} KB to {Short(path)}", Post(path, body), [413], addresses);
+            }
+        }
+
+        var manyFields = Form([.. Enumerable.Range(0, 3000).Select(i => ("topics", "t" + i))]);
+        await ExpectAsync("oversized body", "3 000 form fields to preferences", Post(alicePreferences, manyFields), [413, 422], addresses);
+        var noBoundary = new StringContent("--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--x--", Encoding.ASCII);
+        noBoundary.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data");
+        await ExpectAsync("malformed body", "multipart without a boundary to preferences", Post(alicePreferences, noBoundary), [400, 413, 422], addresses);
+        var truncated = new StringContent("--x\r\nContent-Disposition: form-data; name=\"language\"\r\n\r\nfr", Encoding.ASCII);
+        truncated.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=x");
+        await ExpectAsync("malformed body", "truncated multipart to preferences", Post(alicePreferences, truncated), [400, 413, 422], addresses);
+        var badPercent = new StringContent("language=%ZZ&maxPosts=%", Encoding.ASCII, "application/x-www-form-urlencoded");
+        await ExpectAsync("malformed body", "broken percent-encoding to preferences", Post(alicePreferences, badPercent), [400, 422], addresses);
+
+        // Wrong content types: no form, so nothing valid to save.
+        foreach (var (type, body) in new[] { ("application/json", "{\"language\":\"en\"}"), ("text/plain", "language=en"), ("application/xml", "<language>en</language>") })
+        {
+            await ExpectAsync("wrong content type", $"{type} to preferences", Post(alicePreferences, new StringContent(body, Encoding.UTF8, type)), [400, 415, 422], addresses);
+            await ExpectAsync("wrong content type", $"{type} to subscribe", Post("/subscribe", new StringContent(body, Encoding.UTF8, type)), [400, 415, 422], addresses);
+        }
+
+        // Wrong methods.
+        foreach (var method in new[] { HttpMethod.Put, HttpMethod.Delete, HttpMethod.Patch })
+        {
+            foreach (var path in new[] { alicePreferences, $"/unsubscribe/{unsubscribe}", "/subscribe", "/issues/1", "/editor", "/editor/test" })
+            {
+                await ExpectAsync("wrong method", $"{method} {Short(path)}", new HttpRequestMessage(method, site.Url(path)), [405], addresses);
+            }
+        }
+
+        foreach (var path in new[] { "/editor/test", "/editor/intro", "/editor/sign-out" })
+        {
+            await ExpectAsync("wrong method", $"GET {path}", Get(path), [405], addresses);
+        }
+
+        // Script in names and fields: stored as text, shown encoded, never run.
+        var scripted = Post("/subscribe", Form(("email", "script@example.org"), ("name", "<script>alert(1)</script><img src=x onerror=alert(2)>"), ("language", "fr"), ("topics", "<svg onload=alert(3)>")));
+        await ExpectAsync("script in input", "subscribe with a script in the name and a topic", scripted, [200], addresses, owner: "script@example.org");
+        var scriptedPrefs = Post(alicePreferences, Form(("topics", "<script>alert(4)</script>"), ("language", "fr"), ("maxPosts", "5"), ("timeZone", "\"><script>alert(5)</script>"), ("status", "active")));
+        await ExpectAsync("script in input", "preferences with a script in a topic and the time zone", scriptedPrefs, [422], addresses, owner: "alice.martin@example.org");
+        var editorPreview = Get("/editor/preview?issue=1&subscriber=%3Cscript%3Ealert(6)%3C/script%3E&topics=%3Cscript%3E");
+        editorPreview.Headers.Add("Cookie", session);
+        await ExpectAsync("script in input", "editor preview for a scripted address", editorPreview, [404], addresses);
+
+        // Odd paths.
+        foreach (var path in new[] { "/issues/0", "/issues/-1", "/issues/99999999999", "/issues/1%2F..%2F..%2Fetc%2Fpasswd", "/issues/abc", "/preferences/", "/unsubscribe", "/editor/preview/html?issue=1" })
+        {
+            await ExpectAsync("odd path", path, Get(path), path.StartsWith("/editor", StringComparison.Ordinal) ? [303] : [404, 405], addresses);
+        }
+
+        // Afterwards: the site is up, Dan alone is unsubscribed, nobody else changed, no mail went out but the one confirmation.
+        Assert.Equal("ok", await http.GetStringAsync(site.Url("/healthz")));
+        var after = JsonDocument.Parse(SubscribersFile()).RootElement.EnumerateArray().ToDictionary(s => s.GetProperty("email").GetString()!, s => s);
+        foreach (var before in JsonDocument.Parse(subscribersBefore).RootElement.EnumerateArray())
+        {
+            var email = before.GetProperty("email").GetString()!;
+            var now = after[email];
+            var expectedStatus = email == "dan.harper@example.com" ? "unsubscribed" : before.GetProperty("status").GetString();
+            Assert.Equal(expectedStatus, now.GetProperty("status").GetString());
+            Assert.Equal(before.GetProperty("topics").ToString(), now.GetProperty("topics").ToString());
+            Assert.Equal(before.GetProperty("language").GetString(), now.GetProperty("language").GetString());
+        }
+
+        Assert.Equal(addresses.Count + 1, after.Count); // + script@example.org, pending
+        Assert.Equal("pending", after["script@example.org"].GetProperty("status").GetString());
+        Assert.False(File.Exists(Path.Combine(cli.DataFolder, "issues", "intros", "2.md")), "a cross-origin POST changed the intro");
+        var sentMeanwhile = Directory.GetFiles(Path.Combine(cli.Folder, "outbox")).Select(path => MimeKit.MimeMessage.Load(path))
+            .Where(message => message.To.Mailboxes.Single().Address == "script@example.org").ToList();
+        Assert.Equal(outboxBefore + 1, Directory.GetFiles(Path.Combine(cli.Folder, "outbox")).Length);
+        var confirmation = Assert.Single(sentMeanwhile);
+        var confirmationHtml = confirmation.HtmlBody ?? "";
+        Assert.DoesNotContain("<script>", confirmationHtml);
+        Assert.DoesNotContain("onerror=", confirmationHtml);
+
+        output.WriteLine($"[figures] hostile HTTP: {tried.Values.Sum()} requests tried ({string.Join(", ", tried.Select(pair => $"{pair.Key} {pair.Value}"))}); " +
+            "0 answered 5xx, 0 stack traces, 0 other readers' addresses shown, 0 unintended changes");
+    }
+
+    private async Task ExpectAsync(string kind, string what, HttpRequestMessage request, int[] statuses, List<string> addresses, string? owner = null)
+    {
+        tried[kind] = tried.GetValueOrDefault(kind) + 1;
+        using (request)
+        using (var response = await http.SendAsync(request))
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(statuses.Contains((int)response.StatusCode), $"{kind} — {what}: got {(int)response.StatusCode}, expected {string.Join(" or ", statuses)}\n{body[..Math.Min(body.Length, 400)]}");
+            Assert.False(body.Contains("   at ", StringComparison.Ordinal) || body.Contains("Exception", StringComparison.Ordinal), $"{kind} — {what}: a stack trace\n{body}");
+            Assert.DoesNotContain(addresses.Where(address => address != owner), address => body.Contains(address, StringComparison.OrdinalIgnoreCase));
+            Assert.DoesNotContain("<script>alert", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("<img src=x onerror", body, StringComparison.Ordinal);
+            if (body.Length > 0 && (int)response.StatusCode >= 400 && (int)response.StatusCode != 405)
+            {
+                Assert.Contains("<html lang=", body); // a page a person can read
+            }
+        }
+    }
+
+    private async Task<string> EditorSessionAsync()
+    {
+        using var response = await http.SendAsync(Post("/editor/sign-in", Form(("key", EditorKey))));
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        return response.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+    }
+
+    private HttpRequestMessage Get(string path) => new(HttpMethod.Get, site.Url(path));
+
+    private HttpRequestMessage Post(string path, HttpContent content, string? origin = "")
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, site.Url(path)) { Content = content };
+        if (origin == "")
+        {
+            request.Headers.Add("Origin", site.Origin);
+        }
+
+        return request;
+    }
+
+    private static FormUrlEncodedContent Form(params (string Name, string Value)[] fields) =>
+        new(fields.Select(field => KeyValuePair.Create(field.Name, field.Value)));
+
+    private MimeKit.MimeMessage MailOf(string email) =>
+        Directory.EnumerateFiles(Path.Combine(cli.Folder, "outbox"), "*.eml").Select(path => MimeKit.MimeMessage.Load(path))
+            .Single(message => message.To.Mailboxes.Single().Address == email);
+
+    private static string Token(MimeKit.MimeMessage mail, string purpose) =>
+        Regex.Match(mail.HtmlBody!, $"https://digest.example.org/{purpose}/([^\"]+)\"").Groups[1].Value;
+
+    private string SubscribersFile() => File.ReadAllText(Path.Combine(cli.DataFolder, "subscribers.json"));
+
+    private static string Tamper(string token, int part)
+    {
+        var parts = token.Split('.');
+        parts[part] = (parts[part][0] == 'M' ? 'N' : 'M') + parts[part][1..];
+        return string.Join('.', parts);
+    }
+
+    private static string Pad(string base64Url) =>
+        base64Url.Replace('-', '+').Replace('_', '/') + new string('=', (4 - (base64Url.Length % 4)) % 4);
+
+    private static string Short(string path) => path.Length > 60 ? path[..40] + "…" + path[^12..] : path;
+}
