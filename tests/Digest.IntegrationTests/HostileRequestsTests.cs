@@ -25,10 +25,7 @@ public sealed class HostileRequestsTests(ITestOutputHelper output) : IAsyncLifet
 
     public async Task InitializeAsync()
     {
-        var posts = cli.CopyPosts(Path.Combine(DigestCli.RepositoryRoot, "samples", "posts"), new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
-        var run = await cli.RunAsync("run", "--posts", posts, "--subscribers", Path.Combine(DigestCli.RepositoryRoot, "samples", "subscribers.csv"),
-            "--pickup", Path.Combine(cli.Folder, "outbox"), "--data", cli.DataFolder, "--now", "2026-11-23T09:00:00Z");
-        Assert.True(run.ExitCode == 0, run.ToString());
+        var posts = await cli.RunSampleIssueAsync();
         cli.Environment["DigestSchedule"] = "0 0 7 * * 1";
         cli.Environment["Digest__Editor__Key"] = EditorKey;
         site = await LocalSite.StartAsync(cli, "--data", cli.DataFolder, "--posts", posts, "--pickup", Path.Combine(cli.Folder, "outbox"));

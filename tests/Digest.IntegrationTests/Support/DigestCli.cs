@@ -105,6 +105,19 @@ public sealed class DigestCli : IDisposable
         return path;
     }
 
+    /// <summary>
+    /// The sample posts (arrived on Sunday 22 November 2026) delivered to the sample subscribers as issue 1 on
+    /// Monday 23 at 09:00 UTC, the messages in <c>outbox/</c>; returns the posts folder.
+    /// </summary>
+    public async Task<string> RunSampleIssueAsync()
+    {
+        var posts = CopyPosts(Path.Combine(RepositoryRoot, "samples", "posts"), new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+        var run = await RunAsync("run", "--posts", posts, "--subscribers", Path.Combine(RepositoryRoot, "samples", "subscribers.csv"),
+            "--pickup", Path.Combine(Folder, "outbox"), "--data", DataFolder, "--now", "2026-11-23T09:00:00Z");
+        Xunit.Assert.True(run.ExitCode == 0, run.ToString());
+        return posts;
+    }
+
     public void Dispose() => Directory.Delete(Folder, recursive: true);
 
     private static string CliAssembly()
