@@ -143,18 +143,18 @@ public sealed class HostileRequestsTests(ITestOutputHelper output) : IAsyncLifet
         await ExpectAsync("oversized body", "3 000 form fields to preferences", Post(alicePreferences, manyFields), [413, 422], addresses);
         var noBoundary = new StringContent("--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--x--", Encoding.ASCII);
         noBoundary.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data");
-        await ExpectAsync("malformed body", "multipart without a boundary to preferences", Post(alicePreferences, noBoundary), [400, 413, 422], addresses);
+        await ExpectAsync("malformed body", "multipart without a boundary to preferences", Post(alicePreferences, noBoundary), [400], addresses);
         var truncated = new StringContent("--x\r\nContent-Disposition: form-data; name=\"language\"\r\n\r\nfr", Encoding.ASCII);
         truncated.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=x");
-        await ExpectAsync("malformed body", "truncated multipart to preferences", Post(alicePreferences, truncated), [400, 413, 422], addresses);
+        await ExpectAsync("malformed body", "truncated multipart to preferences", Post(alicePreferences, truncated), [400], addresses);
         var badPercent = new StringContent("language=%ZZ&maxPosts=%", Encoding.ASCII, "application/x-www-form-urlencoded");
-        await ExpectAsync("malformed body", "broken percent-encoding to preferences", Post(alicePreferences, badPercent), [400, 422], addresses);
+        await ExpectAsync("malformed body", "broken percent-encoding to preferences", Post(alicePreferences, badPercent), [422], addresses);
 
         // Wrong content types: no form, so nothing valid to save.
         foreach (var (type, body) in new[] { ("application/json", "{\"language\":\"en\"}"), ("text/plain", "language=en"), ("application/xml", "<language>en</language>") })
         {
-            await ExpectAsync("wrong content type", $"{type} to preferences", Post(alicePreferences, new StringContent(body, Encoding.UTF8, type)), [400, 415, 422], addresses);
-            await ExpectAsync("wrong content type", $"{type} to subscribe", Post("/subscribe", new StringContent(body, Encoding.UTF8, type)), [400, 415, 422], addresses);
+            await ExpectAsync("wrong content type", $"{type} to preferences", Post(alicePreferences, new StringContent(body, Encoding.UTF8, type)), [422], addresses);
+            await ExpectAsync("wrong content type", $"{type} to subscribe", Post("/subscribe", new StringContent(body, Encoding.UTF8, type)), [422], addresses);
         }
 
         // Wrong methods.

@@ -143,7 +143,7 @@ public sealed class IssueDelivery(
             }
 
             var composed = await owner.composer.ComposeAsync(issue, subscriber, selection.Posts, now);
-            var (outcome, attempts, detail) = await SendWithRetriesAsync(composed, cancellationToken);
+            var (outcome, attempts, detail) = await SendWithRetriesAsync(composed, subscriber.Email, cancellationToken);
             await RecordAsync(subscriber, outcome, attempts, detail, cancellationToken);
             consecutiveDeferrals = outcome == DeliveryOutcome.Deferred ? consecutiveDeferrals + 1 : 0;
             switch (outcome)
@@ -186,7 +186,8 @@ public sealed class IssueDelivery(
 
         public ValueTask DisposeAsync() => transport.DisposeAsync();
 
-        private async Task<(DeliveryOutcome Outcome, int Attempts, string? Detail)> SendWithRetriesAsync(ComposedDigest composed, CancellationToken cancellationToken)
+        /// <summary>Sends with retries on 4xx; the reply it returns and logs has the address taken out (servers often quote it).</summary>
+        private async Task<(DeliveryOutcome Outcome, int Attempts, string? Detail)> SendWithRetriesAsync(ComposedDigest composed, string email, CancellationToken cancellationToken)
         {
             var o = owner.options.Value;
             var delay = o.RetryDelay;
@@ -199,22 +200,24 @@ public sealed class IssueDelivery(
                 }
                 catch (DeliveryFailedException failure) when (failure.Outcome != DeliveryOutcome.Deferred || attempt >= o.MaxAttempts)
                 {
-                    owner.logger.LogWarning("Could not send {MessageId} after {Attempts} attempts: {Reason}", composed.Message.MessageId, attempt, failure.Message);
-                    return (failure.Outcome, attempt, failure.Message);
+                    var reason = WithoutAddress(failure.Message, email);
+                    owner.logger.LogWarning("Could not send {MessageId} after {Attempts} attempts: {Reason}", composed.Message.MessageId, attempt, reason);
+                    return (failure.Outcome, attempt, reason);
                 }
                 catch (DeliveryFailedException failure)
                 {
-                    owner.logger.LogInformation("Retrying {MessageId} in {Delay}: {Reason}", composed.Message.MessageId, delay, failure.Message);
+                    owner.logger.LogInformation("Retrying {MessageId} in {Delay}: {Reason}", composed.Message.MessageId, delay, WithoutAddress(failure.Message, email));
                     await Task.Delay(delay, owner.time, cancellationToken);
                     delay *= 2;
                 }
             }
         }
 
-        // Server replies often quote the address; the ledger keeps ids only, so erasing a subscriber leaves nothing personal in it.
+        // The ledger keeps ids only (and replies without the address), so erasing a subscriber leaves nothing personal in it.
         private Task RecordAsync(Subscriber subscriber, DeliveryOutcome outcome, int attempts, string? detail, CancellationToken cancellationToken) =>
-            owner.ledger.RecordAsync(new DeliveryRecord(issue.Number, subscriber.Id, outcome, owner.time.GetUtcNow(), attempts,
-                detail?.Replace(subscriber.Email, "<subscriber>", StringComparison.OrdinalIgnoreCase)), cancellationToken);
+            owner.ledger.RecordAsync(new DeliveryRecord(issue.Number, subscriber.Id, outcome, owner.time.GetUtcNow(), attempts, detail), cancellationToken);
+
+        private static string WithoutAddress(string reply, string email) => reply.Replace(email, "<subscriber>", StringComparison.OrdinalIgnoreCase);
     }
 }
 

@@ -312,7 +312,7 @@ public sealed class EditorPages(
     private async Task<(IFormCollection? Form, IResult? Refusal)> SignedInFormAsync(HttpContext context) =>
         await GuardAsync(context) is { } refusal ? (null, refusal) : await FormAsync(context);
 
-    /// <summary>Reads a POSTed form after the same-origin check and within the size limit; a refusal page otherwise.</summary>
+    /// <summary>Reads a POSTed form after the same-origin check, within the size limit and readable; a refusal page otherwise.</summary>
     private async Task<(IFormCollection? Form, IResult? Refusal)> FormAsync(HttpContext context)
     {
         var s = Strings(context);
@@ -321,9 +321,12 @@ public sealed class EditorPages(
             return (null, await MessageAsync(context, s.ForbiddenTitle, s.Forbidden, StatusCodes.Status403Forbidden));
         }
 
-        return await WebForms.ReadAsync(context) is (var form, false)
-            ? (form, null)
-            : (null, await MessageAsync(context, s.TooLarge, s.TooLarge, StatusCodes.Status413PayloadTooLarge));
+        return await WebForms.ReadAsync(context) switch
+        {
+            (var form, StatusCodes.Status200OK) => (form, null),
+            (_, StatusCodes.Status413PayloadTooLarge) => (null, await MessageAsync(context, s.TooLarge, s.TooLarge, StatusCodes.Status413PayloadTooLarge)),
+            (_, var status) => (null, await MessageAsync(context, s.BadForm, s.BadForm, status)),
+        };
     }
 
     private async Task<IResult> SignInPageAsync(HttpContext context, string? error, int status) =>

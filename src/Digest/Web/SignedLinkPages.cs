@@ -27,6 +27,15 @@ public sealed class SignedLinkPages(LinkSigner signer, ISubscriberStore subscrib
             : (subscriber, null);
     }
 
+    /// <summary>The posted form, or the page that says it is too large (413) or unreadable (400).</summary>
+    public async Task<(IFormCollection? Form, IResult? Refusal)> ReadFormAsync(HttpContext context, WebStrings s) =>
+        await WebForms.ReadAsync(context) switch
+        {
+            (var form, StatusCodes.Status200OK) => (form, null),
+            (_, StatusCodes.Status413PayloadTooLarge) => (null, await PageAsync(new MessagePage(s, s.TooLargeTitle, s.TooLargeTitle), StatusCodes.Status413PayloadTooLarge)),
+            (_, var status) => (null, await PageAsync(new MessagePage(s, s.BadFormTitle, s.BadFormTitle), status)),
+        };
+
     public async Task<IResult> PageAsync(MessagePage page, int status = StatusCodes.Status200OK) =>
         Results.Content(await pages.RenderAsync("Message", page), "text/html; charset=utf-8", statusCode: status);
 

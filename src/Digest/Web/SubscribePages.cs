@@ -46,10 +46,10 @@ public sealed class SubscribePages(
             return await MessageAsync(new MessagePage(strings, strings.ForbiddenTitle, strings.Forbidden), StatusCodes.Status403Forbidden);
         }
 
-        var (form, tooLarge) = await WebForms.ReadAsync(context);
-        if (tooLarge)
+        var (form, unreadable) = await links.ReadFormAsync(context, strings);
+        if (unreadable is not null)
         {
-            return await MessageAsync(new MessagePage(strings, strings.TooLargeTitle, strings.TooLargeTitle), StatusCodes.Status413PayloadTooLarge);
+            return unreadable;
         }
 
         var email = form!["email"].ToString().Trim();

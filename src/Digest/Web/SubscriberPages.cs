@@ -336,10 +336,7 @@ public sealed class SubscriberPages(
         }
     }
 
-    private async Task<(IFormCollection? Form, IResult? Refusal)> ReadFormAsync(HttpContext context, WebStrings s) =>
-        await WebForms.ReadAsync(context) is (var form, false)
-            ? (form, null)
-            : (null, await PageAsync(new MessagePage(s, s.TooLargeTitle, s.TooLargeTitle), StatusCodes.Status413PayloadTooLarge));
+    private Task<(IFormCollection? Form, IResult? Refusal)> ReadFormAsync(HttpContext context, WebStrings s) => links.ReadFormAsync(context, s);
 
     private string PreferencesUrl(Subscriber subscriber) => digestLinks.Preferences(subscriber.Id);
 

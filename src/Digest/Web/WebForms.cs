@@ -8,12 +8,15 @@ public static class WebForms
 {
     public const int MaxBytes = 32 * 1024;
 
-    /// <summary>The posted form (empty when the body is not a form); TooLarge when it is over <see cref="MaxBytes"/>.</summary>
-    public static async Task<(IFormCollection? Form, bool TooLarge)> ReadAsync(HttpContext context)
+    /// <summary>
+    /// The posted form (empty when the body is not a form) and 200; or no form and 413 when it is over
+    /// <see cref="MaxBytes"/> (or has too many fields), 400 when it does not parse (a broken multipart body).
+    /// </summary>
+    public static async Task<(IFormCollection? Form, int Status)> ReadAsync(HttpContext context)
     {
         if (context.Request.ContentLength > MaxBytes)
         {
-            return (null, true);
+            return (null, StatusCodes.Status413PayloadTooLarge);
         }
 
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -23,16 +26,24 @@ public static class WebForms
 
         if (!context.Request.HasFormContentType)
         {
-            return (FormCollection.Empty, false);
+            return (FormCollection.Empty, StatusCodes.Status200OK);
         }
 
         try
         {
-            return (await context.Request.ReadFormAsync(context.RequestAborted), false);
+            return (await context.Request.ReadFormAsync(context.RequestAborted), StatusCodes.Status200OK);
         }
-        catch (Exception tooLarge) when (tooLarge is BadHttpRequestException or InvalidDataException or IOException)
+        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return (null, true);
+            return (null, StatusCodes.Status413PayloadTooLarge);
+        }
+        catch (InvalidDataException overLimit) when (overLimit.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, StatusCodes.Status413PayloadTooLarge);
+        }
+        catch (Exception broken) when (broken is BadHttpRequestException or InvalidDataException or IOException)
+        {
+            return (null, StatusCodes.Status400BadRequest);
         }
     }
 

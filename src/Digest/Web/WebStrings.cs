@@ -46,6 +46,7 @@ public sealed record WebStrings
     public required string ForbiddenTitle { get; init; }
     public required string Forbidden { get; init; }
     public required string TooLargeTitle { get; init; }
+    public required string BadFormTitle { get; init; }
     public required string NoIssueTitle { get; init; }
     public required string NoIssue { get; init; }
     public required string ErrorLanguage { get; init; }
@@ -130,6 +131,7 @@ public sealed record WebStrings
         ForbiddenTitle = "Requête refusée",
         Forbidden = "Ce formulaire doit être envoyé depuis cette page.",
         TooLargeTitle = "Formulaire trop volumineux",
+        BadFormTitle = "Formulaire illisible",
         NoIssueTitle = "Numéro introuvable",
         NoIssue = "Ce numéro n’existe pas.",
         ErrorLanguage = "Choisissez le français ou l’anglais.",
@@ -213,6 +215,7 @@ public sealed record WebStrings
         ForbiddenTitle = "Request refused",
         Forbidden = "This form must be sent from its own page.",
         TooLargeTitle = "Form too large",
+        BadFormTitle = "The form could not be read",
         NoIssueTitle = "Issue not found",
         NoIssue = "There is no such issue.",
         ErrorLanguage = "Choose French or English.",
