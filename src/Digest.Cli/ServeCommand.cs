@@ -64,7 +64,12 @@ public static class ServeCommand
             while (!stoppingToken.IsCancellationRequested)
             {
                 var next = new DateTimeOffset(schedule.GetNextOccurrence(time.GetUtcNow().UtcDateTime), TimeSpan.Zero);
-                await Task.Delay(next - time.GetUtcNow() is { } wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, stoppingToken);
+                // A day at a time: Task.Delay refuses waits over ~49 days, which a yearly schedule (29 February) has.
+                while (next - time.GetUtcNow() is { } wait && wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait < TimeSpan.FromDays(1) ? wait : TimeSpan.FromDays(1), time, stoppingToken);
+                }
+
                 await RunAsync(stoppingToken);
             }
         }

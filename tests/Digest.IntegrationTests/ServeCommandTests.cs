@@ -63,4 +63,17 @@ public sealed class ServeCommandTests(Azurite azurite) : IDisposable
             await serve.WaitForExitAsync();
         }
     }
+
+    [Fact]
+    public async Task AScheduleWhoseNextOccurrenceIsYearsAwayKeepsTheHostUp()
+    {
+        // 29 February: the next occurrence is further than Task.Delay can wait in one go (~49 days).
+        cli.Environment["DigestSchedule"] = "0 0 7 29 2 *";
+        await using var site = await LocalSite.StartAsync(cli, "--data", cli.DataFolder, "--posts", cli.CopyPosts(Path.Combine(DigestCli.RepositoryRoot, "samples", "posts"), DateTimeOffset.UtcNow));
+        using var http = new HttpClient();
+
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        Assert.Equal("ok", await http.GetStringAsync(site.Url("/healthz")));
+    }
 }
