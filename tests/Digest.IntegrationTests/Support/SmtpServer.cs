@@ -72,6 +72,13 @@ public sealed class SmtpServer : IDisposable
     public List<ReceivedMessage> Messages() =>
         [.. Directory.EnumerateFiles(Folder, "*.eml").Order(StringComparer.Ordinal).Select(ReceivedMessage.Load)];
 
+    /// <summary>How many messages were accepted so far (cheap: counts files).</summary>
+    public int Count => Directory.GetFiles(Folder, "*.eml").Length;
+
+    /// <summary>The envelope recipients of every accepted message, one entry per message (reads only each file's first line).</summary>
+    public List<string> Recipients() =>
+        [.. Directory.EnumerateFiles(Folder, "*.eml").Select(path => File.ReadLines(path).First()["X-Test-Rcpt: ".Length..].Trim())];
+
     /// <summary>Each RCPT TO the server was offered, accepted or not, in order.</summary>
     public List<string> RecipientAttempts()
     {
