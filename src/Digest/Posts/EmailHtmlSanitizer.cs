@@ -9,7 +9,7 @@ namespace Digest.Posts;
 /// styles, no scripts or embedded documents, nothing hidden by CSS, and links that are
 /// absolute https or mailto (relative ones resolved against the post's URL, or dropped).
 /// </summary>
-public sealed class EmailHtmlSanitizer
+public sealed partial class EmailHtmlSanitizer
 {
     // Elements whose content is never reader text: removed with everything inside them.
     private static readonly string[] DroppedWithContent =
@@ -93,8 +93,22 @@ public sealed class EmailHtmlSanitizer
 
         var compact = string.Concat(style.Where(c => !char.IsWhiteSpace(c))).ToLowerInvariant();
         return HidingCss.Any(rule => compact.Contains(rule, StringComparison.Ordinal) &&
-            !compact.Contains(rule + ".", StringComparison.Ordinal) && !HasDigitAfter(compact, rule));
+            !compact.Contains(rule + ".", StringComparison.Ordinal) && !HasDigitAfter(compact, rule))
+            || OffScreen().IsMatch(compact)
+            || (Colour().Match(compact) is { Success: true } colour && Background().Match(compact) is { Success: true } background
+                && colour.Groups[1].Value == background.Groups[1].Value);
     }
+
+    // Pushed 100 px or more off the edge (position:absolute;left:-9999px, text-indent:-9999px): hidden, like display:none.
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:^|;)(?:left|top|right|text-indent|margin-left|margin-top):-\d{3,}")]
+    private static partial System.Text.RegularExpressions.Regex OffScreen();
+
+    // Text the colour of its own background (white on white) is hidden too.
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:^|;)color:([^;!]+)")]
+    private static partial System.Text.RegularExpressions.Regex Colour();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:^|;)background(?:-color)?:([^;!]+)")]
+    private static partial System.Text.RegularExpressions.Regex Background();
 
     // "opacity:0.8" and "height:0px…" differ: only a rule that ends at a value boundary hides.
     private static bool HasDigitAfter(string css, string rule)
