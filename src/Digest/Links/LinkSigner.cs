@@ -70,6 +70,13 @@ public sealed class LinkSigner
             return LinkCheck.Fail(LinkProblem.Malformed);
         }
 
+        // Only the one canonical spelling: the decoder skips spaces and ignores a last character's spare bits,
+        // so "k1.pay load.sig" or a changed last letter would otherwise verify as the original.
+        if (Base64Url.EncodeToString(signature) != parts[2] || Base64Url.EncodeToString(payloadBytes) != parts[1])
+        {
+            return LinkCheck.Fail(LinkProblem.Malformed);
+        }
+
         if (!CryptographicOperations.FixedTimeEquals(signature, Mac(key, parts[0] + "." + parts[1])))
         {
             return LinkCheck.Fail(LinkProblem.BadSignature);
