@@ -24,6 +24,12 @@ public sealed class SmtpTransport(SmtpOptions options) : IDigestTransport
         catch (SmtpCommandException refused)
         {
             var code = (int)refused.StatusCode;
+            if (code == 421)
+            {
+                // "Service closing": the server hangs up after this reply; reconnect for the next message.
+                await DisconnectQuietlyAsync();
+            }
+
             var outcome = code < 500 ? DeliveryOutcome.Deferred
                 : refused.ErrorCode == SmtpErrorCode.RecipientNotAccepted ? DeliveryOutcome.Bounced
                 : DeliveryOutcome.Failed;

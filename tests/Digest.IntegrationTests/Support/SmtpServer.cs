@@ -26,7 +26,7 @@ public sealed class SmtpServer : IDisposable
     public string Folder { get; }
     public string Url => $"smtp://127.0.0.1:{Port}";
 
-    public static SmtpServer Start(int? port = null, string? folder = null, string? auth = null)
+    public static SmtpServer Start(int? port = null, string? folder = null, string? auth = null, params string[] options)
     {
         var script = Path.Combine(AppContext.BaseDirectory, "smtp", "smtp_server.py");
         if (!File.Exists(Python))
@@ -47,6 +47,11 @@ public sealed class SmtpServer : IDisposable
         {
             start.ArgumentList.Add("--auth");
             start.ArgumentList.Add(auth);
+        }
+
+        foreach (var option in options)
+        {
+            start.ArgumentList.Add(option);
         }
 
         var process = Process.Start(start)!;
@@ -78,6 +83,13 @@ public sealed class SmtpServer : IDisposable
     /// <summary>The envelope recipients of every accepted message, one entry per message (reads only each file's first line).</summary>
     public List<string> Recipients() =>
         [.. Directory.EnumerateFiles(Folder, "*.eml").Select(path => File.ReadLines(path).First()["X-Test-Rcpt: ".Length..].Trim())];
+
+    /// <summary>The faults the server injected (--faults), one line each: "time kind recipients".</summary>
+    public List<string> FaultLog()
+    {
+        var log = Path.Combine(Folder, "faults.log");
+        return File.Exists(log) ? [.. File.ReadAllLines(log)] : [];
+    }
 
     /// <summary>Each RCPT TO the server was offered, accepted or not, in order.</summary>
     public List<string> RecipientAttempts()

@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Digest.IntegrationTests.Support;
+using Xunit.Abstractions;
+
+namespace Digest.IntegrationTests;
+
+/// <summary>
+/// One issue to 410 readers through an SMTP server on 127.0.0.1 that misbehaves on purpose
+/// (seeded): 451 or 421 after DATA, the connection dropped with no answer, then every connection
+/// refused for a few seconds; 550 for some addresses, 451 twice for others. Runs are repeated
+/// until one ends clean, as the timer would. Every deliverable reader gets exactly one copy, the
+/// refused addresses are offered once and marked bounced, and the ledger has an outcome for all.
+/// </summary>
+public sealed class SmtpFaultCampaignTests(ITestOutputHelper output) : IDisposable
+{
+    private const int Normal = 400;
+    private const int Bouncing = 5;
+    private const int Slow = 5;
+    private readonly DigestCli cli = new();
+    private readonly int seed = Environment.TickCount & 0xFFFF;
+    private SmtpServer? smtp;
+
+    public void Dispose()
+    {
+        smtp?.Dispose();
+        cli.Dispose();
+    }
+
+    [Fact]
+    public async Task UnderInjectedFaultsEveryDeliverableReaderGetsOneCopyAndEveryOutcomeIsRecorded()
+    {
+        smtp = SmtpServer.Start(options: ["--faults", seed.ToString(CultureInfo.InvariantCulture), "--fault-rate", "0.15", "--refuse-after", "150", "--refuse-for", "4"]);
+        var csv = new StringBuilder("email,language\n");
+        var readers = Enumerable.Range(0, Normal).Select(i => $"r{i}@example.org")
+            .Concat(Enumerable.Range(0, Bouncing).Select(i => $"bounce{i}@example.org"))
+            .Concat(Enumerable.Range(0, Slow).Select(i => $"tempfail{i}@example.org")).ToList();
+        foreach (var reader in readers)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{reader},fr\n");
+        }
+
+        var posts = cli.CopyPosts(Path.Combine(DigestCli.RepositoryRoot, "samples", "posts"), DateTimeOffset.UtcNow.AddHours(-1));
+        Assert.Equal(0, (await cli.RunAsync("subscribers", "import", cli.WriteFile("readers.csv", csv.ToString()), "--data", cli.DataFolder)).ExitCode);
+        cli.Environment["Digest__Delivery__RetryDelay"] = "00:00:00.200";
+        cli.Environment["Digest__Delivery__MaxAttempts"] = "3";
+        cli.Environment["Digest__Delivery__PauseAfterConsecutiveDeferrals"] = "3";
+
+        var runs = new List<CliResult>();
+        for (var attempt = 0; attempt < 12 && (runs.Count == 0 || runs[^1].ExitCode != 0); attempt++)
+        {
+            runs.Add(await cli.RunAsync("run", "--posts", posts, "--smtp", smtp.Url, "--data", cli.DataFolder));
+            if (runs[^1].ExitCode != 0)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1.5)); // as the next timer tick would, later
+            }
+        }
+
+        var received = smtp.Recipients().GroupBy(to => to).ToDictionary(group => group.Key, group => group.Count());
+        var faults = smtp.FaultLog().Select(line => line.Split(' ')[1]).GroupBy(kind => kind).ToDictionary(group => group.Key, group => group.Count());
+        var rcpt = smtp.RecipientAttempts();
+        var outcomes = LatestOutcomes();
+        var paused = runs.Count(run => run.Output.Contains("paused:", StringComparison.Ordinal));
+        output.WriteLine($"[figures] SMTP faults (seed {seed}): {faults.GetValueOrDefault("451")} × 451, {faults.GetValueOrDefault("421")} × 421, " +
+            $"{faults.GetValueOrDefault("drop")} dropped connections, {faults.GetValueOrDefault("refused")} refused connections, {Bouncing} × 550, {Slow * 2} × 451 on RCPT; " +
+            $"{runs.Count} runs ({paused} paused after deferrals in a row); {received.Values.Sum()} messages for {Normal + Slow} deliverable readers: " +
+            $"{Normal + Slow - received.Count} missed, {received.Values.Sum() - received.Count} duplicated; {outcomes.Count(o => o.Value == "bounced")} bounced, " +
+            $"{outcomes.Count} of {readers.Count} outcomes in the ledger");
+
+        Assert.True(runs[^1].ExitCode == 0, runs[^1].ToString());
+        Assert.True(faults.GetValueOrDefault("451") + faults.GetValueOrDefault("421") + faults.GetValueOrDefault("drop") >= 10, "too few faults injected to mean anything");
+        Assert.True(faults.GetValueOrDefault("refused") > 0, "the refusal window was never hit");
+        Assert.True(paused > 0, "no run paused when the server refused connections");
+        // Exactly once for everyone deliverable.
+        Assert.Equal(readers.Where(r => !r.StartsWith("bounce", StringComparison.Ordinal)).Order(StringComparer.Ordinal), received.Keys.Order(StringComparer.Ordinal));
+        Assert.All(received, pair => Assert.True(pair.Value == 1, $"{pair.Key} got {pair.Value} copies"));
+        // 550: offered once, marked bounced, never again; 451 on RCPT: retried with a growing wait, then delivered.
+        Assert.All(Enumerable.Range(0, Bouncing), i => Assert.Single(rcpt, address => address == $"bounce{i}@example.org"));
+        Assert.All(Enumerable.Range(0, Bouncing), i => Assert.Equal("bounced", StatusOf($"bounce{i}@example.org")));
+        foreach (var slow in Enumerable.Range(0, Slow).Select(i => $"tempfail{i}@example.org"))
+        {
+            var times = smtp.FaultLog().Where(line => line.EndsWith("RCPT " + slow, StringComparison.Ordinal))
+                .Select(line => double.Parse(line.Split(' ')[0], CultureInfo.InvariantCulture)).ToList();
+            Assert.Equal(3, times.Count);
+            Assert.True(times[1] - times[0] >= 0.18 && times[2] - times[1] >= 0.36, $"{slow}: retries {times[1] - times[0]:0.00} s then {times[2] - times[1]:0.00} s apart, not backing off");
+        }
+
+        // Nothing silently dropped: every reader has a final outcome in the ledger.
+        Assert.Equal(readers.Count, outcomes.Count);
+        Assert.All(outcomes, pair => Assert.True(pair.Value is "sent" or "bounced", $"{pair.Key}: {pair.Value}"));
+    }
+
+    private Dictionary<string, string> LatestOutcomes()
+    {
+        var latest = new Dictionary<string, string>();
+        foreach (var line in File.ReadAllLines(Path.Combine(cli.DataFolder, "ledger", "issue-1.jsonl")))
+        {
+            using var record = JsonDocument.Parse(line);
+            latest[record.RootElement.GetProperty("subscriberId").GetString()!] = record.RootElement.GetProperty("outcome").GetString()!;
+        }
+
+        return latest;
+    }
+
+    private string? StatusOf(string email)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(cli.DataFolder, "subscribers.json")));
+        return document.RootElement.EnumerateArray().Single(s => s.GetProperty("email").GetString() == email).GetProperty("status").GetString();
+    }
+}
