@@ -211,4 +211,26 @@ public sealed class AzureStorageTests(Azurite azurite) : IDisposable
         var raw = new QueueClient(azurite.ConnectionString, digest.Get<DeliveryQueue>().Name);
         Assert.Equal(1, (await raw.GetPropertiesAsync()).Value.ApproximateMessagesCount);
     }
+
+    [Fact]
+    public async Task AQueueMessageDeliveredTwiceAtOnceSendsEachReaderOneCopy()
+    {
+        await UploadAsync("blog/a.json", """{ "title": "Un", "body": "Texte." }""");
+        var readers = Enumerable.Range(0, 40).Select(i => Reader($"q{i}@example.org")).ToList();
+        await digest.Get<ISubscriberStore>().SaveAllAsync(readers, CancellationToken.None);
+        var plan = await digest.Get<IssuePlanner>().PlanAsync(DateTimeOffset.UtcNow, null, CancellationToken.None);
+        var chunk = new DeliveryChunk(plan.Issue!.Number, [.. readers.Select(r => r.Id)]);
+
+        // At-least-once queues hand the same message to two workers: both run it, at the same moment.
+        var reports = await Task.WhenAll(
+            Task.Run(() => digest.Get<ChunkDelivery>().DeliverAsync(chunk, CancellationToken.None)),
+            Task.Run(() => digest.Get<ChunkDelivery>().DeliverAsync(chunk, CancellationToken.None)));
+        var again = await digest.Get<ChunkDelivery>().DeliverAsync(chunk, CancellationToken.None);
+
+        Assert.Equal(40, reports.Sum(report => report.Sent));
+        Assert.Equal(0, again.Sent);
+        var outbox = Directory.GetFiles(Path.Combine(digest.Folder, "outbox"), "*.eml");
+        Assert.Equal(40, outbox.Length);
+        Assert.Equal(40, outbox.Select(path => MimeKit.MimeMessage.Load(path).To.Mailboxes.Single().Address).Distinct().Count());
+    }
 }
