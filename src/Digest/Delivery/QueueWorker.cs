@@ -70,6 +70,13 @@ public sealed class QueueWorker(DeliveryQueue queue, ChunkDelivery chunks, IOpti
             await queue.MoveToPoisonAsync(message, unreadable.Message, cancellationToken);
             report.Poisoned++;
         }
+        catch (Exception unreachable) when (IsStorageOutage(unreachable))
+        {
+            // Storage went away: an operational fault, not a bug; the reason is enough. The message comes back after its visibility timeout.
+            logger.LogError("Delivering message {MessageId} failed (try {DequeueCount}): storage unreachable: {Reason}; it will be retried",
+                message.MessageId, message.DequeueCount, unreachable.Message.Split('\n')[0]);
+            report.Failed++;
+        }
         catch (Exception failed) when (failed is not OperationCanceledException)
         {
             // Left on the queue: it comes back after its visibility timeout and is tried again.
@@ -77,6 +84,13 @@ public sealed class QueueWorker(DeliveryQueue queue, ChunkDelivery chunks, IOpti
             report.Failed++;
         }
     }
+
+    private static bool IsStorageOutage(Exception failed) => failed switch
+    {
+        Azure.RequestFailedException or HttpRequestException or System.Net.Sockets.SocketException => true,
+        AggregateException many => many.InnerExceptions.All(IsStorageOutage),
+        _ => failed.InnerException is { } inner && IsStorageOutage(inner),
+    };
 }
 
 public sealed class WorkerReport
@@ -86,4 +100,5 @@ public sealed class WorkerReport
     public int Deferred { get; set; }
     public int Failed { get; set; }
     public int Poisoned { get; set; }
+
 }

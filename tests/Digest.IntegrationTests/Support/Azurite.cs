@@ -14,16 +14,26 @@ public sealed class Azurite : IDisposable
     private readonly int blobPort = SmtpServer.FreePort();
     private readonly int queuePort = SmtpServer.FreePort();
     private readonly int tablePort = SmtpServer.FreePort();
+    private readonly string? location;
     private Process? process;
 
     public Azurite() => Start();
+
+    private Azurite(string location)
+    {
+        this.location = location;
+        Start();
+    }
+
+    /// <summary>An Azurite of one test's own that keeps its data in <paramref name="location"/>, so it survives a stop and a start.</summary>
+    public static Azurite Persistent(string location) => new(location);
 
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevelopmentKey};" +
         $"BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queuePort}/devstoreaccount1;" +
         $"TableEndpoint=http://127.0.0.1:{tablePort}/devstoreaccount1;";
 
-    /// <summary>Starts it (again, after <see cref="Stop"/>) on the same ports; data from before a stop is gone.</summary>
+    /// <summary>Starts it (again, after <see cref="Stop"/>) on the same ports; data from before a stop is gone unless it is <see cref="Persistent"/>.</summary>
     public void Start()
     {
         var executable = Path.Combine(DigestCli.RepositoryRoot, "node_modules", ".bin", "azurite");
@@ -40,13 +50,23 @@ public sealed class Azurite : IDisposable
         };
         foreach (var arg in new[]
         {
-            "--silent", "--inMemoryPersistence", "--skipApiVersionCheck", "--disableTelemetry",
+            "--silent", "--skipApiVersionCheck", "--disableTelemetry",
             "--blobHost", "127.0.0.1", "--blobPort", blobPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--queueHost", "127.0.0.1", "--queuePort", queuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--tableHost", "127.0.0.1", "--tablePort", tablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         })
         {
             start.ArgumentList.Add(arg);
+        }
+
+        if (location is null)
+        {
+            start.ArgumentList.Add("--inMemoryPersistence");
+        }
+        else
+        {
+            start.ArgumentList.Add("--location");
+            start.ArgumentList.Add(location);
         }
 
         process = Process.Start(start)!;
@@ -62,8 +82,16 @@ public sealed class Azurite : IDisposable
         }
     }
 
-    public void Stop()
+    /// <summary>Stops it; <paramref name="graceful"/> sends SIGTERM first, so a persistent Azurite saves what it acknowledged.</summary>
+    public void Stop(bool graceful = false)
     {
+        if (graceful && process is { HasExited: false })
+        {
+            using var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            term.WaitForExit();
+            process.WaitForExit(10_000);
+        }
+
         if (process is { HasExited: false })
         {
             process.Kill(entireProcessTree: true);
