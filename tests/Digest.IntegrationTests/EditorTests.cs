@@ -253,33 +253,12 @@ public sealed partial class EditorTests(ITestOutputHelper output) : IAsyncLifeti
     private List<JsonElement> Subscribers() =>
         [.. JsonDocument.Parse(File.ReadAllText(Path.Combine(cli.DataFolder, "subscribers.json"))).RootElement.EnumerateArray()];
 
-    /// <summary>The latest outcome of each subscriber tried for issue 1 (the embedded ledger appends one JSON line per record).</summary>
-    private Dictionary<string, string> LatestOutcomes()
-    {
-        var path = Path.Combine(cli.DataFolder, "ledger", "issue-1.jsonl");
-        var latest = new Dictionary<string, string>();
-        foreach (var line in File.Exists(path) ? File.ReadAllLines(path) : [])
-        {
-            try
-            {
-                using var record = JsonDocument.Parse(line);
-                latest[record.RootElement.GetProperty("subscriberId").GetString()!] = record.RootElement.GetProperty("outcome").GetString()!;
-            }
-            catch (JsonException)
-            {
-                // A line being written right now.
-            }
-        }
-
-        return latest;
-    }
-
     /// <summary>True once issue 1's delivery pass is over: every claim settled, the server has every sent message, and nothing moved for 2 s.</summary>
     private async Task<bool> IssueOneDeliveredAsync()
     {
         bool Settled(out int sent)
         {
-            var outcomes = LatestOutcomes();
+            var outcomes = cli.LedgerOutcomes(1);
             sent = outcomes.Values.Count(outcome => outcome == "sent");
             return outcomes.Count > 0 && !outcomes.ContainsValue("sending") && smtp.Messages().Count == sent;
         }

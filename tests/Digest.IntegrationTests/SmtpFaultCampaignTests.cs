@@ -60,7 +60,7 @@ public sealed class SmtpFaultCampaignTests(ITestOutputHelper output) : IDisposab
         var received = smtp.Recipients().GroupBy(to => to).ToDictionary(group => group.Key, group => group.Count());
         var faults = smtp.FaultLog().Select(line => line.Split(' ')[1]).GroupBy(kind => kind).ToDictionary(group => group.Key, group => group.Count());
         var rcpt = smtp.RecipientAttempts();
-        var outcomes = LatestOutcomes();
+        var outcomes = cli.LedgerOutcomes(1);
         var paused = runs.Count(run => run.Output.Contains("paused:", StringComparison.Ordinal));
         output.WriteLine($"[figures] SMTP faults (seed {seed}): {faults.GetValueOrDefault("451")} × 451, {faults.GetValueOrDefault("421")} × 421, " +
             $"{faults.GetValueOrDefault("drop")} dropped connections, {faults.GetValueOrDefault("refused")} refused connections, {Bouncing} × 550, {Slow * 2} × 451 on RCPT; " +
@@ -89,18 +89,6 @@ public sealed class SmtpFaultCampaignTests(ITestOutputHelper output) : IDisposab
         // Nothing silently dropped: every reader has a final outcome in the ledger.
         Assert.Equal(readers.Count, outcomes.Count);
         Assert.All(outcomes, pair => Assert.True(pair.Value is "sent" or "bounced", $"{pair.Key}: {pair.Value}"));
-    }
-
-    private Dictionary<string, string> LatestOutcomes()
-    {
-        var latest = new Dictionary<string, string>();
-        foreach (var line in File.ReadAllLines(Path.Combine(cli.DataFolder, "ledger", "issue-1.jsonl")))
-        {
-            using var record = JsonDocument.Parse(line);
-            latest[record.RootElement.GetProperty("subscriberId").GetString()!] = record.RootElement.GetProperty("outcome").GetString()!;
-        }
-
-        return latest;
     }
 
     private string? StatusOf(string email)

@@ -81,7 +81,7 @@ public sealed class StorageOutageTests(ITestOutputHelper output) : IDisposable
         var missed = Readers - received.Distinct().Count();
         var duplicated = received.Count - received.Distinct().Count();
         output.WriteLine($"[figures] storage outage: Azurite stopped after {sentBeforeOutage} of {Readers} messages; the worker exited {worker.ExitCode} after {failedAfter.TotalSeconds:0} s " +
-            $"with \"{error.Trim().Split('\n')[0]}\"; after restart: {missed} missed, {duplicated} duplicated");
+            $"with \"{error.Trim().Split('\n')[^1]}\"; after restart: {missed} missed, {duplicated} duplicated");
         Assert.True(rerun.ExitCode == 0, rerun.ToString());
         Assert.Equal(0, missed);
         Assert.InRange(duplicated, 0, 1);

@@ -118,6 +118,27 @@ public sealed class DigestCli : IDisposable
         return posts;
     }
 
+    /// <summary>The latest outcome of each subscriber tried for an issue, from the embedded ledger (one JSON line per record; a line being written is skipped).</summary>
+    public Dictionary<string, string> LedgerOutcomes(int issue)
+    {
+        var path = Path.Combine(DataFolder, "ledger", $"issue-{issue}.jsonl");
+        var latest = new Dictionary<string, string>();
+        foreach (var line in File.Exists(path) ? File.ReadAllLines(path) : [])
+        {
+            try
+            {
+                using var record = System.Text.Json.JsonDocument.Parse(line);
+                latest[record.RootElement.GetProperty("subscriberId").GetString()!] = record.RootElement.GetProperty("outcome").GetString()!;
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // A line being written right now.
+            }
+        }
+
+        return latest;
+    }
+
     public void Dispose() => Directory.Delete(Folder, recursive: true);
 
     private static string CliAssembly()
