@@ -1,0 +1,4 @@
+using BenchmarkDotNet.Running;
+
+// dotnet run -c Release --project benchmarks/Digest.Benchmarks -- --filter '*'   (results: README, "Benchmarks")
+BenchmarkSwitcher.FromAssembly(typeof(Digest.Benchmarks.PerMessageBenchmarks).Assembly).Run(args);
