@@ -33,20 +33,29 @@ public sealed class DkimSigning
         var algorithm = o.Algorithm == "ed25519-sha256" ? DkimSignatureAlgorithm.Ed25519Sha256 : DkimSignatureAlgorithm.RsaSha256;
         try
         {
-            using var key = new MemoryStream(Encoding.ASCII.GetBytes(pem.Replace("\\n", "\n", StringComparison.Ordinal)));
-            signer = new DkimSigner(key, domain, o.Selector, algorithm)
+            pem = pem.Replace("\\n", "\n", StringComparison.Ordinal);
+            using var key = new MemoryStream(Encoding.ASCII.GetBytes(pem));
+            signer = new DotNetRsaDkimSigner(key, domain, o.Selector, algorithm, algorithm == DkimSignatureAlgorithm.RsaSha256 ? RsaFromPem(pem) : null)
             {
                 HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
                 BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
             };
         }
-        catch (Exception unreadable) when (unreadable is FormatException or InvalidOperationException or ArgumentException or IOException or Org.BouncyCastle.Security.SecurityUtilityException)
+        catch (Exception unreadable) when (unreadable is FormatException or InvalidOperationException or ArgumentException or IOException
+            or System.Security.Cryptography.CryptographicException or Org.BouncyCastle.Security.SecurityUtilityException)
         {
             throw new OptionsValidationException(DkimOptions.Section, typeof(DkimOptions), [$"The DKIM private key cannot be read as PEM: {unreadable.Message}"]);
         }
     }
 
     public bool IsOn => signer is not null;
+
+    private static System.Security.Cryptography.RSA RsaFromPem(string pem)
+    {
+        var rsa = System.Security.Cryptography.RSA.Create();
+        rsa.ImportFromPem(pem);
+        return rsa;
+    }
 
     public void Sign(MimeMessage message)
     {
@@ -57,5 +66,57 @@ public sealed class DkimSigning
 
         message.Prepare(EncodingConstraint.SevenBit);
         signer.Sign(message, [.. SignedHeaders]);
+    }
+
+    /// <summary>
+    /// MimeKit's DKIM signer with the RSA signature made by .NET (OpenSSL underneath) instead of
+    /// BouncyCastle: 6.0 ms a message measured before, most of it the managed RSA. MimeKit still
+    /// canonicalizes and hashes; only the final signature changes hands. Ed25519 stays with MimeKit.
+    /// </summary>
+    private sealed class DotNetRsaDkimSigner(Stream key, string domain, string selector, DkimSignatureAlgorithm algorithm, System.Security.Cryptography.RSA? rsa)
+        : DkimSigner(key, domain, selector, algorithm)
+    {
+        protected override Org.BouncyCastle.Crypto.ISigner CreateSigningContext() =>
+            rsa is null ? base.CreateSigningContext() : new RsaSha256(rsa);
+    }
+
+    /// <summary>SHA-256 with RSA PKCS#1 v1.5, as DKIM's rsa-sha256 is, fed by MimeKit through BouncyCastle's signer interface.</summary>
+    private sealed class RsaSha256(System.Security.Cryptography.RSA rsa) : Org.BouncyCastle.Crypto.ISigner
+    {
+        private readonly System.Security.Cryptography.IncrementalHash hash =
+            System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+
+        public string AlgorithmName => "SHA-256withRSA";
+
+        public void Init(bool forSigning, Org.BouncyCastle.Crypto.ICipherParameters parameters) => Reset();
+
+        public void Update(byte input) => hash.AppendData([input]);
+
+        public void BlockUpdate(byte[] input, int inOff, int inLen) => hash.AppendData(input, inOff, inLen);
+
+        public void BlockUpdate(ReadOnlySpan<byte> input) => hash.AppendData(input);
+
+        public int GetMaxSignatureSize() => rsa.KeySize / 8;
+
+        public byte[] GenerateSignature()
+        {
+            var digest = hash.GetHashAndReset();
+            // One key object shared by every message in the process: sign one at a time.
+            lock (rsa)
+            {
+                return rsa.SignHash(digest, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+            }
+        }
+
+        public bool VerifySignature(byte[] signature)
+        {
+            var digest = hash.GetHashAndReset();
+            lock (rsa)
+            {
+                return rsa.VerifyHash(digest, signature, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+            }
+        }
+
+        public void Reset() => hash.GetHashAndReset();
     }
 }
