@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# End-to-end delivery rate against the fastest thing this machine can do, in one run:
+#   N subscribers (default 20000) with varied preferences, a 20-post issue of long French posts,
+#   Azurite (tables, queue, blobs), the delivery ledger on, DKIM on (RSA-2048), C workers
+#   (default 2, one per core), Postfix's smtp-sink on 127.0.0.1 as the server; then Postfix's
+#   smtp-source sends N messages of the same size with the same concurrency to the same sink.
+# Prints our messages/s, CPU seconds per 1,000 messages, peak RSS, smtp-source's rate and the ratio.
+# Usage: benchmarks/e2e-throughput.sh [N] [C]      (needs Debian's postfix for smtp-sink/smtp-source)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-20000}
+c=${2:-2}
+work=$(mktemp -d)
+[ -x node_modules/.bin/azurite ] || npm ci --no-audit --no-fund >/dev/null
+[ -x /usr/sbin/smtp-sink ] || { echo "smtp-sink missing: apt-get install postfix"; exit 2; }
+ports=$(/usr/bin/python3 -c 'import socket
+for _ in range(4):
+    s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+read -r blob queue table smtp <<< "$(echo $ports)"
+node_modules/.bin/azurite --silent --inMemoryPersistence --skipApiVersionCheck --disableTelemetry \
+  --blobHost 127.0.0.1 --blobPort "$blob" --queueHost 127.0.0.1 --queuePort "$queue" --tableHost 127.0.0.1 --tablePort "$table" >/dev/null 2>&1 &
+azurite=$!
+/usr/sbin/smtp-sink -u nobody "127.0.0.1:$smtp" 1000 & sink=$!
+trap 'kill $azurite $sink 2>/dev/null || true; rm -rf "$work"' EXIT
+key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+cs="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1;"
+
+dotnet build src/Digest.Cli -c Release --nologo -v q >/dev/null
+cli="dotnet src/Digest.Cli/bin/Release/net10.0/Digest.Cli.dll"
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/dkim.pem" 2>/dev/null
+export Digest__Dkim__PrivateKeyFile="$work/dkim.pem" Digest__FanOut__ChunkSize=250
+
+# 20 long French posts (about 6 KB of text each) from five blogs, and N readers.
+/usr/bin/python3 - "$work/posts" "$n" "$work/subscribers.csv" <<'PY'
+import json, os, random, sys
+out, n, csv = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+rng = random.Random(7)
+words = ("le la les des une un marque client clients campagne données fidélité contenu stratégie équipe vente prix "
+         "confiance mesure résultat panier relance newsletter lecteur article conversion référencement budget "
+         "semaine question réponse exemple méthode outil tableau décision").split()
+topics = ["data", "crm", "seo", "email marketing", "fidélisation", "conversion", "analytics", "retention"]
+for i in range(20):
+    source = f"blog-{i % 5}"
+    paragraphs = []
+    for _ in range(12):
+        sentences = [" ".join(rng.choice(words) for _ in range(rng.randint(8, 16))).capitalize() + rng.choice([".", " ?", " !"]) for _ in range(4)]
+        paragraphs.append("<p>" + " ".join(sentences).replace(" ?", "\u00a0?").replace(" !", "\u00a0!") + "</p>")
+    post = {"id": f"{source}/long-{i}", "title": f"Article long numéro {i} : ce que nos clients nous apprennent", "url": f"https://{source}.example.org/{i}",
+            "source": source, "sourceName": f"Blog {i % 5}", "publishedAt": f"2026-11-{10 + i % 10:02d}", "language": "fr",
+            "topics": [topics[i % 8], topics[(i * 3) % 8]], "bodyFormat": "html", "body": "".join(paragraphs)}
+    os.makedirs(os.path.join(out, source), exist_ok=True)
+    with open(os.path.join(out, source, f"long-{i}.json"), "w", encoding="utf-8") as f:
+        json.dump(post, f, ensure_ascii=False)
+with open(csv, "w", encoding="utf-8") as f:
+    f.write("email,name,language,topics,maxPosts\n")
+    choices = ["", "data", "crm;email marketing", "seo;conversion", "fidélisation", "analytics;data", "retention"]
+    for r in range(n):
+        f.write(f"reader{r}@example.org,Lecteur {r},fr,{choices[r % len(choices)]},{5 + r % 6}\n")
+PY
+
+$cli subscribers import "$work/subscribers.csv" --storage "$cs" >/dev/null
+$cli posts upload --storage "$cs" --posts "$work/posts" >/dev/null
+sleep 1.2
+$cli plan --storage "$cs" | grep -E "^(Issue|Planned|Queued)" || true
+
+# Our side: C workers until the queue is empty; wall time from the first start to the last exit.
+start=$(date +%s.%N)
+for w in $(seq "$c"); do
+  /usr/bin/time -f "%M %U %S" -o "$work/time.$w" $cli worker --storage "$cs" --smtp "smtp://127.0.0.1:$smtp" --until-idle 2 > "$work/worker.$w" 2>&1 &
+done
+wait $(jobs -p | grep -v -e "^$azurite$" -e "^$sink$") 2>/dev/null || true
+end=$(date +%s.%N)
+sent=$(cat "$work"/worker.* | grep -o '[0-9]* sent' | awk '{s+=$1} END {print s+0}')
+
+# The size of one of our messages, as the sink receives it (headers, text, HTML, DKIM): one more reader, through a pickup folder.
+printf 'email,language,topics\nsize@example.org,fr,\n' > "$work/one.csv"
+$cli run --subscribers "$work/one.csv" --posts "$work/posts" --pickup "$work/one" --data "$work/one-data" >/dev/null 2>&1 || true
+size=$(find "$work/one" -name '*.eml' -printf '%s\n' | head -1)
+
+# Their side: smtp-source, the same number of messages of the same size, the same concurrency, the same sink.
+sstart=$(date +%s.%N)
+/usr/sbin/smtp-source -s "$c" -m "$sent" -l "${size:-20000}" -f hebdo@digest.example.org -t reader@example.org "127.0.0.1:$smtp"
+send=$(date +%s.%N)
+
+/usr/bin/python3 - "$n" "$c" "$sent" "$start" "$end" "$sstart" "$send" "${size:-0}" "$work" <<'PY'
+import glob, sys
+n, c, sent = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+ours = float(sys.argv[5]) - float(sys.argv[4]); theirs = float(sys.argv[7]) - float(sys.argv[6]); size = int(sys.argv[8])
+rss = cpu = 0
+for path in glob.glob(sys.argv[9] + "/time.*"):
+    m, u, s = open(path).read().split()[-3:]
+    rss = max(rss, int(m)); cpu += float(u) + float(s)
+print(f"{n:,} subscribers, {sent:,} messages of {size / 1024:.1f} KB (DKIM, ledger, Azurite), {c} workers -> smtp-sink:")
+print(f"  Digest:      {sent / ours:7.0f} msg/s  ({ours:.1f} s including process start-up), {1000 * cpu / max(sent, 1):.2f} CPU s per 1,000 messages, peak RSS {rss / 1024:.0f} MB per worker")
+print(f"  smtp-source: {sent / theirs:7.0f} msg/s  ({theirs:.1f} s, {c} sessions)")
+print(f"  ratio: {(sent / ours) / (sent / theirs):.2f} of the raw SMTP rate")
+PY
