@@ -8,6 +8,15 @@ namespace Digest.Delivery;
 /// </summary>
 public static class DeliverySchedule
 {
+    /// <summary>
+    /// When the subscriber is due the issue made at <paramref name="issueCreatedAt"/>; null when they get nothing from it
+    /// (pending, unsubscribed, bounced, or paused past that time).
+    /// </summary>
+    public static DateTimeOffset? DueFor(Subscriber subscriber, DateTimeOffset issueCreatedAt) =>
+        subscriber.Status is SubscriberStatus.Active or SubscriberStatus.Paused && DueAt(subscriber, issueCreatedAt) is var dueAt && subscriber.ReceivesAt(dueAt)
+            ? dueAt
+            : null;
+
     public static DateTimeOffset DueAt(Subscriber subscriber, DateTimeOffset issueCreatedAt)
     {
         if (subscriber.DeliveryDay is not { } day || subscriber.DeliveryHour is not { } hour)

@@ -99,8 +99,7 @@ public sealed class IssueDelivery(
         public async Task<bool> DeliverToAsync(Subscriber subscriber, CancellationToken cancellationToken)
         {
             var o = owner.options.Value;
-            if (subscriber.Status is not (SubscriberStatus.Active or SubscriberStatus.Paused)
-                || !subscriber.ReceivesAt(DeliverySchedule.DueAt(subscriber, issue.CreatedAt)))
+            if (DeliverySchedule.DueFor(subscriber, issue.CreatedAt) is not { } dueAt)
             {
                 Report.Inactive++;
                 return true;
@@ -112,7 +111,6 @@ public sealed class IssueDelivery(
                 return true;
             }
 
-            var dueAt = DeliverySchedule.DueAt(subscriber, issue.CreatedAt);
             if (dueAt > now)
             {
                 Report.NotYetDue++;

@@ -20,13 +20,7 @@ public sealed class IssueFanOut(ISubscriberStore subscribers, DeliveryQueue queu
 
         await foreach (var subscriber in subscribers.ListAsync(cancellationToken))
         {
-            if (subscriber.Status is not (SubscriberStatus.Active or SubscriberStatus.Paused))
-            {
-                continue;
-            }
-
-            var dueAt = DeliverySchedule.DueAt(subscriber, issue.CreatedAt);
-            if (!subscriber.ReceivesAt(dueAt))
+            if (DeliverySchedule.DueFor(subscriber, issue.CreatedAt) is not { } dueAt)
             {
                 continue;
             }

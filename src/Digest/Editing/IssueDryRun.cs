@@ -23,8 +23,7 @@ public sealed class IssueDryRun(ISubscriberStore subscribers, IssuePreview previ
         var contents = new Dictionary<string, (Subscriber Reader, int Count)>(StringComparer.Ordinal);
         await foreach (var subscriber in subscribers.ListAsync(cancellationToken))
         {
-            if (subscriber.Status is not (SubscriberStatus.Active or SubscriberStatus.Paused) ||
-                !subscriber.ReceivesAt(DeliverySchedule.DueAt(subscriber, issue.CreatedAt)))
+            if (DeliverySchedule.DueFor(subscriber, issue.CreatedAt) is null)
             {
                 report.NotReceiving[subscriber.Status] = report.NotReceiving.GetValueOrDefault(subscriber.Status) + 1;
                 continue;
