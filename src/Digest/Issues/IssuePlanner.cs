@@ -38,6 +38,9 @@ public sealed class IssuePlanner(
         return new PlanResult(winner, Created: false, winner.Rejected);
     }
 
+    /// <summary>The number the next issue gets, after these (oldest first).</summary>
+    public static int NumberAfter(IReadOnlyList<Issue> previous) => previous.Count == 0 ? 1 : previous[^1].Number + 1;
+
     /// <summary>The issue that planning now would make, without saving it: what an editor previews.</summary>
     public async Task<(Issue? Issue, IReadOnlyList<PostReject> Rejected)> DraftAsync(
         DateTimeOffset now, string? introMarkdown, CancellationToken cancellationToken)
@@ -71,7 +74,7 @@ public sealed class IssuePlanner(
             return (null, rejected);
         }
 
-        var number = previous.Count == 0 ? 1 : previous[^1].Number + 1;
+        var number = NumberAfter(previous);
         // An intro given to this call (the CLI's --intro) wins over the one an editor saved for this issue.
         introMarkdown = string.IsNullOrWhiteSpace(introMarkdown) ? await issues.FindIntroAsync(number, cancellationToken) : introMarkdown;
         var issue = new Issue

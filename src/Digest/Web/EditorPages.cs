@@ -17,6 +17,7 @@ namespace Digest.Web;
 /// </summary>
 public sealed class EditorPages(
     EditorSession session,
+    SignedLinkPages links,
     IssuePreview preview,
     IssueDryRun dryRun,
     IIssueStore issues,
@@ -104,8 +105,7 @@ public sealed class EditorPages(
             return await DashboardPageAsync(context, s.IntroTooLong, noticeIsError: true, StatusCodes.Status422UnprocessableEntity, intro);
         }
 
-        var past = await issues.ListAsync(context.RequestAborted);
-        var next = past.Count == 0 ? 1 : past[^1].Number + 1;
+        var next = IssuePlanner.NumberAfter(await issues.ListAsync(context.RequestAborted));
         if (form["number"].ToString() != next.ToString(System.Globalization.CultureInfo.InvariantCulture))
         {
             return await DashboardPageAsync(context, s.IntroStale, noticeIsError: true, StatusCodes.Status409Conflict, intro);
@@ -124,7 +124,8 @@ public sealed class EditorPages(
         }
 
         var request = RequestOf(key => context.Request.Query[key]);
-        return await PreviewPageAsync(context, request, sendTo: "", notice: null, noticeIsError: false, StatusCodes.Status200OK);
+        var composed = await ComposeAsync(request, sendTo: "", Strings(context), context.RequestAborted);
+        return await PreviewPageAsync(context, request, composed, sendTo: "", notice: null, noticeIsError: false, StatusCodes.Status200OK);
     }
 
     /// <summary>The exact HTML part, for the preview's iframes; sandboxed, so nothing in it can run or reach the editor's session.</summary>
@@ -156,18 +157,22 @@ public sealed class EditorPages(
         var to = form!["to"].ToString().Trim();
         if (EmailAddress.Problem(to) is not null)
         {
-            return await PreviewPageAsync(context, request, to, s.BadAddress, noticeIsError: true, StatusCodes.Status422UnprocessableEntity);
+            var unsent = await ComposeAsync(request, sendTo: "", s, context.RequestAborted);
+            return await PreviewPageAsync(context, request, unsent, to, s.BadAddress, noticeIsError: true, StatusCodes.Status422UnprocessableEntity);
         }
 
         if (!testSends.TryTake(context))
         {
-            return await PreviewPageAsync(context, request, to, s.TooManyTests, noticeIsError: true, StatusCodes.Status429TooManyRequests);
+            var unsent = await ComposeAsync(request, sendTo: "", s, context.RequestAborted);
+            return await PreviewPageAsync(context, request, unsent, to, s.TooManyTests, noticeIsError: true, StatusCodes.Status429TooManyRequests);
         }
 
-        var (issue, _, result, problem) = await ComposeAsync(request, to, s, context.RequestAborted);
+        // Composed once: the message sent is the one the page then shows.
+        var composed = await ComposeAsync(request, to, s, context.RequestAborted);
+        var (issue, _, result, problem) = composed;
         if (result?.Email is not { } email)
         {
-            return await PreviewPageAsync(context, request, to, problem ?? s.GetsNothing(result!.EmptyReason!), noticeIsError: true, StatusCodes.Status422UnprocessableEntity);
+            return await PreviewPageAsync(context, request, composed, to, problem ?? s.GetsNothing(result!.EmptyReason!), noticeIsError: true, StatusCodes.Status422UnprocessableEntity);
         }
 
         try
@@ -178,11 +183,11 @@ public sealed class EditorPages(
         catch (DeliveryFailedException failed)
         {
             logger.LogWarning("Test of issue {IssueNumber} to a {Domain} address failed: {Reason}", issue!.Number, DomainOf(to), failed.Message);
-            return await PreviewPageAsync(context, request, to, s.TestFailed(failed.Message), noticeIsError: true, StatusCodes.Status502BadGateway);
+            return await PreviewPageAsync(context, request, composed, to, s.TestFailed(failed.Message), noticeIsError: true, StatusCodes.Status502BadGateway);
         }
 
         logger.LogInformation("Editor sent a test of issue {IssueNumber} to a {Domain} address", issue!.Number, DomainOf(to));
-        return await PreviewPageAsync(context, request, to, s.TestSent(to), noticeIsError: false, StatusCodes.Status200OK);
+        return await PreviewPageAsync(context, request, composed, to, s.TestSent(to), noticeIsError: false, StatusCodes.Status200OK);
     }
 
     private async Task<IResult> DashboardPageAsync(HttpContext context, string? notice, bool noticeIsError, int status, string? typedIntro = null)
@@ -217,10 +222,11 @@ public sealed class EditorPages(
         return NoStore(context, Results.Content(await pages.RenderAsync("Editor", page), Html, statusCode: status));
     }
 
-    private async Task<IResult> PreviewPageAsync(HttpContext context, PreviewRequest request, string sendTo, string? notice, bool noticeIsError, int status)
+    private async Task<IResult> PreviewPageAsync(
+        HttpContext context, PreviewRequest request, Composed composed, string sendTo, string? notice, bool noticeIsError, int status)
     {
         var s = Strings(context);
-        var (issue, reader, result, problem) = await ComposeAsync(request, sendTo: "", s, context.RequestAborted);
+        var (issue, reader, result, problem) = composed;
         if (problem is not null)
         {
             return await MessageAsync(context, s.Back, problem, StatusCodes.Status404NotFound, "/editor");
@@ -232,7 +238,7 @@ public sealed class EditorPages(
         {
             Email = result!.Email?.Rendered,
             EmptyReason = result.EmptyReason,
-            HtmlBytes = result.Email is { } composed ? Encoding.UTF8.GetByteCount(composed.Rendered.Html) : 0,
+            HtmlBytes = result.Email is { } digest ? Encoding.UTF8.GetByteCount(digest.Rendered.Html) : 0,
             Notice = notice,
             NoticeIsError = noticeIsError,
             SendTo = sendTo,
@@ -241,21 +247,22 @@ public sealed class EditorPages(
     }
 
     /// <summary>The issue, the stand-in reader and their email; or what is wrong with the request (unknown issue or address).</summary>
-    private async Task<(Issues.Issue? Issue, Subscriber? Reader, PreviewResult? Result, string? Problem)> ComposeAsync(
-        PreviewRequest request, string sendTo, EditorStrings s, CancellationToken cancellationToken)
+    private async Task<Composed> ComposeAsync(PreviewRequest request, string sendTo, EditorStrings s, CancellationToken cancellationToken)
     {
         if (await preview.FindAsync(request.Issue, cancellationToken) is not { } issue)
         {
-            return (null, null, null, s.UnknownIssue);
+            return new Composed(null, null, null, s.UnknownIssue);
         }
 
         if (await preview.ReaderAsync(request, cancellationToken) is not { } reader)
         {
-            return (issue, null, null, s.UnknownSubscriber);
+            return new Composed(issue, null, null, s.UnknownSubscriber);
         }
 
-        return (issue, reader, await preview.ComposeAsync(issue, reader, sendTo), null);
+        return new Composed(issue, reader, await preview.ComposeAsync(issue, reader, sendTo), null);
     }
+
+    private sealed record Composed(Issues.Issue? Issue, Subscriber? Reader, PreviewResult? Result, string? Problem);
 
     private static PreviewRequest RequestOf(Func<string, StringValues> get)
     {
@@ -321,12 +328,8 @@ public sealed class EditorPages(
             return (null, await MessageAsync(context, s.ForbiddenTitle, s.Forbidden, StatusCodes.Status403Forbidden));
         }
 
-        return await WebForms.ReadAsync(context) switch
-        {
-            (var form, StatusCodes.Status200OK) => (form, null),
-            (_, StatusCodes.Status413PayloadTooLarge) => (null, await MessageAsync(context, s.TooLarge, s.TooLarge, StatusCodes.Status413PayloadTooLarge)),
-            (_, var status) => (null, await MessageAsync(context, s.BadForm, s.BadForm, status)),
-        };
+        var (form, unreadable) = await links.ReadFormAsync(context, WebStrings.For(s.Lang));
+        return (form, unreadable is null ? null : NoStore(context, unreadable));
     }
 
     private async Task<IResult> SignInPageAsync(HttpContext context, string? error, int status) =>

@@ -79,8 +79,6 @@ public sealed record EditorStrings
     public required string TooManyTests { get; init; }
     public required string ForbiddenTitle { get; init; }
     public required string Forbidden { get; init; }
-    public required string TooLarge { get; init; }
-    public required string BadForm { get; init; }
     public required string[] StatusNames { get; init; }
 
     public static EditorStrings For(string? language) => language == "en" ? English : French;
@@ -165,8 +163,6 @@ public sealed record EditorStrings
         TooManyTests = "Trop de tests cette heure-ci : réessayez plus tard.",
         ForbiddenTitle = "Requête refusée",
         Forbidden = "Ce formulaire ne vient pas de ce site.",
-        TooLarge = "Formulaire trop volumineux.",
-        BadForm = "Formulaire illisible.",
         StatusNames = ["en attente de confirmation", "actifs", "en pause", "désabonnés", "adresses rejetées"],
     };
 
@@ -248,8 +244,6 @@ public sealed record EditorStrings
         TooManyTests = "Too many tests this hour: try again later.",
         ForbiddenTitle = "Request refused",
         Forbidden = "This form does not come from this site.",
-        TooLarge = "The form is too large.",
-        BadForm = "The form could not be read.",
         StatusNames = ["pending confirmation", "active", "paused", "unsubscribed", "bounced"],
     };
 }

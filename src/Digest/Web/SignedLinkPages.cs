@@ -6,7 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace Digest.Web;
 
 /// <summary>What every page behind a signed link does first: find whose link it is, or answer why not.</summary>
-public sealed class SignedLinkPages(LinkSigner signer, ISubscriberStore subscribers, WebPages pages, ILogger<SignedLinkPages> logger)
+public sealed class SignedLinkPages(
+    LinkSigner signer, ISubscriberStore subscribers, WebPages pages, Microsoft.Extensions.Options.IOptions<DigestOptions> options, ILogger<SignedLinkPages> logger)
 {
     /// <summary>The token's subscriber, or the page that says why there is none (400 bad, 410 expired, 404 gone).</summary>
     public async Task<(Subscriber? Subscriber, IResult? Refusal)> ResolveAsync(string token, LinkPurpose purpose, HttpContext context)
@@ -26,6 +27,12 @@ public sealed class SignedLinkPages(LinkSigner signer, ISubscriberStore subscrib
             ? (null, await PageAsync(new MessagePage(s, s.UnknownSubscriberTitle, s.UnknownSubscriber), StatusCodes.Status404NotFound))
             : (subscriber, null);
     }
+
+    /// <summary>Null for a POST from this site; the 403 page for one from another.</summary>
+    public async Task<IResult?> RefuseOtherOriginAsync(HttpContext context, WebStrings s) =>
+        WebForms.IsSameOrigin(context.Request, options.Value.PublicBaseUrl)
+            ? null
+            : await PageAsync(new MessagePage(s, s.ForbiddenTitle, s.Forbidden), StatusCodes.Status403Forbidden);
 
     /// <summary>The posted form, or the page that says it is too large (413) or unreadable (400).</summary>
     public async Task<(IFormCollection? Form, IResult? Refusal)> ReadFormAsync(HttpContext context, WebStrings s) =>

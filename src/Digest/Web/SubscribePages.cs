@@ -41,9 +41,9 @@ public sealed class SubscribePages(
     public async Task<IResult> SubscribeAsync(HttpContext context)
     {
         var strings = WebStrings.For(LanguageOf(context));
-        if (!WebForms.IsSameOrigin(context.Request, options.Value.PublicBaseUrl))
+        if (await links.RefuseOtherOriginAsync(context, strings) is { } otherOrigin)
         {
-            return await MessageAsync(new MessagePage(strings, strings.ForbiddenTitle, strings.Forbidden), StatusCodes.Status403Forbidden);
+            return otherOrigin;
         }
 
         var (form, unreadable) = await links.ReadFormAsync(context, strings);

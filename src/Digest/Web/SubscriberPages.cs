@@ -149,9 +149,9 @@ public sealed class SubscriberPages(
         }
 
         var s = WebStrings.For(subscriber!.Language);
-        if (!WebForms.IsSameOrigin(context.Request, options.Value.PublicBaseUrl))
+        if (await links.RefuseOtherOriginAsync(context, s) is { } otherOrigin)
         {
-            return await PageAsync(new MessagePage(s, s.ForbiddenTitle, s.Forbidden), StatusCodes.Status403Forbidden);
+            return otherOrigin;
         }
 
         await subscribers.EraseAsync(subscriber, context.RequestAborted);
@@ -174,9 +174,9 @@ public sealed class SubscriberPages(
         }
 
         var strings = WebStrings.For(subscriber!.Language);
-        if (!WebForms.IsSameOrigin(context.Request, options.Value.PublicBaseUrl))
+        if (await links.RefuseOtherOriginAsync(context, strings) is { } otherOrigin)
         {
-            return await PageAsync(new MessagePage(strings, strings.ForbiddenTitle, strings.Forbidden), StatusCodes.Status403Forbidden);
+            return otherOrigin;
         }
 
         var (form, tooLarge) = await ReadFormAsync(context, strings);
