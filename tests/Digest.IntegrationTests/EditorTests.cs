@@ -54,10 +54,7 @@ public sealed partial class EditorTests(ITestOutputHelper output) : IAsyncLifeti
     public void Dispose()
     {
         smtp.Dispose();
-        if (Directory.Exists(cli.Folder))
-        {
-            cli.Dispose();
-        }
+        cli.Dispose();
     }
 
     [Fact]

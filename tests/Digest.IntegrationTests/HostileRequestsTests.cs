@@ -36,10 +36,7 @@ public sealed class HostileRequestsTests(ITestOutputHelper output) : IAsyncLifet
     public void Dispose()
     {
         http.Dispose();
-        if (Directory.Exists(cli.Folder))
-        {
-            cli.Dispose();
-        }
+        cli.Dispose();
     }
 
     [Fact]

@@ -28,10 +28,7 @@ public sealed class NewReaderJourneyTests : IAsyncLifetime, IDisposable
     public void Dispose()
     {
         smtp.Dispose();
-        if (Directory.Exists(cli.Folder))
-        {
-            cli.Dispose();
-        }
+        cli.Dispose();
     }
 
     [Fact]

@@ -29,39 +29,16 @@ public sealed class ServeCommandTests(Azurite azurite) : IDisposable
         await cli.RunAsync("subscribers", "import", cli.WriteFile("two.csv", "email,language\nun@example.org,fr\ntwo@example.org,en\n"));
         await cli.RunAsync("posts", "upload", "--posts", Path.Combine(DigestCli.RepositoryRoot, "samples", "posts"));
         await Task.Delay(1100);
-        var port = SmtpServer.FreePort();
+        await using var site = await LocalSite.StartAsync(cli, "--smtp", smtp.Url);
+        using var http = new HttpClient();
+        await LocalSite.EventuallyAsync(() => smtp.Messages().Count >= 2, seconds: 60);
 
-        using var serve = cli.Start("serve", "--smtp", smtp.Url, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        try
-        {
-            using var http = new HttpClient();
-            string? health = null;
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (DateTime.UtcNow < deadline && (smtp.Messages().Count < 2 || health is null))
-            {
-                await Task.Delay(500);
-                try
-                {
-                    health ??= await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/healthz"));
-                }
-                catch (HttpRequestException)
-                {
-                    // Not listening yet.
-                }
-            }
+        Assert.Equal("ok", await http.GetStringAsync(site.Url("/healthz")));
+        Assert.Equal(["two@example.org", "un@example.org"], smtp.Messages().Select(m => m.EnvelopeTo).Order());
 
-            Assert.Equal("ok", health);
-            Assert.Equal(["two@example.org", "un@example.org"], smtp.Messages().Select(m => m.EnvelopeTo).Order());
-
-            // The timer keeps firing every 3 s; nobody gets a second copy.
-            await Task.Delay(7000);
-            Assert.Equal(2, smtp.Messages().Count);
-        }
-        finally
-        {
-            serve.Kill(entireProcessTree: true);
-            await serve.WaitForExitAsync();
-        }
+        // The timer keeps firing every 3 s; nobody gets a second copy.
+        await Task.Delay(7000);
+        Assert.Equal(2, smtp.Messages().Count);
     }
 
     [Fact]

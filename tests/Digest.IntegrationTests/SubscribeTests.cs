@@ -9,38 +9,25 @@ public sealed class SubscribeTests : IAsyncLifetime, IDisposable
 {
     private readonly DigestCli cli = new();
     private readonly SmtpServer smtp = SmtpServer.Start();
-    private readonly int port = SmtpServer.FreePort();
     private readonly HttpClient http = new(new HttpClientHandler { AllowAutoRedirect = false });
-    private System.Diagnostics.Process? serve;
+    private LocalSite site = null!;
 
-    private Uri Url(string path) => new($"http://127.0.0.1:{port}{path}");
+    private Uri Url(string path) => site.Url(path);
 
     public async Task InitializeAsync()
     {
         cli.Environment["DigestSchedule"] = "0 0 7 * * 1";
         var posts = cli.CopyPosts(Path.Combine(DigestCli.RepositoryRoot, "samples", "posts"), new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
-        serve = await cli.StartServeAsync(port, "--data", cli.DataFolder, "--posts", posts, "--smtp", smtp.Url);
+        site = await LocalSite.StartAsync(cli, "--data", cli.DataFolder, "--posts", posts, "--smtp", smtp.Url);
     }
 
-    public async Task DisposeAsync()
-    {
-        serve?.Kill(entireProcessTree: true);
-        if (serve is not null)
-        {
-            await serve.WaitForExitAsync();
-        }
-    }
+    public async Task DisposeAsync() => await site.DisposeAsync();
 
     public void Dispose()
     {
-        serve?.Dispose();
-        serve = null;
         http.Dispose();
         smtp.Dispose();
-        if (Directory.Exists(cli.Folder))
-        {
-            cli.Dispose();
-        }
+        cli.Dispose();
     }
 
     private async Task<HttpResponseMessage> SubscribeAsync(string email, string name = "Zoé", string? origin = null)
@@ -49,7 +36,7 @@ public sealed class SubscribeTests : IAsyncLifetime, IDisposable
         {
             Content = new FormUrlEncodedContent([KeyValuePair.Create("email", email), KeyValuePair.Create("name", name), KeyValuePair.Create("language", "fr"), KeyValuePair.Create("topics", "data")]),
         };
-        request.Headers.Add("Origin", origin ?? $"http://127.0.0.1:{port}");
+        request.Headers.Add("Origin", origin ?? site.Origin);
         return await http.SendAsync(request);
     }
 

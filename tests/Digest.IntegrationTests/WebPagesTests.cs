@@ -13,37 +13,24 @@ namespace Digest.IntegrationTests;
 public sealed class WebPagesTests : IAsyncLifetime, IDisposable
 {
     private readonly DigestCli cli = new();
-    private readonly int port = SmtpServer.FreePort();
-    private System.Diagnostics.Process? serve;
     private readonly HttpClient http = new(new HttpClientHandler { AllowAutoRedirect = false });
+    private LocalSite site = null!;
 
-    private string Local(string publicUrl) => publicUrl.Replace("https://digest.example.org", $"http://127.0.0.1:{port}", StringComparison.Ordinal);
+    private string Local(string publicUrl) => site.Local(publicUrl);
 
     public async Task InitializeAsync()
     {
         var posts = await cli.RunSampleIssueAsync();
         cli.Environment["DigestSchedule"] = "0 0 7 * * 1";
-        serve = await cli.StartServeAsync(port, "--data", cli.DataFolder, "--posts", posts, "--pickup", Path.Combine(cli.Folder, "outbox"));
+        site = await LocalSite.StartAsync(cli, "--data", cli.DataFolder, "--posts", posts, "--pickup", Path.Combine(cli.Folder, "outbox"));
     }
 
-    public async Task DisposeAsync()
-    {
-        serve?.Kill(entireProcessTree: true);
-        if (serve is not null)
-        {
-            await serve.WaitForExitAsync();
-        }
-    }
+    public async Task DisposeAsync() => await site.DisposeAsync();
 
     public void Dispose()
     {
-        serve?.Dispose();
-        serve = null;
         http.Dispose();
-        if (Directory.Exists(cli.Folder))
-        {
-            cli.Dispose();
-        }
+        cli.Dispose();
     }
 
     private MimeKit.MimeMessage MailOf(string email) =>
@@ -136,12 +123,12 @@ public sealed class WebPagesTests : IAsyncLifetime, IDisposable
         var refused = await http.SendAsync(crossSite);
 
         using var invalid = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(new Dictionary<string, string>(fields) { ["maxPosts"] = "500", ["hour"] = "" }) };
-        invalid.Headers.Add("Origin", $"http://127.0.0.1:{port}");
+        invalid.Headers.Add("Origin", site.Origin);
         var rejected = await http.SendAsync(invalid);
         var rejectedPage = await rejected.Content.ReadAsStringAsync();
 
         using var good = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(fields) };
-        good.Headers.Add("Origin", $"http://127.0.0.1:{port}");
+        good.Headers.Add("Origin", site.Origin);
         var saved = await http.SendAsync(good);
         var savedPage = await saved.Content.ReadAsStringAsync();
 
@@ -180,7 +167,7 @@ public sealed class WebPagesTests : IAsyncLifetime, IDisposable
                     ["sources"] = "data-bistro", ["language"] = "fr", ["timeZone"] = "Europe/Paris", ["maxPosts"] = "10", ["status"] = "paused", ["pauseUntil"] = pauseUntil,
                 }),
             };
-            request.Headers.Add("Origin", $"http://127.0.0.1:{port}");
+            request.Headers.Add("Origin", site.Origin);
             var response = await http.SendAsync(request);
             return (response.StatusCode, await response.Content.ReadAsStringAsync());
         }
@@ -216,7 +203,7 @@ public sealed class WebPagesTests : IAsyncLifetime, IDisposable
 
         var confirmPage = await http.GetStringAsync(new Uri(preferences + "/erase"));
         using var erase = new HttpRequestMessage(HttpMethod.Post, new Uri(preferences + "/erase")) { Content = new FormUrlEncodedContent([KeyValuePair.Create("confirm", "1")]) };
-        erase.Headers.Add("Origin", $"http://127.0.0.1:{port}");
+        erase.Headers.Add("Origin", site.Origin);
         var erased = await http.SendAsync(erase);
 
         Assert.Contains("Effacer définitivement", confirmPage);
@@ -237,8 +224,8 @@ public sealed class WebPagesTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task TheWebVersionShowsEveryPostInFullAndNobodysData()
     {
-        var page = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/issues/1"));
-        var missing = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/issues/99"));
+        var page = await http.GetStringAsync(new Uri(site.Origin + "/issues/1"));
+        var missing = await http.GetAsync(new Uri(site.Origin + "/issues/99"));
 
         Assert.Contains("Consentement", page);
         Assert.Contains("Your pricing page is a sales conversation", page);

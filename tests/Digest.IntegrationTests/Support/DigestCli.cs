@@ -139,7 +139,14 @@ public sealed class DigestCli : IDisposable
         return latest;
     }
 
-    public void Dispose() => Directory.Delete(Folder, recursive: true);
+    /// <summary>Deletes the folder; again is a no-op (xunit may dispose a test class by both of its interfaces).</summary>
+    public void Dispose()
+    {
+        if (Directory.Exists(Folder))
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+    }
 
     private static string CliAssembly()
     {
