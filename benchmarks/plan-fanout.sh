@@ -11,7 +11,8 @@ ports=$(/usr/bin/python3 -c 'import socket
 for _ in range(3):
     s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 read -r blob queue table <<< "$(echo $ports)"
-node_modules/.bin/azurite --silent --inMemoryPersistence --skipApiVersionCheck --disableTelemetry \
+# A million rows in memory outgrow Node's default heap.
+NODE_OPTIONS=--max-old-space-size=16000 node_modules/.bin/azurite --silent --inMemoryPersistence --skipApiVersionCheck --disableTelemetry \
   --blobHost 127.0.0.1 --blobPort "$blob" --queueHost 127.0.0.1 --queuePort "$queue" --tableHost 127.0.0.1 --tablePort "$table" &
 azurite=$!
 trap 'kill $azurite 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -25,6 +25,14 @@ public static class WorkerCommand
         return command;
     }
 
-    public static void Print(WorkerReport report) => Console.WriteLine(
-        $"Worker: {report.Chunks} chunks, {report.Sent} sent, {report.Deferred} deferred (queued again), {report.Failed} failed tries, {report.Poisoned} moved to poison.");
+    public static void Print(WorkerReport report)
+    {
+        Console.WriteLine(
+            $"Worker: {report.Chunks} chunks, {report.Sent} sent, {report.Deferred} deferred (queued again), {report.Failed} failed tries, {report.Poisoned} moved to poison.");
+        if (report is { BusyFrom: { } from, BusyUntil: { } until } && until > from)
+        {
+            Console.WriteLine(FormattableString.Invariant(
+                $"Busy from {from:O} to {until:O}: {(until - from).TotalSeconds:F1} s, {report.Sent / (until - from).TotalSeconds:F0} sent/s."));
+        }
+    }
 }

@@ -67,6 +67,7 @@ public static class DigestServiceCollectionExtensions
         services.AddSingleton<DigestComposer>();
 
         services.AddSingleton<TransportFactory>();
+        services.AddSingleton<SendPace>();
         services.AddSingleton<IssueDelivery>();
         services.AddSingleton<DigestRun>();
 

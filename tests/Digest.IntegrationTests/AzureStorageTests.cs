@@ -144,6 +144,41 @@ public sealed class AzureStorageTests(Azurite azurite) : IDisposable
     }
 
     [Fact]
+    public async Task ABatchClaimTakesOnlyWhatIsFreeAndWorkersRacingForOverlappingBatchesNeverShareAReader()
+    {
+        var ledger = digest.Get<IDeliveryLedger>();
+        var lease = TimeSpan.FromMinutes(15);
+        var ids = Enumerable.Range(0, 300).Select(_ => Subscriber.NewId()).Order(StringComparer.Ordinal).ToList();
+        // Already settled or in hand before the batch comes: sent, skipped, bounced, a live claim; free again: deferred, an expired claim.
+        await ledger.RecordAllAsync(
+        [
+            new(3, ids[0], DeliveryOutcome.Sent, Now, 1, null), new(3, ids[1], DeliveryOutcome.SkippedEmpty, Now, 0, "none"),
+            new(3, ids[2], DeliveryOutcome.Bounced, Now, 1, "550"), new(3, ids[3], DeliveryOutcome.Sending, Now.AddMinutes(-5), 0, null),
+            new(3, ids[4], DeliveryOutcome.Deferred, Now, 3, "451"), new(3, ids[5], DeliveryOutcome.Sending, Now.AddMinutes(-20), 0, null),
+        ], CancellationToken.None);
+
+        var first = await ledger.TryClaimAllAsync(3, ids[..150], Now, lease, CancellationToken.None);
+
+        Assert.Equal(146, first.Count);
+        Assert.DoesNotContain(ids[0], first);
+        Assert.DoesNotContain(ids[3], first);
+        Assert.Contains(ids[4], first);
+        Assert.Contains(ids[5], first);
+        var found = await ledger.FindAllAsync(3, ids, CancellationToken.None);
+        Assert.Equal(150, found.Count);
+        Assert.All(first, id => Assert.Equal(DeliveryOutcome.Sending, found[id].Outcome));
+
+        // Four workers at once, each handed an overlapping slice of the rest (as a chunk queued twice would be).
+        var rest = ids[150..];
+        var slices = new[] { rest[..100], rest[50..], rest[..], rest[100..] };
+        var claims = await Task.WhenAll(slices.Select(slice => Task.Run(() => ledger.TryClaimAllAsync(3, slice, Now, lease, CancellationToken.None))));
+
+        var all = claims.SelectMany(claimed => claimed).ToList();
+        Assert.Equal(rest.Count, all.Count);
+        Assert.Equal(rest.Order(StringComparer.Ordinal), all.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task SkippedSubscribersAreRecordedInBatchedTransactions()
     {
         var ledger = digest.Get<IDeliveryLedger>();

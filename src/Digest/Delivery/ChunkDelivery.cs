@@ -10,10 +10,15 @@ namespace Digest.Delivery;
 /// </summary>
 public sealed class ChunkDelivery(IIssueStore issues, IssueDelivery delivery, DeliveryQueue queue, TimeProvider time, IOptions<FanOutOptions> options)
 {
+    // A frozen issue never changes: the last one read serves the next chunks (and keeps its renders, see DigestComposer).
+    private Issue? last;
+
     public async Task<DeliveryReport> DeliverAsync(DeliveryChunk chunk, CancellationToken cancellationToken)
     {
-        var issue = await issues.FindAsync(chunk.IssueNumber, cancellationToken)
-            ?? throw new InvalidDataException($"Issue {chunk.IssueNumber} does not exist.");
+        var issue = last is { } known && known.Number == chunk.IssueNumber
+            ? known
+            : await issues.FindAsync(chunk.IssueNumber, cancellationToken) ?? throw new InvalidDataException($"Issue {chunk.IssueNumber} does not exist.");
+        last = issue;
         var now = time.GetUtcNow();
         var report = await delivery.DeliverChunkAsync(issue, chunk.SubscriberIds, now, cancellationToken);
 

@@ -16,6 +16,28 @@ public sealed class DeliveryOptions
 
     public SmtpOptions Smtp { get; set; } = new();
 
+    /// <summary>SMTP sessions one process keeps open and sends on at once (each message is composed and signed on the thread that sends it).</summary>
+    [Range(1, 64)]
+    public int Connections { get; set; } = 4;
+
+    /// <summary>Subscribers looked up, checked against the ledger and claimed together, in one or a few storage requests.</summary>
+    [Range(1, 1000)]
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>
+    /// Outcomes that may wait for the ledger while sending goes on (<see cref="OutcomeWriter"/>). A killed process can
+    /// send again at most this many plus <see cref="Connections"/> messages; 1 with one connection is the strictest.
+    /// </summary>
+    [Range(1, 1000)]
+    public int LedgerQueue { get; set; } = 16;
+
+    /// <summary>Messages per second this process sends at most, all domains together; 0 for no limit.</summary>
+    [Range(0, 100_000)]
+    public int MaxPerSecond { get; set; }
+
+    /// <summary>Messages per second to one recipient domain, e.g. "gmail.com": 50 (at 10/s and above, in whole tens).</summary>
+    public Dictionary<string, int> PerDomainPerSecond { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Tries per message within one run before it is deferred to the next run.</summary>
     [Range(1, 10)]
     public int MaxAttempts { get; set; } = 3;

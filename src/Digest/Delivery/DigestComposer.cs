@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Digest.Issues;
 using Digest.Posts;
 using Digest.Rendering;
@@ -6,13 +8,39 @@ using MimeKit;
 
 namespace Digest.Delivery;
 
-/// <summary>From an issue and a subscriber's posts to the finished message: model, render, MIME.</summary>
+/// <summary>
+/// From an issue and a subscriber's posts to the finished message: model, render, MIME. Readers
+/// who get the same posts in the same language share one render: the templates run once per
+/// distinct content of an issue, with slots for the greeting and the reader's links, and each
+/// message fills in its reader's own (<see cref="RecipientParts"/>).
+/// </summary>
 public sealed class DigestComposer(DigestEmailBuilder emails, DigestRenderer renderer, DigestMessageBuilder messages)
 {
+    /// <summary>Renders kept per issue; past this many distinct contents it starts afresh, so memory stays bounded.</summary>
+    private const int MaxRendersPerIssue = 256;
+
+    // Keyed by the Issue instance: a draft re-planned with another intro is another instance, so never served a stale render.
+    private readonly ConditionalWeakTable<Issue, ConcurrentDictionary<string, Lazy<Task<RenderedEmail>>>> renders = new();
+
     public async Task<ComposedDigest> ComposeAsync(Issue issue, Subscriber subscriber, IReadOnlyList<Post> posts, DateTimeOffset now)
     {
-        var rendered = await renderer.RenderAsync(emails.Build(issue, subscriber, posts));
+        var shared = await RenderSharedAsync(issue, subscriber.Language, posts);
+        var rendered = emails.PartsFor(subscriber).FillIn(shared);
         return new ComposedDigest(rendered, messages.Build(issue, subscriber, rendered, now));
+    }
+
+    private Task<RenderedEmail> RenderSharedAsync(Issue issue, string language, IReadOnlyList<Post> posts)
+    {
+        var byContent = renders.GetValue(issue, _ => new ConcurrentDictionary<string, Lazy<Task<RenderedEmail>>>(StringComparer.Ordinal));
+        var key = language + "\n" + string.Join('\n', posts.Select(post => post.Id));
+        if (byContent.Count >= MaxRendersPerIssue && !byContent.ContainsKey(key))
+        {
+            byContent.Clear();
+        }
+
+        var render = byContent.GetOrAdd(key, _ => new Lazy<Task<RenderedEmail>>(
+            () => renderer.RenderAsync(emails.Build(issue, language, posts, RecipientParts.Slots))));
+        return render.Value;
     }
 }
 

@@ -35,7 +35,7 @@ public sealed class DkimSigning
         {
             pem = pem.Replace("\\n", "\n", StringComparison.Ordinal);
             using var key = new MemoryStream(Encoding.ASCII.GetBytes(pem));
-            signer = new DotNetRsaDkimSigner(key, domain, o.Selector, algorithm, algorithm == DkimSignatureAlgorithm.RsaSha256 ? RsaFromPem(pem) : null)
+            signer = new DotNetRsaDkimSigner(key, domain, o.Selector, algorithm, algorithm == DkimSignatureAlgorithm.RsaSha256 ? RsaPerThread(pem) : null)
             {
                 HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
                 BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
@@ -49,6 +49,13 @@ public sealed class DkimSigning
     }
 
     public bool IsOn => signer is not null;
+
+    // One key object per thread, so messages composed on several threads are signed at once (checked readable here, first).
+    private static ThreadLocal<System.Security.Cryptography.RSA> RsaPerThread(string pem)
+    {
+        RsaFromPem(pem).Dispose();
+        return new ThreadLocal<System.Security.Cryptography.RSA>(() => RsaFromPem(pem));
+    }
 
     private static System.Security.Cryptography.RSA RsaFromPem(string pem)
     {
@@ -73,11 +80,11 @@ public sealed class DkimSigning
     /// BouncyCastle: 6.0 ms a message measured before, most of it the managed RSA. MimeKit still
     /// canonicalizes and hashes; only the final signature changes hands. Ed25519 stays with MimeKit.
     /// </summary>
-    private sealed class DotNetRsaDkimSigner(Stream key, string domain, string selector, DkimSignatureAlgorithm algorithm, System.Security.Cryptography.RSA? rsa)
+    private sealed class DotNetRsaDkimSigner(Stream key, string domain, string selector, DkimSignatureAlgorithm algorithm, ThreadLocal<System.Security.Cryptography.RSA>? rsa)
         : DkimSigner(key, domain, selector, algorithm)
     {
         protected override Org.BouncyCastle.Crypto.ISigner CreateSigningContext() =>
-            rsa is null ? base.CreateSigningContext() : new RsaSha256(rsa);
+            rsa is null ? base.CreateSigningContext() : new RsaSha256(rsa.Value!);
     }
 
     /// <summary>SHA-256 with RSA PKCS#1 v1.5, as DKIM's rsa-sha256 is, fed by MimeKit through BouncyCastle's signer interface.</summary>
@@ -101,20 +108,13 @@ public sealed class DkimSigning
         public byte[] GenerateSignature()
         {
             var digest = hash.GetHashAndReset();
-            // One key object shared by every message in the process: sign one at a time.
-            lock (rsa)
-            {
-                return rsa.SignHash(digest, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
-            }
+            return rsa.SignHash(digest, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
         }
 
         public bool VerifySignature(byte[] signature)
         {
             var digest = hash.GetHashAndReset();
-            lock (rsa)
-            {
-                return rsa.VerifyHash(digest, signature, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
-            }
+            return rsa.VerifyHash(digest, signature, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
         }
 
         public void Reset() => hash.GetHashAndReset();

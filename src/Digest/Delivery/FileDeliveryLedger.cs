@@ -5,8 +5,8 @@ namespace Digest.Delivery;
 
 /// <summary>
 /// The embedded ledger: an append-only JSON-lines file per issue, for one process at a time.
-/// Each record is flushed to the operating system before the next send, so a killed process
-/// loses none it had written.
+/// Each batch of records is flushed to the operating system before the caller goes on, so a
+/// killed process loses none it had written.
 /// </summary>
 public sealed class FileDeliveryLedger(string folder) : IDeliveryLedger, IDisposable
 {
@@ -19,23 +19,37 @@ public sealed class FileDeliveryLedger(string folder) : IDeliveryLedger, IDispos
     public async Task<DeliveryRecord?> FindAsync(int issueNumber, string subscriberId, CancellationToken cancellationToken) =>
         (await OpenAsync(issueNumber, cancellationToken)).Latest.GetValueOrDefault(subscriberId);
 
+    public async Task<IReadOnlyDictionary<string, DeliveryRecord>> FindAllAsync(int issueNumber, IReadOnlyCollection<string> subscriberIds, CancellationToken cancellationToken)
+    {
+        var latest = (await OpenAsync(issueNumber, cancellationToken)).Latest;
+        return subscriberIds.Where(latest.ContainsKey).Distinct().ToDictionary(id => id, id => latest[id], StringComparer.Ordinal);
+    }
+
     public async Task<IReadOnlyList<DeliveryRecord>> ListAsync(int issueNumber, CancellationToken cancellationToken) =>
         [.. (await OpenAsync(issueNumber, cancellationToken)).Latest.Values];
 
-    public async Task<bool> TryClaimAsync(int issueNumber, string subscriberId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    public async Task<bool> TryClaimAsync(int issueNumber, string subscriberId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) =>
+        (await TryClaimAllAsync(issueNumber, [subscriberId], now, lease, cancellationToken)).Count == 1;
+
+    public async Task<IReadOnlySet<string>> TryClaimAllAsync(int issueNumber, IReadOnlyCollection<string> subscriberIds, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
     {
         var ledger = await OpenAsync(issueNumber, cancellationToken);
+        var claimed = new HashSet<string>(StringComparer.Ordinal);
         await gate.WaitAsync(cancellationToken);
         try
         {
-            if (ledger.Latest.GetValueOrDefault(subscriberId) is { } latest &&
-                (latest.Outcome.IsFinal() || (latest.Outcome == DeliveryOutcome.Sending && latest.At + lease > now)))
+            foreach (var subscriberId in subscriberIds)
             {
-                return false;
+                var free = ledger.Latest.GetValueOrDefault(subscriberId) is not { } latest
+                    || !(latest.Outcome.IsFinal() || (latest.Outcome == DeliveryOutcome.Sending && latest.At + lease > now));
+                if (free && claimed.Add(subscriberId))
+                {
+                    await AppendAsync(ledger, new DeliveryRecord(issueNumber, subscriberId, DeliveryOutcome.Sending, now, 0, null), cancellationToken);
+                }
             }
 
-            await AppendAsync(ledger, new DeliveryRecord(issueNumber, subscriberId, DeliveryOutcome.Sending, now, 0, null), cancellationToken);
-            return true;
+            await FlushAsync(ledger, cancellationToken);
+            return claimed;
         }
         finally
         {
@@ -43,25 +57,27 @@ public sealed class FileDeliveryLedger(string folder) : IDeliveryLedger, IDispos
         }
     }
 
-    public async Task RecordAsync(DeliveryRecord record, CancellationToken cancellationToken)
-    {
-        var ledger = await OpenAsync(record.IssueNumber, cancellationToken);
-        await gate.WaitAsync(cancellationToken);
-        try
-        {
-            await AppendAsync(ledger, record, cancellationToken);
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
+    public Task RecordAsync(DeliveryRecord record, CancellationToken cancellationToken) => RecordAllAsync([record], cancellationToken);
 
     public async Task RecordAllAsync(IReadOnlyCollection<DeliveryRecord> records, CancellationToken cancellationToken)
     {
-        foreach (var record in records)
+        foreach (var byIssue in records.GroupBy(record => record.IssueNumber))
         {
-            await RecordAsync(record, cancellationToken);
+            var ledger = await OpenAsync(byIssue.Key, cancellationToken);
+            await gate.WaitAsync(cancellationToken);
+            try
+            {
+                foreach (var record in byIssue)
+                {
+                    await AppendAsync(ledger, record, cancellationToken);
+                }
+
+                await FlushAsync(ledger, cancellationToken);
+            }
+            finally
+            {
+                gate.Release();
+            }
         }
     }
 
@@ -69,8 +85,16 @@ public sealed class FileDeliveryLedger(string folder) : IDeliveryLedger, IDispos
     {
         ledger.Writer ??= OpenWriter(ledger.Path);
         await ledger.Writer.WriteLineAsync(JsonSerializer.Serialize(record, Json).AsMemory(), cancellationToken);
-        await ledger.Writer.FlushAsync(cancellationToken);
         ledger.Latest[record.SubscriberId] = record;
+    }
+
+    // Once per batch: the records reach the operating system before the caller goes on to send.
+    private static async Task FlushAsync(IssueLedger ledger, CancellationToken cancellationToken)
+    {
+        if (ledger.Writer is { } writer)
+        {
+            await writer.FlushAsync(cancellationToken);
+        }
     }
 
     public void Dispose()

@@ -11,13 +11,19 @@ public interface IDeliveryLedger
     /// <summary>The latest record for this issue and subscriber, or null when nothing was tried.</summary>
     Task<DeliveryRecord?> FindAsync(int issueNumber, string subscriberId, CancellationToken cancellationToken);
 
+    /// <summary>The latest record of each of these subscribers that has one, in as few reads as the store allows.</summary>
+    Task<IReadOnlyDictionary<string, DeliveryRecord>> FindAllAsync(int issueNumber, IReadOnlyCollection<string> subscriberIds, CancellationToken cancellationToken);
+
     /// <summary>True when the caller may send now: nothing final is recorded and no live claim is held by another.</summary>
     Task<bool> TryClaimAsync(int issueNumber, string subscriberId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary><see cref="TryClaimAsync"/> for many at once, in as few writes as the store allows: the ones the caller may send now.</summary>
+    Task<IReadOnlySet<string>> TryClaimAllAsync(int issueNumber, IReadOnlyCollection<string> subscriberIds, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
 
     /// <summary>Records an outcome; recording Deferred releases the claim for a later try.</summary>
     Task RecordAsync(DeliveryRecord record, CancellationToken cancellationToken);
 
-    /// <summary>Records many outcomes in as few writes as the store allows (skipped-empty subscribers, which need no claim).</summary>
+    /// <summary>Records many outcomes in as few writes as the store allows (a batch of outcomes, or skipped-empty subscribers, which need no claim).</summary>
     Task RecordAllAsync(IReadOnlyCollection<DeliveryRecord> records, CancellationToken cancellationToken);
 
     /// <summary>The latest record of every subscriber tried for an issue.</summary>

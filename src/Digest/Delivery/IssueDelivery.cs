@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using Digest.Issues;
+using Digest.Posts;
 using Digest.Selection;
 using Digest.Subscribers;
 using Microsoft.Extensions.Logging;
@@ -10,12 +12,16 @@ namespace Digest.Delivery;
 /// Delivers an issue to subscribers who are due it and have not had it: select, skip if empty,
 /// claim in the ledger, compose, send with retries, record the outcome. Either every subscriber
 /// in one pass (the embedded run) or one chunk of subscriber ids from the fan-out queue.
+/// Subscribers go in batches (<see cref="DeliveryOptions.BatchSize"/>): one read of the ledger and
+/// one claim per batch, then the batch's messages go out over several SMTP sessions at once
+/// while their outcomes are written behind them (<see cref="OutcomeWriter"/>).
 /// </summary>
 public sealed class IssueDelivery(
     ISubscriberStore subscribers,
     IDeliveryLedger ledger,
     DigestComposer composer,
     TransportFactory transports,
+    SendPace pace,
     TimeProvider time,
     IOptions<DeliveryOptions> options,
     ILogger<IssueDelivery> logger)
@@ -24,6 +30,7 @@ public sealed class IssueDelivery(
     private readonly IDeliveryLedger ledger = ledger;
     private readonly DigestComposer composer = composer;
     private readonly TransportFactory transports = transports;
+    private readonly SendPace pace = pace;
     private readonly TimeProvider time = time;
     private readonly IOptions<DeliveryOptions> options = options;
     private readonly ILogger<IssueDelivery> logger = logger;
@@ -31,21 +38,37 @@ public sealed class IssueDelivery(
     public async Task<DeliveryReport> DeliverAsync(
         Issue issue, DateTimeOffset now, IProgress<DeliveryProgress>? progress, CancellationToken cancellationToken)
     {
-        var pass = new Pass(this, issue, now, transports.Create());
+        var pass = new Pass(this, issue, now);
         await using (pass)
         {
+            var batch = new List<Subscriber>(options.Value.BatchSize);
             var processed = 0;
             await foreach (var subscriber in subscribers.ListAsync(cancellationToken))
             {
-                progress?.Report(new DeliveryProgress(issue.Number, ++processed, pass.Report.Sent));
-                if (!await pass.DeliverToAsync(subscriber, cancellationToken))
+                batch.Add(subscriber);
+                if (batch.Count < options.Value.BatchSize)
+                {
+                    continue;
+                }
+
+                processed += batch.Count;
+                var goOn = await pass.DeliverAsync(batch, cancellationToken);
+                progress?.Report(new DeliveryProgress(issue.Number, processed, pass.Report.Sent));
+                batch.Clear();
+                if (!goOn)
                 {
                     break;
                 }
             }
 
+            if (batch.Count > 0 && pass.Report.PausedBecause is null)
+            {
+                processed += batch.Count;
+                await pass.DeliverAsync(batch, cancellationToken);
+            }
+
             progress?.Report(new DeliveryProgress(issue.Number, processed, pass.Report.Sent));
-            await pass.FlushAsync(cancellationToken);
+            await pass.CompleteAsync();
         }
 
         Log(pass.Report);
@@ -55,27 +78,23 @@ public sealed class IssueDelivery(
     /// <summary>Delivers to the subscribers of one fan-out chunk; safe to run twice, or on several machines at once.</summary>
     public async Task<DeliveryReport> DeliverChunkAsync(Issue issue, IReadOnlyList<string> subscriberIds, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var pass = new Pass(this, issue, now, transports.Create());
+        var pass = new Pass(this, issue, now);
         await using (pass)
         {
-            for (var i = 0; i < subscriberIds.Count; i++)
+            var batches = subscriberIds.Chunk(options.Value.BatchSize).ToList();
+            for (var i = 0; i < batches.Count; i++)
             {
-                var id = subscriberIds[i];
-                if (await subscribers.FindByIdAsync(id, cancellationToken) is not { } subscriber)
+                var found = await subscribers.FindAllByIdAsync(batches[i], cancellationToken);
+                // Erased since the fan-out: there is nobody left to send to.
+                pass.Report.Inactive += batches[i].Count(id => !found.ContainsKey(id));
+                if (!await pass.DeliverAsync([.. batches[i].Where(found.ContainsKey).Select(id => found[id])], cancellationToken))
                 {
-                    // Erased since the fan-out: there is nobody left to send to.
-                    pass.Report.Inactive++;
-                    continue;
-                }
-
-                if (!await pass.DeliverToAsync(subscriber, cancellationToken))
-                {
-                    pass.Report.RetryIds.AddRange(subscriberIds.Skip(i + 1));
+                    pass.Report.RetryIds.AddRange(batches.Skip(i + 1).SelectMany(ids => ids));
                     break;
                 }
             }
 
-            await pass.FlushAsync(cancellationToken);
+            await pass.CompleteAsync();
         }
 
         Log(pass.Report);
@@ -86,29 +105,103 @@ public sealed class IssueDelivery(
         "Issue {IssueNumber}: {Sent} sent, {SkippedEmpty} skipped as empty, {Deferred} deferred, {Failed} failed, {Bounced} bounced, {NotYetDue} not yet due",
         report.IssueNumber, report.Sent, report.SkippedEmpty.Count, report.Deferred.Count, report.Failed.Count, report.Bounced.Count, report.NotYetDue);
 
-    /// <summary>One delivery pass: one open transport, one report, the count of deferrals in a row.</summary>
-    private sealed class Pass(IssueDelivery owner, Issue issue, DateTimeOffset now, IDigestTransport transport) : IAsyncDisposable
+    /// <summary>One delivery pass: its open transports, its report, its outcome writer, the count of deferrals in a row.</summary>
+    private sealed class Pass(IssueDelivery owner, Issue issue, DateTimeOffset now) : IAsyncDisposable
     {
-        private const int SkippedBatch = 100;
-        private readonly List<DeliveryRecord> skipped = [];
+        private readonly DeliveryOptions o = owner.options.Value;
+        private readonly OutcomeWriter outcomes = new(owner.ledger, owner.options.Value.LedgerQueue);
+        private readonly ConcurrentBag<IDigestTransport> idle = [];
+        private readonly ConcurrentBag<IDigestTransport> opened = [];
         private int consecutiveDeferrals;
+        private bool completed;
 
         public DeliveryReport Report { get; } = new(issue.Number);
 
         /// <summary>False when the pass must stop: the server kept deferring and the rest wait for the next run.</summary>
-        public async Task<bool> DeliverToAsync(Subscriber subscriber, CancellationToken cancellationToken)
+        public async Task<bool> DeliverAsync(List<Subscriber> batch, CancellationToken cancellationToken)
         {
-            var o = owner.options.Value;
+            var earlier = await owner.ledger.FindAllAsync(issue.Number, [.. batch.Select(subscriber => subscriber.Id)], cancellationToken);
+            var candidates = new List<(Subscriber Subscriber, IReadOnlyList<Post> Posts)>(batch.Count);
+            foreach (var subscriber in batch)
+            {
+                if (await CandidateAsync(subscriber, earlier.GetValueOrDefault(subscriber.Id), cancellationToken) is { } posts)
+                {
+                    candidates.Add((subscriber, posts));
+                }
+            }
+
+            var claimed = candidates.Count == 0
+                ? new HashSet<string>()
+                : await owner.ledger.TryClaimAllAsync(issue.Number, [.. candidates.Select(c => c.Subscriber.Id)], owner.time.GetUtcNow(), o.ClaimLease, cancellationToken);
+            // Another sender holds the rest, or finished them a moment ago.
+            Report.AlreadyDone += candidates.Count - claimed.Count;
+
+            var notTried = new ConcurrentBag<Subscriber>();
+            await Parallel.ForEachAsync(
+                candidates.Where(c => claimed.Contains(c.Subscriber.Id)),
+                new ParallelOptions { MaxDegreeOfParallelism = o.Connections, CancellationToken = cancellationToken },
+                async (candidate, token) =>
+                {
+                    if (Volatile.Read(ref consecutiveDeferrals) >= o.PauseAfterConsecutiveDeferrals)
+                    {
+                        notTried.Add(candidate.Subscriber);
+                        return;
+                    }
+
+                    await SendAsync(candidate.Subscriber, candidate.Posts, token);
+                });
+
+            // Paused with claims in hand: give them back, and queue them again with the rest.
+            foreach (var subscriber in notTried)
+            {
+                await outcomes.AddAsync(Record(subscriber, DeliveryOutcome.Deferred, 0, "not tried: the pass paused"), cancellationToken);
+                Report.RetryIds.Add(subscriber.Id);
+            }
+
+            return Report.PausedBecause is null;
+        }
+
+        /// <summary>Writes the outcomes still waiting; throws if the ledger could not take them.</summary>
+        public async Task CompleteAsync()
+        {
+            completed = true;
+            await outcomes.CompleteAsync();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!completed)
+            {
+                // Leaving on an exception: still write what was sent, but let the first exception be the one seen.
+                try
+                {
+                    await outcomes.CompleteAsync();
+                }
+                catch (Exception lost) when (lost is not OperationCanceledException)
+                {
+                    owner.logger.LogError("Outcomes of issue {IssueNumber} not written: {Reason}", issue.Number, lost.Message);
+                }
+            }
+
+            foreach (var transport in opened)
+            {
+                await transport.DisposeAsync();
+            }
+        }
+
+        /// <summary>The subscriber's posts when they are to be sent them now; null when not (counted in the report).</summary>
+        private async Task<IReadOnlyList<Post>?> CandidateAsync(Subscriber subscriber, DeliveryRecord? earlier, CancellationToken cancellationToken)
+        {
             if (DeliverySchedule.DueFor(subscriber, issue.CreatedAt) is not { } dueAt)
             {
                 Report.Inactive++;
-                return true;
+                return null;
             }
 
-            if (await owner.ledger.FindAsync(issue.Number, subscriber.Id, cancellationToken) is { } earlier && earlier.Outcome.IsFinal())
+            if (earlier is not null && earlier.Outcome.IsFinal())
             {
                 Report.AlreadyDone++;
-                return true;
+                return null;
             }
 
             if (dueAt > now)
@@ -116,83 +209,86 @@ public sealed class IssueDelivery(
                 Report.NotYetDue++;
                 Report.NotYetDueIds.Add(subscriber.Id);
                 Report.NextDueAt = Report.NextDueAt is { } next && next < dueAt ? next : dueAt;
-                return true;
+                return null;
             }
 
             var selection = PostSelector.Select(issue, subscriber);
             if (selection.EmptyReason is { } reason)
             {
-                // Written in batches: a skip lost to a crash is simply worked out again, and sends nothing.
-                skipped.Add(new DeliveryRecord(issue.Number, subscriber.Id, DeliveryOutcome.SkippedEmpty, owner.time.GetUtcNow(), 0, reason));
+                // Needs no claim: a skip lost to a crash is simply worked out again, and sends nothing.
+                await outcomes.AddAsync(Record(subscriber, DeliveryOutcome.SkippedEmpty, 0, reason), cancellationToken);
                 Report.SkippedEmpty.Add((subscriber.Email, reason));
-                if (skipped.Count >= SkippedBatch)
+                return null;
+            }
+
+            return selection.Posts;
+        }
+
+        private async Task SendAsync(Subscriber subscriber, IReadOnlyList<Post> posts, CancellationToken cancellationToken)
+        {
+            var composed = await owner.composer.ComposeAsync(issue, subscriber, posts, now);
+            if (!idle.TryTake(out var transport))
+            {
+                transport = owner.transports.Create();
+                opened.Add(transport);
+            }
+
+            var (outcome, attempts, detail) = await SendWithRetriesAsync(transport, composed, subscriber.Email, cancellationToken);
+            idle.Add(transport);
+            await outcomes.AddAsync(Record(subscriber, outcome, attempts, detail), cancellationToken);
+            var inARow = 0;
+            if (outcome == DeliveryOutcome.Deferred)
+            {
+                inARow = Interlocked.Increment(ref consecutiveDeferrals);
+            }
+            else
+            {
+                Volatile.Write(ref consecutiveDeferrals, 0);
+            }
+
+            lock (Report)
+            {
+                switch (outcome)
                 {
-                    await FlushAsync(cancellationToken);
+                    case DeliveryOutcome.Sent:
+                        Report.Sent++;
+                        break;
+                    case DeliveryOutcome.Bounced:
+                        Report.Bounced.Add((subscriber.Email, detail!));
+                        break;
+                    case DeliveryOutcome.Failed:
+                        Report.Failed.Add((subscriber.Email, detail!));
+                        break;
+                    default:
+                        Report.Deferred.Add((subscriber.Email, detail!));
+                        Report.RetryIds.Add(subscriber.Id);
+                        break;
                 }
 
-                return true;
+                if (inARow >= o.PauseAfterConsecutiveDeferrals && Report.PausedBecause is null)
+                {
+                    Report.PausedBecause = $"{inARow} messages in a row were deferred (last: {detail}); the rest wait for the next run";
+                    owner.logger.LogError("Delivery of issue {IssueNumber} paused: {Reason}", issue.Number, Report.PausedBecause);
+                }
             }
 
-            if (!await owner.ledger.TryClaimAsync(issue.Number, subscriber.Id, owner.time.GetUtcNow(), o.ClaimLease, cancellationToken))
+            if (outcome == DeliveryOutcome.Bounced)
             {
-                // Another sender holds it, or finished it a moment ago.
-                Report.AlreadyDone++;
-                return true;
-            }
-
-            var composed = await owner.composer.ComposeAsync(issue, subscriber, selection.Posts, now);
-            var (outcome, attempts, detail) = await SendWithRetriesAsync(composed, subscriber.Email, cancellationToken);
-            await RecordAsync(subscriber, outcome, attempts, detail, cancellationToken);
-            consecutiveDeferrals = outcome == DeliveryOutcome.Deferred ? consecutiveDeferrals + 1 : 0;
-            switch (outcome)
-            {
-                case DeliveryOutcome.Sent:
-                    Report.Sent++;
-                    break;
-                case DeliveryOutcome.Bounced:
-                    Report.Bounced.Add((subscriber.Email, detail!));
-                    await owner.subscribers.SaveAsync(subscriber with { Status = SubscriberStatus.Bounced, UpdatedAt = owner.time.GetUtcNow() }, cancellationToken);
-                    owner.logger.LogWarning("Marked {SubscriberId} bounced: {Reply}", subscriber.Id, detail);
-                    break;
-                case DeliveryOutcome.Failed:
-                    Report.Failed.Add((subscriber.Email, detail!));
-                    break;
-                default:
-                    Report.Deferred.Add((subscriber.Email, detail!));
-                    Report.RetryIds.Add(subscriber.Id);
-                    break;
-            }
-
-            if (consecutiveDeferrals >= o.PauseAfterConsecutiveDeferrals)
-            {
-                Report.PausedBecause = $"{consecutiveDeferrals} messages in a row were deferred (last: {detail}); the rest wait for the next run";
-                owner.logger.LogError("Delivery of issue {IssueNumber} paused: {Reason}", issue.Number, Report.PausedBecause);
-                return false;
-            }
-
-            return true;
-        }
-
-        public async Task FlushAsync(CancellationToken cancellationToken)
-        {
-            if (skipped.Count > 0)
-            {
-                await owner.ledger.RecordAllAsync([.. skipped], cancellationToken);
-                skipped.Clear();
+                await owner.subscribers.SaveAsync(subscriber with { Status = SubscriberStatus.Bounced, UpdatedAt = owner.time.GetUtcNow() }, cancellationToken);
+                owner.logger.LogWarning("Marked {SubscriberId} bounced: {Reply}", subscriber.Id, detail);
             }
         }
-
-        public ValueTask DisposeAsync() => transport.DisposeAsync();
 
         /// <summary>Sends with retries on 4xx; the reply it returns and logs has the address taken out (servers often quote it).</summary>
-        private async Task<(DeliveryOutcome Outcome, int Attempts, string? Detail)> SendWithRetriesAsync(ComposedDigest composed, string email, CancellationToken cancellationToken)
+        private async Task<(DeliveryOutcome Outcome, int Attempts, string? Detail)> SendWithRetriesAsync(
+            IDigestTransport transport, ComposedDigest composed, string email, CancellationToken cancellationToken)
         {
-            var o = owner.options.Value;
             var delay = o.RetryDelay;
             for (var attempt = 1; ; attempt++)
             {
                 try
                 {
+                    await owner.pace.WaitAsync(email, cancellationToken);
                     await transport.SendAsync(composed.Message, cancellationToken);
                     return (DeliveryOutcome.Sent, attempt, null);
                 }
@@ -212,8 +308,8 @@ public sealed class IssueDelivery(
         }
 
         // The ledger keeps ids only (and replies without the address), so erasing a subscriber leaves nothing personal in it.
-        private Task RecordAsync(Subscriber subscriber, DeliveryOutcome outcome, int attempts, string? detail, CancellationToken cancellationToken) =>
-            owner.ledger.RecordAsync(new DeliveryRecord(issue.Number, subscriber.Id, outcome, owner.time.GetUtcNow(), attempts, detail), cancellationToken);
+        private DeliveryRecord Record(Subscriber subscriber, DeliveryOutcome outcome, int attempts, string? detail) =>
+            new(issue.Number, subscriber.Id, outcome, owner.time.GetUtcNow(), attempts, detail);
 
         private static string WithoutAddress(string reply, string email) => reply.Replace(email, "<subscriber>", StringComparison.OrdinalIgnoreCase);
     }

@@ -36,10 +36,13 @@ public sealed class QueueWorker(DeliveryQueue queue, ChunkDelivery chunks, IOpti
             }
 
             poll = TimeSpan.FromMilliseconds(200);
+            report.BusyFrom ??= time.GetUtcNow();
             foreach (var message in messages)
             {
                 await HandleAsync(message, report, cancellationToken);
             }
+
+            report.BusyUntil = time.GetUtcNow();
 
             idleSince = time.GetUtcNow();
         }
@@ -100,5 +103,7 @@ public sealed class WorkerReport
     public int Deferred { get; set; }
     public int Failed { get; set; }
     public int Poisoned { get; set; }
-
+    /// <summary>When the first chunk was taken and the last one finished: the span the worker was sending, start-up and idle waits left out.</summary>
+    public DateTimeOffset? BusyFrom { get; set; }
+    public DateTimeOffset? BusyUntil { get; set; }
 }

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
+using Digest.Storage;
 
 namespace Digest.Delivery;
 
@@ -17,6 +19,55 @@ public sealed class TableDeliveryLedger(TableClient table) : IDeliveryLedger
         return row.HasValue ? Read(issueNumber, row.Value!) : null;
     }
 
+    /// <summary>One range query per partition the ids fall in (a fan-out chunk is a run of consecutive ids: one to a few partitions).</summary>
+    public async Task<IReadOnlyDictionary<string, DeliveryRecord>> FindAllAsync(int issueNumber, IReadOnlyCollection<string> subscriberIds, CancellationToken cancellationToken)
+    {
+        var rows = await TableRanges.FindAllAsync(table, subscriberIds, id => Partition(issueNumber, id), cancellationToken);
+        return rows.ToDictionary(row => row.RowKey, row => Read(issueNumber, row), StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Ids with no record yet are claimed by inserting their rows in transactions of up to 100 per
+    /// partition; a transaction that meets a row someone else just wrote fails whole, and its ids are
+    /// then claimed one by one, as are deferred and expired claims (each takeover checks its ETag).
+    /// </summary>
+    public async Task<IReadOnlySet<string>> TryClaimAllAsync(int issueNumber, IReadOnlyCollection<string> subscriberIds, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        var existing = await FindAllAsync(issueNumber, subscriberIds, cancellationToken);
+        var fresh = subscriberIds.Distinct().Where(id => !existing.ContainsKey(id))
+            .Select(id => Write(new DeliveryRecord(issueNumber, id, DeliveryOutcome.Sending, now, 0, null)));
+        var oneByOne = new ConcurrentBag<string>(existing.Values.Where(record => IsFree(record, now, lease)).Select(record => record.SubscriberId));
+        var claimed = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(fresh.GroupBy(row => row.PartitionKey).SelectMany(partition => partition.Chunk(100)), Parallelism(cancellationToken), async (rows, token) =>
+        {
+            try
+            {
+                await table.SubmitTransactionAsync(rows.Select(row => new TableTransactionAction(TableTransactionActionType.Add, row)), token);
+                foreach (var row in rows)
+                {
+                    claimed[row.RowKey] = true;
+                }
+            }
+            catch (RequestFailedException lost) when (lost.Status is 409 or 412)
+            {
+                foreach (var row in rows)
+                {
+                    oneByOne.Add(row.RowKey);
+                }
+            }
+        });
+
+        await Parallel.ForEachAsync(oneByOne, Parallelism(cancellationToken), async (id, token) =>
+        {
+            if (await TryClaimAsync(issueNumber, id, now, lease, token))
+            {
+                claimed[id] = true;
+            }
+        });
+
+        return claimed.Keys.ToHashSet(StringComparer.Ordinal);
+    }
+
     public async Task<bool> TryClaimAsync(int issueNumber, string subscriberId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
     {
         var claim = Write(new DeliveryRecord(issueNumber, subscriberId, DeliveryOutcome.Sending, now, 0, null));
@@ -29,8 +80,7 @@ public sealed class TableDeliveryLedger(TableClient table) : IDeliveryLedger
                 return true;
             }
 
-            var latest = Read(issueNumber, existing.Value!);
-            if (latest.Outcome.IsFinal() || (latest.Outcome == DeliveryOutcome.Sending && latest.At + lease > now))
+            if (!IsFree(Read(issueNumber, existing.Value!), now, lease))
             {
                 return false;
             }
@@ -51,7 +101,7 @@ public sealed class TableDeliveryLedger(TableClient table) : IDeliveryLedger
     public async Task RecordAllAsync(IReadOnlyCollection<DeliveryRecord> records, CancellationToken cancellationToken)
     {
         var transactions = records.Select(Write).GroupBy(row => row.PartitionKey).SelectMany(partition => partition.Chunk(100));
-        await Parallel.ForEachAsync(transactions, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (rows, token) =>
+        await Parallel.ForEachAsync(transactions, Parallelism(cancellationToken), async (rows, token) =>
             await table.SubmitTransactionAsync(rows.Select(row => new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)), token));
     }
 
@@ -67,6 +117,12 @@ public sealed class TableDeliveryLedger(TableClient table) : IDeliveryLedger
 
         return records;
     }
+
+    // Nothing final is recorded, and no live claim is held.
+    private static bool IsFree(DeliveryRecord latest, DateTimeOffset now, TimeSpan lease) =>
+        !(latest.Outcome.IsFinal() || (latest.Outcome == DeliveryOutcome.Sending && latest.At + lease > now));
+
+    private static ParallelOptions Parallelism(CancellationToken cancellationToken) => new() { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken };
 
     private static string Partition(int issueNumber, string subscriberId) => $"{issueNumber:D6}-{subscriberId[..Math.Min(2, subscriberId.Length)]}";
 

@@ -13,9 +13,18 @@ namespace Digest.Rendering;
 /// </summary>
 public sealed class DigestEmailBuilder(DigestLinks links, IOptions<DigestOptions> options, IOptions<RenderingOptions> rendering)
 {
-    public DigestEmail Build(Issue issue, Subscriber subscriber, IReadOnlyList<Post> posts)
+    public DigestEmail Build(Issue issue, Subscriber subscriber, IReadOnlyList<Post> posts) =>
+        Build(issue, subscriber.Language, posts, PartsFor(subscriber));
+
+    /// <summary>What this subscriber's copy has that nobody else's has: the greeting and their own links.</summary>
+    public RecipientParts PartsFor(Subscriber subscriber) => new(
+        EmailStrings.For(subscriber.Language).Greeting(subscriber.Name is { } name ? OneLine(name) : null),
+        links.Preferences(subscriber.Id),
+        links.Unsubscribe(subscriber.Id));
+
+    public DigestEmail Build(Issue issue, string language, IReadOnlyList<Post> posts, RecipientParts recipient)
     {
-        var strings = EmailStrings.For(subscriber.Language);
+        var strings = EmailStrings.For(language);
         var webVersion = links.WebVersion(issue.Number);
         var withoutUrl = posts.Count(post => post.Url is null);
         var textBudget = withoutUrl == 0
@@ -31,14 +40,14 @@ public sealed class DigestEmailBuilder(DigestLinks links, IOptions<DigestOptions
             IssueDate = strings.Date(issue.CreatedAt),
             Subject = strings.Subject(options.Value.Title, issue.Number, posts.Count),
             Preheader = Excerpt.Cut(string.Join(" · ", posts.Select(post => post.Title)), 140),
-            Greeting = strings.Greeting(subscriber.Name),
+            Greeting = recipient.Greeting,
             Lead = strings.Lead(posts.Count),
             IntroHtml = intro,
             IntroText = intro is null ? null : PostBody.ToPlainText(intro),
             Posts = [.. posts.Select(post => Teaser(post, strings, webVersion, textBudget))],
             WebVersionUrl = webVersion,
-            PreferencesUrl = links.Preferences(subscriber.Id),
-            UnsubscribeUrl = links.Unsubscribe(subscriber.Id),
+            PreferencesUrl = recipient.PreferencesUrl,
+            UnsubscribeUrl = recipient.UnsubscribeUrl,
         };
     }
 
@@ -108,4 +117,7 @@ public sealed class DigestEmailBuilder(DigestLinks links, IOptions<DigestOptions
 
         return (kept, true);
     }
+
+    // A name is shown on the greeting's one line, whatever line breaks it was typed with.
+    private static string OneLine(string name) => string.Join(' ', name.Split((char[])['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries));
 }

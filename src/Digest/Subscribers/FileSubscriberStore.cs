@@ -28,6 +28,12 @@ public sealed class FileSubscriberStore(string path) : ISubscriberStore, IDispos
     public async Task<Subscriber?> FindByIdAsync(string id, CancellationToken cancellationToken) =>
         (await LoadAsync(cancellationToken)).ById.GetValueOrDefault(id);
 
+    public async Task<IReadOnlyDictionary<string, Subscriber>> FindAllByIdAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        var byId = (await LoadAsync(cancellationToken)).ById;
+        return ids.Where(byId.ContainsKey).Distinct().ToDictionary(id => id, id => byId[id], StringComparer.Ordinal);
+    }
+
     public Task SaveAsync(Subscriber subscriber, CancellationToken cancellationToken) =>
         SaveAllAsync([subscriber], cancellationToken);
 

@@ -10,6 +10,9 @@ public interface ISubscriberStore
 
     Task<Subscriber?> FindByIdAsync(string id, CancellationToken cancellationToken);
 
+    /// <summary>The subscribers with these ids that exist, in as few reads as the store allows.</summary>
+    Task<IReadOnlyDictionary<string, Subscriber>> FindAllByIdAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
+
     /// <summary>Adds the subscriber, or replaces the one with the same id.</summary>
     Task SaveAsync(Subscriber subscriber, CancellationToken cancellationToken);
 

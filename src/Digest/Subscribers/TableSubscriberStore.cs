@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using Digest.Storage;
 
 namespace Digest.Subscribers;
 
@@ -33,13 +34,19 @@ public sealed class TableSubscriberStore(TableClient subscribers, TableClient em
 
     public async Task<Subscriber?> FindByIdAsync(string id, CancellationToken cancellationToken)
     {
-        if (id.Length < 2 || id.Any(c => !char.IsAsciiHexDigitLower(c)))
+        if (!IsId(id))
         {
             return null;
         }
 
         var row = await subscribers.GetEntityIfExistsAsync<TableEntity>(id[..2], id, cancellationToken: cancellationToken);
         return row.HasValue ? Read(row.Value!) : null;
+    }
+
+    public async Task<IReadOnlyDictionary<string, Subscriber>> FindAllByIdAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        var rows = await TableRanges.FindAllAsync(subscribers, ids.Where(IsId), id => id[..2], cancellationToken);
+        return rows.ToDictionary(row => row.RowKey, Read, StringComparer.Ordinal);
     }
 
     public async Task SaveAsync(Subscriber subscriber, CancellationToken cancellationToken)
@@ -90,6 +97,8 @@ public sealed class TableSubscriberStore(TableClient subscribers, TableClient em
     }
 
     // One transaction per partition and hundred rows; partitions are independent, so sixteen go at once.
+    private static bool IsId(string id) => id.Length >= 2 && id.All(char.IsAsciiHexDigitLower);
+
     private static async Task SubmitInPartitionsAsync(TableClient table, IEnumerable<TableEntity> rows, CancellationToken cancellationToken)
     {
         var transactions = rows.GroupBy(row => row.PartitionKey).SelectMany(partition => partition.Chunk(MaxBatch));

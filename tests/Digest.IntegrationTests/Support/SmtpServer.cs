@@ -82,7 +82,7 @@ public sealed class SmtpServer : IDisposable
 
     /// <summary>The envelope recipients of every accepted message, one entry per message (reads only each file's first line).</summary>
     public List<string> Recipients() =>
-        [.. Directory.EnumerateFiles(Folder, "*.eml").Select(path => File.ReadLines(path).First()["X-Test-Rcpt: ".Length..].Trim())];
+        [.. Directory.EnumerateFiles(Folder, "*.eml").Select(path => File.ReadLines(path).First()["X-Test-Rcpt: ".Length..].Split('\t')[0])];
 
     /// <summary>The faults the server injected (--faults), one line each: "time kind recipients".</summary>
     public List<string> FaultLog()
@@ -113,7 +113,9 @@ public sealed class SmtpServer : IDisposable
     }
 }
 
-public sealed record ReceivedMessage(string EnvelopeTo, MimeMessage Message, byte[] Raw)
+/// <param name="Session">The client's address and port: one per SMTP session.</param>
+/// <param name="AcceptedAt">When the server accepted the message.</param>
+public sealed record ReceivedMessage(string EnvelopeTo, MimeMessage Message, byte[] Raw, string Session, DateTimeOffset AcceptedAt)
 {
     public string To => Message.To.Mailboxes.Single().Address;
 
@@ -121,8 +123,9 @@ public sealed record ReceivedMessage(string EnvelopeTo, MimeMessage Message, byt
     {
         var raw = File.ReadAllBytes(path);
         var firstLineEnd = Array.IndexOf(raw, (byte)'\n');
-        var envelope = System.Text.Encoding.ASCII.GetString(raw, 0, firstLineEnd).Trim()["X-Test-Rcpt: ".Length..];
+        var envelope = System.Text.Encoding.ASCII.GetString(raw, 0, firstLineEnd).Trim()["X-Test-Rcpt: ".Length..].Split('\t');
         var content = raw[(firstLineEnd + 1)..];
-        return new ReceivedMessage(envelope, MimeMessage.Load(new MemoryStream(content)), content);
+        var acceptedAt = DateTimeOffset.FromUnixTimeMilliseconds((long)(double.Parse(envelope[2], System.Globalization.CultureInfo.InvariantCulture) * 1000));
+        return new ReceivedMessage(envelope[0], MimeMessage.Load(new MemoryStream(content)), content, envelope[1], acceptedAt);
     }
 }

@@ -119,7 +119,8 @@ class RecordingHandler:
         path = os.path.join(self.out, "%06d.eml" % number)
         temporary = path + ".tmp"
         with open(temporary, "wb") as f:
-            f.write(("X-Test-Rcpt: %s\r\n" % ",".join(envelope.rcpt_tos)).encode("ascii"))
+            # Envelope, the client's address and port (one per session), and when it was accepted.
+            f.write(("X-Test-Rcpt: %s\t%s:%s\t%.6f\r\n" % (",".join(envelope.rcpt_tos), session.peer[0], session.peer[1], time.time())).encode("ascii"))
             f.write(envelope.original_content)
         os.rename(temporary, path)
         if self.faults is not None and self.faults.start_refusing(number):

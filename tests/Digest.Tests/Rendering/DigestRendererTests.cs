@@ -103,6 +103,33 @@ public class DigestRendererTests
     }
 
     [Fact]
+    public async Task ReadersOfTheSameContentShareOneRenderAndGetExactlyTheirOwnEmail()
+    {
+        using var digest = new TestDigest();
+        digest.AddPost("a/1.json", TestDigest.FrenchPost("a/1", "Données « clients »", ["data"]));
+        digest.AddPost("a/2.json", TestDigest.FrenchPost("a/2", "Sans lien", ["crm"], url: null, body: "Premier.\n\nSecond."));
+        digest.AddPost("b/1.json", TestDigest.EnglishPost("b/1", "Title one", ["data"]));
+        var issue = await digest.PlanAsync();
+        var names = new string?[] { null, "Zoé", "<b>Ann</b> & \"Bob\"", "Jean\r\nPierre", "O'Hara +33", "  Léa  ", "Bob\u00A0Marley" };
+        var readers = names.Select((name, i) => TestDigest.Reader($"r{i}@example.org", i % 3 == 0 ? "en" : "fr", i % 2 == 0 ? ["data"] : null) with { Name = name }).ToList();
+
+        var composer = digest.Get<DigestComposer>();
+        var emails = digest.Get<Digest.Rendering.DigestEmailBuilder>();
+        var renderer = digest.Get<Digest.Rendering.DigestRenderer>();
+        foreach (var reader in readers)
+        {
+            var posts = PostSelector.Select(issue, reader).Posts;
+            var shared = (await composer.ComposeAsync(issue, reader, posts, digest.Clock.GetUtcNow())).Rendered;
+            var ownRender = await renderer.RenderAsync(emails.Build(issue, reader, posts));
+
+            Assert.Equal(ownRender.Html, shared.Html);
+            Assert.Equal(ownRender.Text, shared.Text);
+            Assert.Contains(emails.PartsFor(reader).UnsubscribeUrl, shared.Text);
+            Assert.DoesNotContain("DigestSlot", shared.Html);
+        }
+    }
+
+    [Fact]
     public async Task HostileTextInTitlesAndNamesIsShownNotRun()
     {
         using var digest = new TestDigest();
