@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Digest.Rendering;
 
 /// <summary>
@@ -14,17 +16,57 @@ public sealed record RecipientParts(string Greeting, string PreferencesUrl, stri
 
     public static RecipientParts Slots { get; } = new(Marker + "Greeting", Marker + "Preferences", Marker + "Unsubscribe");
 
+    // Where the slots are in a shared render, found once per render (every reader of those posts reuses it).
+    private static readonly ConditionalWeakTable<string, SlottedText> Slotted = new();
+
     /// <summary>A render made with <see cref="Slots"/>, as it would have come out rendered for this reader.</summary>
     public RenderedEmail FillIn(RenderedEmail shared) => shared with
     {
-        Html = Replace(shared.Html, Html(Greeting), Html(PreferencesUrl), Html(UnsubscribeUrl)),
-        Text = Replace(shared.Text, Greeting, PreferencesUrl, UnsubscribeUrl),
+        Html = Slotted.GetValue(shared.Html, SlottedText.Parse).Fill([Html(Greeting), Html(PreferencesUrl), Html(UnsubscribeUrl)]),
+        Text = Slotted.GetValue(shared.Text, SlottedText.Parse).Fill([Greeting, PreferencesUrl, UnsubscribeUrl]),
     };
 
-    private static string Replace(string shared, string greeting, string preferences, string unsubscribe) => shared
-        .Replace(Slots.Greeting, greeting, StringComparison.Ordinal)
-        .Replace(Slots.PreferencesUrl, preferences, StringComparison.Ordinal)
-        .Replace(Slots.UnsubscribeUrl, unsubscribe, StringComparison.Ordinal);
-
     private static string Html(string value) => DigestRenderer.UndoNeedlessEscapes(DigestRenderer.Encoder.Encode(value));
+
+    /// <summary>A shared render cut at its slots: each reader's copy is made in one allocation, without searching the text again.</summary>
+    private sealed class SlottedText(string text, List<(int Start, int Length, int Slot)> pieces)
+    {
+        private static readonly string[] Names = [Slots.Greeting, Slots.PreferencesUrl, Slots.UnsubscribeUrl];
+
+        public static SlottedText Parse(string text)
+        {
+            // Each piece: the literal text before a slot, then the slot (-1 after the last literal).
+            var pieces = new List<(int, int, int)>();
+            var from = 0;
+            for (var at = text.IndexOf(Marker, StringComparison.Ordinal); at >= 0; at = text.IndexOf(Marker, from, StringComparison.Ordinal))
+            {
+                var slot = Array.FindIndex(Names, name => text.AsSpan(at).StartsWith(name, StringComparison.Ordinal));
+                // A marker that names no slot (none is ever rendered) would stay as it is.
+                var end = slot < 0 ? at + Marker.Length : at;
+                pieces.Add((from, end - from, slot));
+                from = slot < 0 ? end : at + Names[slot].Length;
+            }
+
+            pieces.Add((from, text.Length - from, -1));
+            return new SlottedText(text, pieces);
+        }
+
+        public string Fill(string[] values)
+        {
+            var length = pieces.Sum(piece => piece.Length + (piece.Slot >= 0 ? values[piece.Slot].Length : 0));
+            return string.Create(length, (text, pieces, values), static (output, state) =>
+            {
+                foreach (var (start, count, slot) in state.pieces)
+                {
+                    state.text.AsSpan(start, count).CopyTo(output);
+                    output = output[count..];
+                    if (slot >= 0)
+                    {
+                        state.values[slot].AsSpan().CopyTo(output);
+                        output = output[state.values[slot].Length..];
+                    }
+                }
+            });
+        }
+    }
 }
