@@ -67,6 +67,8 @@ public static class DigestServiceCollectionExtensions
         services.AddSingleton<DigestComposer>();
 
         services.AddSingleton<TransportFactory>();
+        services.AddSingleton<TransportPool>();
+        services.AddSingleton<OutcomeWriter>();
         services.AddSingleton<SendPace>();
         services.AddSingleton<IssueDelivery>();
         services.AddSingleton<DigestRun>();

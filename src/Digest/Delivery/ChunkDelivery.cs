@@ -6,9 +6,11 @@ namespace Digest.Delivery;
 /// <summary>
 /// What the queue trigger does with one chunk: deliver it, then queue again whoever could not be
 /// served now (deferred by the server, cut off by a pause, or due later since the fan-out).
-/// Safe to run twice: the ledger claims make a second run send nothing.
+/// Safe to run twice: the ledger claims make a second run send nothing. Subscribers another sender
+/// holds are queued again for when its claims would have run out, so none is lost if it died.
 /// </summary>
-public sealed class ChunkDelivery(IIssueStore issues, IssueDelivery delivery, DeliveryQueue queue, TimeProvider time, IOptions<FanOutOptions> options)
+public sealed class ChunkDelivery(
+    IIssueStore issues, IssueDelivery delivery, DeliveryQueue queue, TimeProvider time, IOptions<FanOutOptions> options, IOptions<DeliveryOptions> delivering)
 {
     // A frozen issue never changes: the last one read serves the next chunks (and keeps its renders, see DigestComposer).
     private Issue? last;
@@ -25,6 +27,12 @@ public sealed class ChunkDelivery(IIssueStore issues, IssueDelivery delivery, De
         if (report.RetryIds.Count > 0)
         {
             await queue.EnqueueAsync(chunk with { SubscriberIds = [.. report.RetryIds] }, options.Value.RetryAfter, cancellationToken);
+        }
+
+        // Claimed by another sender: if it died holding them, its claims run out after the lease, and this copy takes them over.
+        if (report.HeldIds.Count > 0)
+        {
+            await queue.EnqueueAsync(chunk with { SubscriberIds = [.. report.HeldIds] }, delivering.Value.ClaimLease, cancellationToken);
         }
 
         if (report.NotYetDueIds.Count > 0 && report.NextDueAt is { } next)

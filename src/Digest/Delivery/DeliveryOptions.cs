@@ -25,11 +25,12 @@ public sealed class DeliveryOptions
     public int BatchSize { get; set; } = 100;
 
     /// <summary>
-    /// Outcomes that may wait for the ledger while sending goes on (<see cref="OutcomeWriter"/>). A killed process can
-    /// send again at most this many plus <see cref="Connections"/> messages; 1 with one connection is the strictest.
+    /// Outcomes of sent messages that may be not yet in the ledger while sending goes on (<see cref="OutcomeWriter"/>):
+    /// they are written in groups of about half this many. A killed process can send again at most this many plus
+    /// <see cref="Connections"/> messages, each with its first Message-ID; 1 with one connection is the strictest.
     /// </summary>
     [Range(1, 1000)]
-    public int LedgerQueue { get; set; } = 16;
+    public int LedgerQueue { get; set; } = 100;
 
     /// <summary>Messages per second this process sends at most, all domains together; 0 for no limit.</summary>
     [Range(0, 100_000)]

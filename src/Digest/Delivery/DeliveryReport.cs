@@ -18,6 +18,8 @@ public sealed class DeliveryReport(int issueNumber)
     public List<(string Email, string Reason)> Bounced { get; } = [];
     /// <summary>Subscribers to try again later: deferred by the server, or not reached because the pass paused.</summary>
     public List<string> RetryIds { get; } = [];
+    /// <summary>Subscribers another sender had claimed: to be looked at again once such a claim would have expired.</summary>
+    public List<string> HeldIds { get; } = [];
     /// <summary>Subscribers whose delivery slot has not come yet.</summary>
     public List<string> NotYetDueIds { get; } = [];
     /// <summary>Set when the run stopped early because the server kept deferring; the rest wait for the next run.</summary>

@@ -18,6 +18,13 @@ public sealed class FanOutOptions
     [Range(1, 100)]
     public int MaxDequeueCount { get; set; } = 5;
 
+    /// <summary>
+    /// Chunks one worker delivers at once, as the Functions host's queues.batchSize (host.json): while one
+    /// waits for storage (reading subscribers, claiming), the others keep the SMTP sessions busy.
+    /// </summary>
+    [Range(1, 32)]
+    public int ChunksAtOnce { get; set; } = 4;
+
     /// <summary>How long a worker holds a message it is delivering before others may take it.</summary>
     [Range(typeof(TimeSpan), "00:00:05", "02:00:00")]
     public TimeSpan MessageVisibility { get; set; } = TimeSpan.FromMinutes(5);

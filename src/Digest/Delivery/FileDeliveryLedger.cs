@@ -31,7 +31,10 @@ public sealed class FileDeliveryLedger(string folder) : IDeliveryLedger, IDispos
     public async Task<bool> TryClaimAsync(int issueNumber, string subscriberId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) =>
         (await TryClaimAllAsync(issueNumber, [subscriberId], now, lease, cancellationToken)).Count == 1;
 
-    public async Task<IReadOnlySet<string>> TryClaimAllAsync(int issueNumber, IReadOnlyCollection<string> subscriberIds, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    // The file's records are in memory: what the caller knows adds nothing.
+    public async Task<IReadOnlySet<string>> TryClaimAllAsync(
+        int issueNumber, IReadOnlyCollection<string> subscriberIds, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, DeliveryRecord>? known = null)
     {
         var ledger = await OpenAsync(issueNumber, cancellationToken);
         var claimed = new HashSet<string>(StringComparer.Ordinal);

@@ -17,8 +17,14 @@ public interface IDeliveryLedger
     /// <summary>True when the caller may send now: nothing final is recorded and no live claim is held by another.</summary>
     Task<bool> TryClaimAsync(int issueNumber, string subscriberId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
 
-    /// <summary><see cref="TryClaimAsync"/> for many at once, in as few writes as the store allows: the ones the caller may send now.</summary>
-    Task<IReadOnlySet<string>> TryClaimAllAsync(int issueNumber, IReadOnlyCollection<string> subscriberIds, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
+    /// <summary>
+    /// <see cref="TryClaimAsync"/> for many at once, in as few writes as the store allows: the ones the caller may send now.
+    /// <paramref name="known"/> is what the caller has just read with <see cref="FindAllAsync"/>, so it need not be read again;
+    /// a record written since then makes that claim fail safely.
+    /// </summary>
+    Task<IReadOnlySet<string>> TryClaimAllAsync(
+        int issueNumber, IReadOnlyCollection<string> subscriberIds, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, DeliveryRecord>? known = null);
 
     /// <summary>Records an outcome; recording Deferred releases the claim for a later try.</summary>
     Task RecordAsync(DeliveryRecord record, CancellationToken cancellationToken);

@@ -13,14 +13,16 @@ namespace Digest.Delivery;
 /// claim in the ledger, compose, send with retries, record the outcome. Either every subscriber
 /// in one pass (the embedded run) or one chunk of subscriber ids from the fan-out queue.
 /// Subscribers go in batches (<see cref="DeliveryOptions.BatchSize"/>): one read of the ledger and
-/// one claim per batch, then the batch's messages go out over several SMTP sessions at once
-/// while their outcomes are written behind them (<see cref="OutcomeWriter"/>).
+/// one claim per batch, then the batch's messages go out over the process's SMTP sessions
+/// (<see cref="TransportPool"/>) while their outcomes are written behind them (<see cref="OutcomeWriter"/>).
+/// Several passes may run at once (a worker's chunks); they share the sessions and the writer.
 /// </summary>
 public sealed class IssueDelivery(
     ISubscriberStore subscribers,
     IDeliveryLedger ledger,
     DigestComposer composer,
-    TransportFactory transports,
+    TransportPool transports,
+    OutcomeWriter writer,
     SendPace pace,
     TimeProvider time,
     IOptions<DeliveryOptions> options,
@@ -29,7 +31,8 @@ public sealed class IssueDelivery(
     private readonly ISubscriberStore subscribers = subscribers;
     private readonly IDeliveryLedger ledger = ledger;
     private readonly DigestComposer composer = composer;
-    private readonly TransportFactory transports = transports;
+    private readonly TransportPool transports = transports;
+    private readonly OutcomeWriter writer = writer;
     private readonly SendPace pace = pace;
     private readonly TimeProvider time = time;
     private readonly IOptions<DeliveryOptions> options = options;
@@ -105,13 +108,11 @@ public sealed class IssueDelivery(
         "Issue {IssueNumber}: {Sent} sent, {SkippedEmpty} skipped as empty, {Deferred} deferred, {Failed} failed, {Bounced} bounced, {NotYetDue} not yet due",
         report.IssueNumber, report.Sent, report.SkippedEmpty.Count, report.Deferred.Count, report.Failed.Count, report.Bounced.Count, report.NotYetDue);
 
-    /// <summary>One delivery pass: its open transports, its report, its outcome writer, the count of deferrals in a row.</summary>
+    /// <summary>One delivery pass: its report, its outcomes on their way to the ledger, the count of deferrals in a row.</summary>
     private sealed class Pass(IssueDelivery owner, Issue issue, DateTimeOffset now) : IAsyncDisposable
     {
         private readonly DeliveryOptions o = owner.options.Value;
-        private readonly OutcomeWriter outcomes = new(owner.ledger, owner.options.Value.LedgerQueue);
-        private readonly ConcurrentBag<IDigestTransport> idle = [];
-        private readonly ConcurrentBag<IDigestTransport> opened = [];
+        private readonly OutcomeWriter.PassOutcomes outcomes = owner.writer.Open();
         private int consecutiveDeferrals;
         private bool completed;
 
@@ -132,9 +133,14 @@ public sealed class IssueDelivery(
 
             var claimed = candidates.Count == 0
                 ? new HashSet<string>()
-                : await owner.ledger.TryClaimAllAsync(issue.Number, [.. candidates.Select(c => c.Subscriber.Id)], owner.time.GetUtcNow(), o.ClaimLease, cancellationToken);
-            // Another sender holds the rest, or finished them a moment ago.
-            Report.AlreadyDone += candidates.Count - claimed.Count;
+                : await owner.ledger.TryClaimAllAsync(issue.Number, [.. candidates.Select(c => c.Subscriber.Id)], owner.time.GetUtcNow(), o.ClaimLease, cancellationToken, earlier);
+            // Another sender holds the rest, or finished them a moment ago: looked at again once such a claim would have expired,
+            // so a sender that died holding them does not leave them without their digest.
+            foreach (var (subscriber, _) in candidates.Where(c => !claimed.Contains(c.Subscriber.Id)))
+            {
+                Report.AlreadyDone++;
+                Report.HeldIds.Add(subscriber.Id);
+            }
 
             var notTried = new ConcurrentBag<Subscriber>();
             await Parallel.ForEachAsync(
@@ -161,11 +167,11 @@ public sealed class IssueDelivery(
             return Report.PausedBecause is null;
         }
 
-        /// <summary>Writes the outcomes still waiting; throws if the ledger could not take them.</summary>
+        /// <summary>Waits for the outcomes still unwritten; throws if the ledger could not take them.</summary>
         public async Task CompleteAsync()
         {
             completed = true;
-            await outcomes.CompleteAsync();
+            await outcomes.FlushAsync();
         }
 
         public async ValueTask DisposeAsync()
@@ -175,17 +181,12 @@ public sealed class IssueDelivery(
                 // Leaving on an exception: still write what was sent, but let the first exception be the one seen.
                 try
                 {
-                    await outcomes.CompleteAsync();
+                    await outcomes.FlushAsync();
                 }
                 catch (Exception lost) when (lost is not OperationCanceledException)
                 {
                     owner.logger.LogError("Outcomes of issue {IssueNumber} not written: {Reason}", issue.Number, lost.Message);
                 }
-            }
-
-            foreach (var transport in opened)
-            {
-                await transport.DisposeAsync();
             }
         }
 
@@ -227,14 +228,13 @@ public sealed class IssueDelivery(
         private async Task SendAsync(Subscriber subscriber, IReadOnlyList<Post> posts, CancellationToken cancellationToken)
         {
             var composed = await owner.composer.ComposeAsync(issue, subscriber, posts, now);
-            if (!idle.TryTake(out var transport))
+            (DeliveryOutcome Outcome, int Attempts, string? Detail) sent;
+            using (composed.Message)
             {
-                transport = owner.transports.Create();
-                opened.Add(transport);
+                sent = await owner.transports.UseAsync(transport => SendWithRetriesAsync(transport, composed, subscriber.Email, cancellationToken), cancellationToken);
             }
 
-            var (outcome, attempts, detail) = await SendWithRetriesAsync(transport, composed, subscriber.Email, cancellationToken);
-            idle.Add(transport);
+            var (outcome, attempts, detail) = sent;
             await outcomes.AddAsync(Record(subscriber, outcome, attempts, detail), cancellationToken);
             var inARow = 0;
             if (outcome == DeliveryOutcome.Deferred)

@@ -1,60 +1,193 @@
 using System.Threading.Channels;
+using Microsoft.Extensions.Options;
 
 namespace Digest.Delivery;
 
 /// <summary>
-/// Writes delivery outcomes to the ledger in the background, each write taking every outcome
-/// that came in while the last one was under way (a group commit): one record per write when
-/// sending is slow, up to 100 per write when it is fast, with no timer. At most
-/// <see cref="DeliveryOptions.LedgerQueue"/> outcomes wait; past that, senders wait for the ledger. A killed
-/// process loses only what was waiting, and those subscribers are sent again when their claims
-/// expire: the number of duplicates a crash can cause is bounded by the capacity plus the
-/// messages in flight. A failed write stops the writer and fails every later add with its reason.
+/// Writes the delivery outcomes of every pass in this process to the ledger in the background, in
+/// groups (a group commit): a write goes once half of <see cref="DeliveryOptions.LedgerQueue"/>
+/// outcomes wait, or <see cref="GatherFor"/> after the first of them came in, and takes all that
+/// wait. Few large writes instead of many small ones: a storage transaction costs about as much
+/// for one row as for a hundred. At most <see cref="DeliveryOptions.LedgerQueue"/> outcomes are
+/// unwritten (waiting or being written) at any time; past that, senders wait for the ledger. So a
+/// killed process leaves at most that many sent messages unrecorded, plus the ones its sessions
+/// were sending; those subscribers are sent again once their claims expire.
 /// </summary>
-public sealed class OutcomeWriter
+public sealed class OutcomeWriter : IAsyncDisposable, IDisposable
 {
-    private const int MaxPerWrite = 100;
+    /// <summary>The longest an outcome waits for others to share its write.</summary>
+    public static readonly TimeSpan GatherFor = TimeSpan.FromMilliseconds(50);
+
     private readonly IDeliveryLedger ledger;
-    private readonly Channel<DeliveryRecord> waiting;
+    private readonly int capacity;
+    private readonly TimeProvider time;
+    private readonly SemaphoreSlim unwritten;
+    // An entry without a record is a pass asking for what waits to be written now (it is about to report done).
+    private readonly Channel<(DeliveryRecord? Record, PassOutcomes Pass)> waiting =
+        Channel.CreateUnbounded<(DeliveryRecord?, PassOutcomes)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task writing;
 
-    public OutcomeWriter(IDeliveryLedger ledger, int capacity)
+    public OutcomeWriter(IDeliveryLedger ledger, IOptions<DeliveryOptions> options, TimeProvider time)
     {
         this.ledger = ledger;
-        waiting = Channel.CreateBounded<DeliveryRecord>(new BoundedChannelOptions(capacity) { SingleReader = true });
+        capacity = options.Value.LedgerQueue;
+        this.time = time;
+        unwritten = new SemaphoreSlim(capacity, capacity);
         writing = Task.Run(WriteAsync);
     }
 
-    public ValueTask AddAsync(DeliveryRecord record, CancellationToken cancellationToken) => waiting.Writer.WriteAsync(record, cancellationToken);
+    /// <summary>The outcomes of one delivery pass: added as they come, flushed before the pass reports done.</summary>
+    public PassOutcomes Open() => new(this);
 
-    /// <summary>Writes what is waiting and stops; throws what stopped the writer, if anything did.</summary>
-    public Task CompleteAsync()
+    public async ValueTask DisposeAsync()
     {
         waiting.Writer.TryComplete();
-        return writing;
+        await writing;
     }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private async Task WriteAsync()
     {
-        var batch = new List<DeliveryRecord>(MaxPerWrite);
-        try
+        var group = new List<(DeliveryRecord Record, PassOutcomes Pass)>(capacity);
+        while (await waiting.Reader.WaitToReadAsync())
         {
-            while (await waiting.Reader.WaitToReadAsync())
+            await GatherAsync(group);
+            if (group.Count == 0)
             {
-                while (batch.Count < MaxPerWrite && waiting.Reader.TryRead(out var record))
-                {
-                    batch.Add(record);
-                }
+                continue;
+            }
 
+            Exception? failed = null;
+            try
+            {
                 // Not cancellable: outcomes of messages already sent must reach the ledger even while the host stops.
-                await ledger.RecordAllAsync(batch, CancellationToken.None);
-                batch.Clear();
+                await ledger.RecordAllAsync([.. group.Select(entry => entry.Record)], CancellationToken.None);
+            }
+            catch (Exception storage)
+            {
+                // Only the passes whose outcomes these were fail (and stop sending); the writer goes on for the others.
+                failed = storage;
+            }
+
+            unwritten.Release(group.Count);
+            foreach (var (_, pass) in group)
+            {
+                pass.Written(failed);
+            }
+
+            group.Clear();
+        }
+    }
+
+    // Takes what waits until half the capacity is in hand, the gathering time is up, a pass asks for a flush, or nothing more can come.
+    private async Task GatherAsync(List<(DeliveryRecord, PassOutcomes)> group)
+    {
+        using var deadline = new CancellationTokenSource(GatherFor, time);
+        while (true)
+        {
+            var flush = false;
+            while (waiting.Reader.TryRead(out var entry))
+            {
+                if (entry.Record is { } record)
+                {
+                    group.Add((record, entry.Pass));
+                }
+                else
+                {
+                    flush = true;
+                }
+            }
+
+            if (flush || group.Count * 2 >= capacity || deadline.IsCancellationRequested)
+            {
+                return;
+            }
+
+            try
+            {
+                if (!await waiting.Reader.WaitToReadAsync(deadline.Token))
+                {
+                    return;
+                }
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                return;
             }
         }
-        catch (Exception failed)
+    }
+
+    public sealed class PassOutcomes
+    {
+        private readonly OutcomeWriter writer;
+        private readonly object gate = new();
+        private int unwrittenHere;
+        private Exception? failure;
+        private TaskCompletionSource? flushed;
+
+        internal PassOutcomes(OutcomeWriter writer) => this.writer = writer;
+
+        /// <summary>Queues an outcome for the ledger; throws once one of this pass's writes failed, so the pass stops sending.</summary>
+        public async ValueTask AddAsync(DeliveryRecord record, CancellationToken cancellationToken)
         {
-            waiting.Writer.TryComplete(failed);
-            throw;
+            ThrowIfFailed();
+            await writer.unwritten.WaitAsync(cancellationToken);
+            lock (gate)
+            {
+                unwrittenHere++;
+            }
+
+            if (!writer.waiting.Writer.TryWrite((record, this)))
+            {
+                writer.unwritten.Release();
+                throw new ObjectDisposedException(nameof(OutcomeWriter), "The ledger writer has stopped.");
+            }
+        }
+
+        /// <summary>Returns once every outcome added so far is in the ledger; throws why one could not be written.</summary>
+        public async Task FlushAsync()
+        {
+            Task wait;
+            lock (gate)
+            {
+                if (unwrittenHere == 0)
+                {
+                    ThrowIfFailed();
+                    return;
+                }
+
+                flushed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                wait = flushed.Task;
+            }
+
+            writer.waiting.Writer.TryWrite((null, this));
+            await wait;
+            ThrowIfFailed();
+        }
+
+        internal void Written(Exception? failed)
+        {
+            lock (gate)
+            {
+                failure ??= failed;
+                if (--unwrittenHere == 0 && flushed is { } waiter)
+                {
+                    flushed = null;
+                    waiter.SetResult();
+                }
+            }
+        }
+
+        private void ThrowIfFailed()
+        {
+            if (Volatile.Read(ref failure) is { } failed)
+            {
+                throw new DeliveryLedgerException($"The ledger could not take this pass's outcomes: {failed.Message}", failed);
+            }
         }
     }
 }
+
+/// <summary>Outcomes of messages already sent could not be written: the pass stops, and the subscribers are settled when their claims expire.</summary>
+public sealed class DeliveryLedgerException(string message, Exception inner) : Exception(message, inner);

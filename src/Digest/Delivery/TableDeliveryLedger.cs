@@ -31,12 +31,15 @@ public sealed class TableDeliveryLedger(TableClient table) : IDeliveryLedger
     /// partition; a transaction that meets a row someone else just wrote fails whole, and its ids are
     /// then claimed one by one, as are deferred and expired claims (each takeover checks its ETag).
     /// </summary>
-    public async Task<IReadOnlySet<string>> TryClaimAllAsync(int issueNumber, IReadOnlyCollection<string> subscriberIds, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    public async Task<IReadOnlySet<string>> TryClaimAllAsync(
+        int issueNumber, IReadOnlyCollection<string> subscriberIds, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, DeliveryRecord>? known = null)
     {
-        var existing = await FindAllAsync(issueNumber, subscriberIds, cancellationToken);
-        var fresh = subscriberIds.Distinct().Where(id => !existing.ContainsKey(id))
+        var existing = known ?? await FindAllAsync(issueNumber, subscriberIds, cancellationToken);
+        var wanted = subscriberIds.ToHashSet(StringComparer.Ordinal);
+        var fresh = wanted.Where(id => !existing.ContainsKey(id))
             .Select(id => Write(new DeliveryRecord(issueNumber, id, DeliveryOutcome.Sending, now, 0, null)));
-        var oneByOne = new ConcurrentBag<string>(existing.Values.Where(record => IsFree(record, now, lease)).Select(record => record.SubscriberId));
+        var oneByOne = new ConcurrentBag<string>(wanted.Where(id => existing.TryGetValue(id, out var record) && IsFree(record, now, lease)));
         var claimed = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(fresh.GroupBy(row => row.PartitionKey).SelectMany(partition => partition.Chunk(100)), Parallelism(cancellationToken), async (rows, token) =>
         {
@@ -100,7 +103,9 @@ public sealed class TableDeliveryLedger(TableClient table) : IDeliveryLedger
     /// <summary>Transactions of up to 100 rows per partition, several partitions at once.</summary>
     public async Task RecordAllAsync(IReadOnlyCollection<DeliveryRecord> records, CancellationToken cancellationToken)
     {
-        var transactions = records.Select(Write).GroupBy(row => row.PartitionKey).SelectMany(partition => partition.Chunk(100));
+        // A transaction may not touch one row twice: the latest record of a subscriber stands, as it would have one write at a time.
+        var latest = records.GroupBy(record => (record.IssueNumber, record.SubscriberId)).Select(same => same.Last());
+        var transactions = latest.Select(Write).GroupBy(row => row.PartitionKey).SelectMany(partition => partition.Chunk(100));
         await Parallel.ForEachAsync(transactions, Parallelism(cancellationToken), async (rows, token) =>
             await table.SubmitTransactionAsync(rows.Select(row => new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)), token));
     }
