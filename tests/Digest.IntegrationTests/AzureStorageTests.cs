@@ -248,6 +248,28 @@ public sealed class AzureStorageTests(Azurite azurite) : IDisposable
     }
 
     [Fact]
+    public async Task AReaderClaimedByAWorkerThatDiedStillGetsTheDigestOnceTheClaimRunsOut()
+    {
+        using var shortLease = new AzureDigest(azurite, new() { ["Digest:Delivery:ClaimLease"] = "00:00:10" });
+        await shortLease.PostsContainer.GetBlobClient("blog/a.json").UploadAsync(BinaryData.FromString("""{ "title": "Un", "body": "Texte." }"""));
+        var readers = Enumerable.Range(0, 3).Select(i => Reader($"d{i}@example.org")).ToList();
+        await shortLease.Get<ISubscriberStore>().SaveAllAsync(readers, CancellationToken.None);
+        var plan = await shortLease.Get<IssuePlanner>().PlanAsync(DateTimeOffset.UtcNow, null, CancellationToken.None);
+        // A worker claimed the first reader, then died before sending; its queue message comes back to another worker.
+        await shortLease.Get<IDeliveryLedger>().RecordAsync(
+            new DeliveryRecord(plan.Issue!.Number, readers[0].Id, DeliveryOutcome.Sending, DateTimeOffset.UtcNow, 0, null), CancellationToken.None);
+
+        var first = await shortLease.Get<ChunkDelivery>().DeliverAsync(new DeliveryChunk(plan.Issue.Number, [.. readers.Select(r => r.Id)]), CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(11));
+        var later = await shortLease.Get<QueueWorker>().RunAsync(TimeSpan.FromSeconds(1), CancellationToken.None);
+
+        Assert.Equal(2, first.Sent);
+        Assert.Equal(1, later.Sent);
+        var outbox = Directory.GetFiles(Path.Combine(shortLease.Folder, "outbox"), "*.eml");
+        Assert.Equal(readers.Select(r => r.Email).Order(), outbox.Select(path => MimeKit.MimeMessage.Load(path).To.Mailboxes.Single().Address).Order());
+    }
+
+    [Fact]
     public async Task AQueueMessageDeliveredTwiceAtOnceSendsEachReaderOneCopy()
     {
         await UploadAsync("blog/a.json", """{ "title": "Un", "body": "Texte." }""");
