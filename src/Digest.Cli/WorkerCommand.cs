@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Digest.Delivery;
+using Digest.Rendering;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Digest.Cli;
 
@@ -18,7 +20,9 @@ public static class WorkerCommand
         {
             using var host = CliHost.Build(Flags.ToConfiguration(parse));
             var idle = parse.GetValue(UntilIdle) is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
-            var report = await CliHost.RequireAzure<QueueWorker>(host.Services).RunAsync(idle, cancellationToken);
+            var worker = CliHost.RequireAzure<QueueWorker>(host.Services);
+            await host.Services.GetRequiredService<DigestRenderer>().CompileAsync();
+            var report = await worker.RunAsync(idle, cancellationToken);
             Print(report);
             return report.Failed > 0 || report.Deferred > 0 ? 1 : 0;
         });

@@ -23,6 +23,13 @@ public sealed class DigestRenderer
         .UseMemoryCachingProvider()
         .Build();
 
+    /// <summary>Compiles both templates now (Roslyn, a few CPU seconds), so the first message sent does not wait for it.</summary>
+    public async Task CompileAsync()
+    {
+        await engine.CompileTemplateAsync("DigestHtml");
+        await engine.CompileTemplateAsync("DigestText");
+    }
+
     public async Task<RenderedEmail> RenderAsync(DigestEmail email)
     {
         var html = await engine.CompileRenderAsync("DigestHtml", email);
