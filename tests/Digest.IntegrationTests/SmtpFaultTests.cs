@@ -59,6 +59,22 @@ public sealed class SmtpFaultTests : IDisposable
     }
 
     [Fact]
+    public async Task AServerThatStopsAnsweringDefersThatMessageAfterTheTimeoutAndTheOthersStillGo()
+    {
+        cli.Environment["Digest__Delivery__Smtp__Timeout"] = "00:00:01";
+        cli.Environment["Digest__Delivery__MaxAttempts"] = "1";
+        var posts = cli.CopyPosts(Path.Combine(DigestCli.RepositoryRoot, "samples", "posts"), new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+        var csv = cli.WriteFile("silent.csv", "email,language\nsilent.one@example.org,fr\nok.two@example.org,fr\n");
+
+        var result = await cli.RunAsync("run", "--posts", posts, "--subscribers", csv, "--smtp", smtp.Url, "--data", cli.DataFolder, "--now", "2026-11-23T09:00:00Z");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("silent.one@example.org: SMTP connection to 127.0.0.1", result.Output);
+        Assert.Contains("no answer within 1 s", result.Output);
+        Assert.Equal("ok.two@example.org", Assert.Single(smtp.Messages()).EnvelopeTo);
+    }
+
+    [Fact]
     public async Task EveryOutcomeIsInTheLedger()
     {
         await RunAsync("2026-11-23T09:00:00Z");

@@ -5,6 +5,7 @@ a first header line "X-Test-Rcpt: ...". Faults are chosen by the recipient's loc
   bounce*    -> 550 at RCPT TO (a permanent refusal of the address)
   tempfail*  -> 451 at RCPT TO the first --tempfail-times times for that address, then accepted
   reject*    -> 554 after DATA (the message is refused, not the address)
+  silent*    -> no answer at all after the message body (a server that hangs)
 With --auth user:password the server requires AUTH before MAIL FROM.
 With --faults SEED it also misbehaves at random (seeded), for messages to other addresses:
   --fault-rate of messages get, in equal shares, 451 after DATA, 421 after DATA with the
@@ -100,6 +101,8 @@ class RecordingHandler:
     async def handle_DATA(self, server, session, envelope):
         if any(r.split("@", 1)[0].lower().startswith("reject") for r in envelope.rcpt_tos):
             return "554 5.7.1 message refused"
+        if any(r.split("@", 1)[0].lower().startswith("silent") for r in envelope.rcpt_tos):
+            await asyncio.sleep(3600)
         special = any(r.split("@", 1)[0].lower().startswith(("bounce", "tempfail")) for r in envelope.rcpt_tos)
         if self.faults is not None and not special:
             fault = self.faults.pick()
