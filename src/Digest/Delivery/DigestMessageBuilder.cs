@@ -1,11 +1,9 @@
-using System.Buffers;
 using System.Text;
 using Digest.Issues;
 using Digest.Links;
 using Digest.Rendering;
 using Digest.Subscribers;
 using MimeKit;
-using MimeKit.Encodings;
 using Microsoft.Extensions.Options;
 
 namespace Digest.Delivery;
@@ -35,11 +33,7 @@ public sealed class DigestMessageBuilder(DigestLinks links, DkimSigning dkim, IO
         message.Headers.Add("Auto-Submitted", "auto-generated");
         message.Headers.Add("Content-Language", subscriber.Language);
 
-        message.Body = new MultipartAlternative
-        {
-            Part("plain", email.Text),
-            Part("html", email.Html),
-        };
+        message.Body = AlternativeBody.Create(email.Text, email.Html);
 
         // Last: nothing may change the message once it is signed.
         dkim.Sign(message);
@@ -49,45 +43,6 @@ public sealed class DigestMessageBuilder(DigestLinks links, DkimSigning dkim, IO
     /// <summary>The same for every attempt at one issue to one subscriber, so a resend is recognisably the same mail.</summary>
     public string MessageIdFor(int issueNumber, string subscriberId) =>
         $"{options.Value.ListName}.{issueNumber}.{subscriberId}@{options.Value.MailDomain}";
-
-    // Encoded here, once: MimeKit copies encoded content as it is, so signing and sending the message do not encode it again each.
-    // The buffers are pooled; disposing the message after it is sent gives them back.
-    private static TextPart Part(string subtype, string text)
-    {
-        var utf8 = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetByteCount(text));
-        try
-        {
-            var count = Encoding.UTF8.GetBytes(text, utf8);
-            var encoder = new QuotedPrintableEncoder();
-            var encoded = ArrayPool<byte>.Shared.Rent(encoder.EstimateOutputLength(count));
-            var length = encoder.Flush(utf8, 0, count, encoded);
-            var part = new TextPart(subtype)
-            {
-                ContentTransferEncoding = ContentEncoding.QuotedPrintable,
-                Content = new MimeContent(new PooledBuffer(encoded, length), ContentEncoding.QuotedPrintable),
-            };
-            part.ContentType.Charset = "utf-8";
-            return part;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(utf8);
-        }
-    }
-
-    private sealed class PooledBuffer(byte[] buffer, int length) : MemoryStream(buffer, 0, length, writable: false)
-    {
-        private byte[]? rented = buffer;
-
-        protected override void Dispose(bool disposing)
-        {
-            base.Dispose(disposing);
-            if (Interlocked.Exchange(ref rented, null) is { } done)
-            {
-                ArrayPool<byte>.Shared.Return(done);
-            }
-        }
-    }
 
     // Header values never carry a line break, whatever a name or title holds.
     private static string OneLine(string value) =>
