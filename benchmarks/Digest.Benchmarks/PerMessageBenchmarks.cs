@@ -13,7 +13,7 @@ namespace Digest.Benchmarks;
 
 /// <summary>
 /// What sending costs per message, step by step, on the sample posts: picking a reader's posts,
-/// rendering HTML + text, building the MIME message, the same with DKIM (RSA-2048), and signing
+/// rendering HTML + text, composing from a shared render, building the MIME message, the same with DKIM (RSA-2048), and signing
 /// and checking a link token.
 /// </summary>
 // In process: the runner project BenchmarkDotNet would generate sits under this repository and inherits its central package pins.
@@ -62,6 +62,11 @@ public class PerMessageBenchmarks
 
     [Benchmark]
     public Task<RenderedEmail> RenderHtmlAndText() => services.GetRequiredService<DigestRenderer>().RenderAsync(email);
+
+    /// <summary>What delivery does per reader: the shared render of these posts (made once, on the first call) with the reader's greeting and links filled in, then the MIME message.</summary>
+    [Benchmark]
+    public Task<ComposedDigest> ComposeFromSharedRender() =>
+        services.GetRequiredService<DigestComposer>().ComposeAsync(issue, reader, PostSelector.Select(issue, reader).Posts, DateTimeOffset.UtcNow);
 
     [Benchmark]
     public MimeKit.MimeMessage BuildMessage() => services.GetRequiredService<DigestMessageBuilder>().Build(issue, reader, rendered, DateTimeOffset.UtcNow);

@@ -20,10 +20,11 @@ public sealed class FanOutOptions
 
     /// <summary>
     /// Chunks one worker delivers at once, as the Functions host's queues.batchSize (host.json): while one
-    /// waits for storage (reading subscribers, claiming), the others keep the SMTP sessions busy.
+    /// waits for storage (reading subscribers, claiming), the other keeps the SMTP sessions busy. More than
+    /// two spread each group of ledger writes over more table partitions, so more transactions.
     /// </summary>
     [Range(1, 32)]
-    public int ChunksAtOnce { get; set; } = 4;
+    public int ChunksAtOnce { get; set; } = 2;
 
     /// <summary>How long a worker holds a message it is delivering before others may take it.</summary>
     [Range(typeof(TimeSpan), "00:00:05", "02:00:00")]
