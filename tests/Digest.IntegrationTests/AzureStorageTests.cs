@@ -93,6 +93,26 @@ public sealed class AzureStorageTests(Azurite azurite) : IDisposable
     }
 
     [Fact]
+    public async Task AnImportIntoTableStorageAddsNewReadersUpdatesKnownOnesAndRefusesAnErasedAddressByItsLine()
+    {
+        var store = digest.Get<ISubscriberStore>();
+        var known = Reader("known@example.org");
+        var gone = Reader("gone@example.org");
+        await store.SaveAllAsync([known, gone], CancellationToken.None);
+        await store.EraseAsync(gone, CancellationToken.None);
+        var csv = "email,language,topics\nnew@example.org,fr,seo\ngone@example.org,fr,\nknown@example.org,en,crm\nnot an address,fr,\n";
+
+        var report = await digest.Get<SubscriberCsvImporter>().ImportAsync(new StringReader(csv), CancellationToken.None);
+
+        Assert.Equal((1, 1), (report.Added, report.Updated));
+        Assert.Equal([3, 5], report.Errors.Select(e => e.Line));
+        Assert.Contains("gone@example.org asked for their data to be erased", report.Errors[0].Message);
+        Assert.Equal("en", (await store.FindByIdAsync(known.Id, CancellationToken.None))!.Language);
+        Assert.Equal(["seo"], (await store.FindByEmailAsync("new@example.org", CancellationToken.None))!.Topics);
+        Assert.Null(await store.FindByEmailAsync("gone@example.org", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task TwoConcurrentEditsOfOneSubscriberNeverLoseOne()
     {
         var store = digest.Get<ISubscriberStore>();

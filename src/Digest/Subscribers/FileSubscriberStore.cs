@@ -67,7 +67,7 @@ public sealed class FileSubscriberStore(string path) : ISubscriberStore, IDispos
             await WriteAtomicallyAsync(path, JsonSerializer.SerializeToUtf8Bytes(all, DigestJson.Options), cancellationToken);
             snapshot = null;
 
-            // Someone who signs up again after erasure is a subscriber like any other (imports check IsErasedAsync first).
+            // Someone who signs up again after erasure is a subscriber like any other (imports check LookUpAddressAsync first).
             var erased = await LoadErasedAsync(cancellationToken);
             var saved = erased.Count == 0 ? [] : batch.Select(s => EmailAddress.Hash(s.Email)).ToHashSet(StringComparer.Ordinal);
             if (erased.RemoveWhere(saved.Contains) > 0)
@@ -101,6 +101,11 @@ public sealed class FileSubscriberStore(string path) : ISubscriberStore, IDispos
 
     public async Task<bool> IsErasedAsync(string email, CancellationToken cancellationToken) =>
         (await LoadErasedAsync(cancellationToken)).Contains(EmailAddress.Hash(email));
+
+    public async Task<AddressLookup> LookUpAddressAsync(string email, CancellationToken cancellationToken) =>
+        await IsErasedAsync(email, cancellationToken)
+            ? new AddressLookup(null, Erased: true)
+            : new AddressLookup(await FindByEmailAsync(email, cancellationToken), Erased: false);
 
     public void Dispose() => gate.Dispose();
 

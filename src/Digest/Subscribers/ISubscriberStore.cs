@@ -22,6 +22,12 @@ public interface ISubscriberStore
     /// <summary>True when this address was erased at its owner's request.</summary>
     Task<bool> IsErasedAsync(string email, CancellationToken cancellationToken);
 
+    /// <summary>Who has this address, or that it was erased: what an import needs of each row, in one read where the store allows.</summary>
+    Task<AddressLookup> LookUpAddressAsync(string email, CancellationToken cancellationToken);
+
     /// <summary>Saves many at once, as an import does; no two may share an address.</summary>
     Task SaveAllAsync(IReadOnlyCollection<Subscriber> batch, CancellationToken cancellationToken);
 }
+
+/// <summary>The subscriber who has an address (null when nobody does), and whether it was erased at its owner's request.</summary>
+public sealed record AddressLookup(Subscriber? Subscriber, bool Erased);

@@ -60,7 +60,7 @@ public sealed class SubscriberCsvImporter(ISubscriberStore store, TimeProvider t
         }
 
         var firstLineOf = new Dictionary<string, int>(StringComparer.Ordinal);
-        var pending = new List<(Subscriber Row, bool StatusGiven)>();
+        var pending = new List<(Subscriber Row, bool StatusGiven, int Line)>();
         while (await reader.ReadAsync())
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -85,13 +85,7 @@ public sealed class SubscriberCsvImporter(ISubscriberStore store, TimeProvider t
             }
 
             firstLineOf[subscriber!.Email] = line;
-            if (await store.IsErasedAsync(subscriber.Email, cancellationToken))
-            {
-                report.Errors.Add(new RowError(line, $"{subscriber.Email} asked for their data to be erased; a list import cannot add it back"));
-                continue;
-            }
-
-            pending.Add((subscriber, row.Has("status")));
+            pending.Add((subscriber, row.Has("status"), line));
             if (pending.Count >= SaveBatchSize)
             {
                 await SaveBatchAsync(pending, report, cancellationToken);
@@ -100,20 +94,26 @@ public sealed class SubscriberCsvImporter(ISubscriberStore store, TimeProvider t
         }
 
         await SaveBatchAsync(pending, report, cancellationToken);
+        report.Errors.Sort((a, b) => a.Line.CompareTo(b.Line));
 
         logger.LogInformation("Imported subscribers: {Added} added, {Updated} updated, {Errors} rows rejected",
             report.Added, report.Updated, report.Errors.Count);
         return report;
     }
 
-    // Looking up who exists is one request per row on Table Storage: do a batch's lookups side by side.
-    private async Task SaveBatchAsync(List<(Subscriber Row, bool StatusGiven)> rows, ImportReport report, CancellationToken cancellationToken)
+    // Looking up an address is a request or two on Table Storage: do a batch's lookups side by side.
+    private async Task SaveBatchAsync(List<(Subscriber Row, bool StatusGiven, int Line)> rows, ImportReport report, CancellationToken cancellationToken)
     {
-        var existing = new Subscriber?[rows.Count];
+        var found = new AddressLookup[rows.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, rows.Count), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
-            async (i, token) => existing[i] = await store.FindByEmailAsync(rows[i].Row.Email, token));
+            async (i, token) => found[i] = await store.LookUpAddressAsync(rows[i].Row.Email, token));
 
-        var changed = rows.Select((row, i) => Merge(row.Row, row.StatusGiven, existing[i], report)).OfType<Subscriber>().ToList();
+        foreach (var i in Enumerable.Range(0, rows.Count).Where(i => found[i].Erased))
+        {
+            report.Errors.Add(new RowError(rows[i].Line, $"{rows[i].Row.Email} asked for their data to be erased; a list import cannot add it back"));
+        }
+
+        var changed = rows.Select((row, i) => found[i].Erased ? null : Merge(row.Row, row.StatusGiven, found[i].Subscriber, report)).OfType<Subscriber>().ToList();
         if (changed.Count > 0)
         {
             await store.SaveAllAsync(changed, cancellationToken);

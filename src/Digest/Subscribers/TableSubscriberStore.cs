@@ -76,11 +76,22 @@ public sealed class TableSubscriberStore(TableClient subscribers, TableClient em
         await subscribers.DeleteEntityAsync(subscriber.Id[..2], subscriber.Id, ETag.All, cancellationToken);
     }
 
-    public async Task<bool> IsErasedAsync(string email, CancellationToken cancellationToken)
+    public async Task<bool> IsErasedAsync(string email, CancellationToken cancellationToken) =>
+        (await LookUpAddressAsync(email, cancellationToken)).Erased;
+
+    // A new address costs one read (no address row); a known one a second, for its subscriber.
+    public async Task<AddressLookup> LookUpAddressAsync(string email, CancellationToken cancellationToken)
     {
         var key = EmailKey(EmailAddress.Normalize(email));
         var index = await emails.GetEntityIfExistsAsync<TableEntity>(key[..2], key, cancellationToken: cancellationToken);
-        return index.HasValue && index.Value!.GetBoolean("Erased") == true;
+        if (!index.HasValue)
+        {
+            return new AddressLookup(null, Erased: false);
+        }
+
+        return index.Value!.GetBoolean("Erased") == true
+            ? new AddressLookup(null, Erased: true)
+            : new AddressLookup(await FindByIdAsync(index.Value.GetString("SubscriberId"), cancellationToken), Erased: false);
     }
 
     /// <summary>New subscribers go in transactions of up to 100 per partition; updates one by one, each with its ETag.</summary>
