@@ -27,7 +27,9 @@ public sealed class AlternativeBody : MimeEntity
     }
 
     /// <summary>The body as it goes on the wire after the header block: CRLF line ends.</summary>
-    public ReadOnlySpan<byte> Content => (content ?? throw new ObjectDisposedException(nameof(AlternativeBody))).AsSpan(0, length);
+    public ReadOnlySpan<byte> Content => Bytes.Span;
+
+    private ReadOnlyMemory<byte> Bytes => (content ?? throw new ObjectDisposedException(nameof(AlternativeBody))).AsMemory(0, length);
 
     public static AlternativeBody Create(string text, string html)
     {
@@ -79,13 +81,13 @@ public sealed class AlternativeBody : MimeEntity
         await base.WriteToAsync(options, stream, contentOnly, cancellationToken);
         if (options.NewLineFormat == NewLineFormat.Dos)
         {
-            await stream.WriteAsync(content.AsMemory(0, length), cancellationToken);
+            await stream.WriteAsync(Bytes, cancellationToken);
             return;
         }
 
         using var filtered = new FilteredStream(stream);
         filtered.Add(new Dos2UnixFilter());
-        await filtered.WriteAsync(content.AsMemory(0, length), cancellationToken);
+        await filtered.WriteAsync(Bytes, cancellationToken);
         await filtered.FlushAsync(cancellationToken);
     }
 

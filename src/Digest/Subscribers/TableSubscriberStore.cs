@@ -25,12 +25,8 @@ public sealed class TableSubscriberStore(TableClient subscribers, TableClient em
         }
     }
 
-    public async Task<Subscriber?> FindByEmailAsync(string email, CancellationToken cancellationToken)
-    {
-        var key = EmailKey(EmailAddress.Normalize(email));
-        var index = await emails.GetEntityIfExistsAsync<TableEntity>(key[..2], key, cancellationToken: cancellationToken);
-        return index.HasValue ? await FindByIdAsync(index.Value!.GetString("SubscriberId"), cancellationToken) : null;
-    }
+    public async Task<Subscriber?> FindByEmailAsync(string email, CancellationToken cancellationToken) =>
+        (await LookUpAddressAsync(email, cancellationToken)).Subscriber;
 
     public async Task<Subscriber?> FindByIdAsync(string id, CancellationToken cancellationToken)
     {
