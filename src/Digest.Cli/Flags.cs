@@ -35,7 +35,7 @@ public static class Flags
         if (Value(parse, Storage) is { } storage)
         {
             values["Digest:Storage:Mode"] = "azure";
-            values["Digest:Storage:ConnectionString"] = storage;
+            values[Digest.Storage.StorageConnection.Name] = storage;
         }
 
         if (Value(parse, Pickup) is { } pickup)

@@ -30,19 +30,31 @@ public static class ServeCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
-            CliHost.Configure(builder, Flags.ToConfiguration(parse));
-            builder.WebHost.UseUrls($"http://127.0.0.1:{parse.GetValue(Port)}");
-            builder.Services.AddHostedService<ScheduleService>();
-            builder.Services.AddHostedService<WorkerService>();
-
-            var app = builder.Build();
-            app.MapGet("/healthz", () => Results.Text("ok"));
-            app.MapDigestWeb();
+            await using var app = Build(CreateBuilder(Flags.ToConfiguration(parse), parse.GetValue(Port)));
             await app.RunAsync(cancellationToken);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The local host's builder, with <paramref name="settings"/> over appsettings.json and the environment; tests add to it.</summary>
+    public static WebApplicationBuilder CreateBuilder(IDictionary<string, string?> settings, int port)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
+        CliHost.Configure(builder, settings);
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Services.AddHostedService<ScheduleService>();
+        builder.Services.AddHostedService<WorkerService>();
+        return builder;
+    }
+
+    /// <summary>The host with its routes: the same handlers the Functions app maps as HTTP functions.</summary>
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        var app = builder.Build();
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapDigestWeb();
+        return app;
     }
 
     /// <summary>The PlanIssue timer: fires on DigestSchedule; never on start-up, but a missed period is caught up.</summary>
@@ -51,7 +63,7 @@ public static class ServeCommand
     {
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
-            var expression = configuration["DigestSchedule"] ?? "0 0 7 * * 1";
+            var expression = configuration[ScheduledPlanning.ScheduleSetting] ?? "0 0 7 * * 1";
             var schedule = CrontabSchedule.Parse(expression, new CrontabSchedule.ParseOptions { IncludingSeconds = true });
             var now = time.GetUtcNow();
             var last = schedule.GetNextOccurrences(now.UtcDateTime.AddDays(-8), now.UtcDateTime).LastOrDefault();

@@ -1,4 +1,5 @@
 using Digest.Delivery;
+using Digest.Storage;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Digest.Functions;
@@ -7,10 +8,13 @@ namespace Digest.Functions;
 public sealed class DeliverChunk(ChunkDelivery delivery)
 {
     /// <remarks>
-    /// The host retries a chunk that throws and, after maxDequeueCount (host.json), moves it to
-    /// "deliveries-poison". Deliveries the SMTP server deferred are queued again by ChunkDelivery.
+    /// The queue and its connection are the settings the CLI and serve use (Digest:Storage:DeliveryQueue,
+    /// DigestStorage). The message arrives as the Queues extension hands it over: base64 decoded to UTF-8
+    /// text, read here by the same code as the CLI's worker. A message that is not a chunk throws
+    /// InvalidDataException; the host retries it and, after maxDequeueCount (host.json), moves it to
+    /// "{queue}-poison". Deliveries the SMTP server deferred are queued again by ChunkDelivery.
     /// </remarks>
     [Function(nameof(DeliverChunk))]
-    public Task RunAsync([QueueTrigger("deliveries", Connection = "DigestStorage")] DeliveryChunk chunk, CancellationToken cancellationToken) =>
-        delivery.DeliverAsync(chunk, cancellationToken);
+    public Task RunAsync([QueueTrigger("%" + StorageOptions.DeliveryQueueSetting + "%", Connection = StorageConnection.Name)] string message, CancellationToken cancellationToken) =>
+        delivery.DeliverAsync(DeliveryQueue.Read(BinaryData.FromString(message)), cancellationToken);
 }

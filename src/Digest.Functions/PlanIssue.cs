@@ -11,6 +11,6 @@ public sealed class PlanIssue(ScheduledPlanning planning, TimeProvider time)
     /// is harmless: planning a period twice returns its issue, and a fanned-out issue is not fanned out again.
     /// </remarks>
     [Function(nameof(PlanIssue))]
-    public Task RunAsync([TimerTrigger("%DigestSchedule%", RunOnStartup = false)] TimerInfo timer, CancellationToken cancellationToken) =>
+    public Task RunAsync([TimerTrigger("%" + ScheduledPlanning.ScheduleSetting + "%", RunOnStartup = false)] TimerInfo timer, CancellationToken cancellationToken) =>
         planning.RunAsync(time.GetUtcNow(), cancellationToken);
 }

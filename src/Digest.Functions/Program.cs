@@ -1,16 +1,19 @@
-using Digest;
-using Microsoft.Azure.Functions.Worker.Builder;
-using Microsoft.Extensions.DependencyInjection;
+using Digest.Functions;
 using Microsoft.Extensions.Hosting;
 
-var builder = FunctionsApplication.CreateBuilder(args);
+try
+{
+    using var host = FunctionsApp.Build(FunctionsApp.CreateBuilder(args));
+    await host.RunAsync();
+    return 0;
+}
+catch (SettingsException refused)
+{
+    // The Functions host shows the worker's standard error in its log: one line per setting to fix.
+    foreach (var problem in refused.Problems)
+    {
+        await Console.Error.WriteLineAsync(problem);
+    }
 
-builder.ConfigureFunctionsWebApplication();
-
-builder.Services
-    .AddApplicationInsightsTelemetryWorkerService()
-    .ConfigureFunctionsApplicationInsights();
-
-builder.Services.AddDigest(builder.Configuration, DigestPaths.FindFrom(AppContext.BaseDirectory));
-
-builder.Build().Run();
+    return 1;
+}

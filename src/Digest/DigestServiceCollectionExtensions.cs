@@ -37,7 +37,7 @@ public static class DigestServiceCollectionExtensions
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         if (storage.IsAzure)
         {
-            AddAzureStorage(services);
+            AddAzureStorage(services, configuration);
         }
         else
         {
@@ -86,8 +86,9 @@ public static class DigestServiceCollectionExtensions
     }
 
     /// <summary>Posts and issues in Blob containers, subscribers and the ledger in tables, the fan-out queue.</summary>
-    private static void AddAzureStorage(IServiceCollection services)
+    private static void AddAzureStorage(IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton(_ => StorageConnection.From(configuration));
         services.AddSingleton<AzureStorageClients>();
         StorageOptions Options(IServiceProvider provider) => provider.GetRequiredService<IOptions<StorageOptions>>().Value;
         AzureStorageClients Clients(IServiceProvider provider) => provider.GetRequiredService<AzureStorageClients>();

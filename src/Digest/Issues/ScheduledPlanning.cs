@@ -9,6 +9,9 @@ namespace Digest.Issues;
 /// </summary>
 public sealed class ScheduledPlanning(IssuePlanner planner, IIssueStore issues, IssueFanOut fanOut)
 {
+    /// <summary>The setting that holds the schedule (NCRONTAB with seconds, UTC): PlanIssue's %DigestSchedule%, and serve's timer.</summary>
+    public const string ScheduleSetting = "DigestSchedule";
+
     public async Task<ScheduledPlanningReport> RunAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var plan = await planner.PlanAsync(now, null, cancellationToken);

@@ -14,29 +14,26 @@ namespace Digest.Storage;
 /// </summary>
 public sealed class AzureStorageClients
 {
-    private readonly StorageOptions options;
+    private readonly StorageConnection connection;
     private readonly Lazy<TokenCredential> credential;
 
-    public AzureStorageClients(IOptions<StorageOptions> options)
+    public AzureStorageClients(StorageConnection connection)
     {
-        this.options = options.Value;
-        credential = new(() => new DefaultAzureCredential(new DefaultAzureCredentialOptions
+        if (connection.Problem is { } problem)
         {
-            ManagedIdentityClientId = this.options.ManagedIdentityClientId,
-        }));
-        if (string.IsNullOrWhiteSpace(this.options.ConnectionString) &&
-            (this.options.BlobServiceUri is null || this.options.QueueServiceUri is null || this.options.TableServiceUri is null))
-        {
-            throw new OptionsValidationException(StorageOptions.Section, typeof(StorageOptions),
-                ["Azure storage needs Digest:Storage:ConnectionString, or all of BlobServiceUri, QueueServiceUri and TableServiceUri."]);
+            throw new OptionsValidationException(StorageConnection.Name, typeof(StorageConnection), [problem]);
         }
+
+        this.connection = connection;
+        // In Azure the managed identity answers first; on a developer's machine, their own Azure login.
+        credential = new(() => new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = connection.ClientId }));
     }
 
     public BlobContainerClient Container(string name)
     {
-        var service = string.IsNullOrWhiteSpace(options.ConnectionString)
-            ? new BlobServiceClient(options.BlobServiceUri, credential.Value)
-            : new BlobServiceClient(options.ConnectionString);
+        var service = connection.UsesConnectionString
+            ? new BlobServiceClient(connection.ConnectionString)
+            : new BlobServiceClient(connection.BlobServiceUri, credential.Value);
         var container = service.GetBlobContainerClient(name);
         container.CreateIfNotExists();
         return container;
@@ -44,9 +41,9 @@ public sealed class AzureStorageClients
 
     public TableClient Table(string name)
     {
-        var service = string.IsNullOrWhiteSpace(options.ConnectionString)
-            ? new TableServiceClient(options.TableServiceUri, credential.Value)
-            : new TableServiceClient(options.ConnectionString);
+        var service = connection.UsesConnectionString
+            ? new TableServiceClient(connection.ConnectionString)
+            : new TableServiceClient(connection.TableServiceUri, credential.Value);
         var table = service.GetTableClient(name);
         table.CreateIfNotExists();
         return table;
@@ -56,9 +53,9 @@ public sealed class AzureStorageClients
     public QueueClient Queue(string name)
     {
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
-        var queue = string.IsNullOrWhiteSpace(options.ConnectionString)
-            ? new QueueClient(new Uri(options.QueueServiceUri!, name), credential.Value, queueOptions)
-            : new QueueClient(options.ConnectionString, name, queueOptions);
+        var queue = connection.UsesConnectionString
+            ? new QueueClient(connection.ConnectionString, name, queueOptions)
+            : new QueueClient(new Uri(connection.QueueServiceUri!, name), credential.Value, queueOptions);
         queue.CreateIfNotExists();
         return queue;
     }

@@ -17,7 +17,7 @@ public sealed class AzureDigest : IDisposable
         Settings = new Dictionary<string, string?>
         {
             ["Digest:Storage:Mode"] = "azure",
-            ["Digest:Storage:ConnectionString"] = azurite.ConnectionString,
+            [StorageConnection.Name] = azurite.ConnectionString,
             ["Digest:Storage:PostsContainer"] = "posts" + suffix,
             ["Digest:Storage:IssuesContainer"] = "issues" + suffix,
             ["Digest:Storage:SubscribersTable"] = "subscribers" + suffix,
