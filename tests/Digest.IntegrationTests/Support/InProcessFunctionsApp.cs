@@ -117,6 +117,9 @@ public sealed record PageRequest(string Method, string Path, string? Form = null
 {
     public string? Query { get; init; }
 
+    /// <summary>The answer carries links signed for a random stand-in (an editor's test send): compare it with its tokens masked.</summary>
+    public bool RandomTokens { get; init; }
+
     public void WriteTo(HttpRequest request, string host)
     {
         request.Method = Method;

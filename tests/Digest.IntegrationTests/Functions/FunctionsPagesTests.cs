@@ -1,0 +1,207 @@
+using System.Net;
+using Digest.Cli;
+using Digest.IntegrationTests.Support;
+using Digest.Links;
+using Digest.Storage;
+using Digest.Subscribers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Digest.IntegrationTests.Functions;
+
+/// <summary>
+/// Every page a reader or an editor can reach, asked of the Functions app's HTTP functions (its own
+/// host, a real HttpContext) and of serve (Kestrel on 127.0.0.1) with the same request: the same
+/// status, headers and bytes. The two hosts share the posts, the issues and the ledger; each keeps
+/// its subscribers in tables of its own, seeded with the same readers, so a request that changes a
+/// reader changes each host's twin alike. One clock for both, so signed links and cookies match.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class FunctionsPagesTests(Azurite azurite) : IAsyncLifetime, IDisposable
+{
+    private readonly SmtpServer smtp = SmtpServer.Start();
+    private readonly string folder = Directory.CreateTempSubdirectory("digest-pages-").FullName;
+    private readonly FakeTimeProvider clock = new(DateTimeOffset.UtcNow);
+    private readonly HttpClient http = new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
+    private InProcessFunctionsApp functions = null!;
+    private WebApplication serve = null!;
+    private string origin = "";
+
+    public async Task InitializeAsync()
+    {
+        var settings = FunctionsSettings.For(azurite, smtp, Path.Combine(folder, "functions"));
+        var serveSettings = new Dictionary<string, string?>(settings)
+        {
+            ["Digest:DataFolder"] = Path.Combine(folder, "serve"),
+            ["Digest:Storage:SubscribersTable"] = settings["Digest:Storage:SubscribersTable"] + "serve",
+            ["Digest:Storage:SubscriberEmailsTable"] = settings["Digest:Storage:SubscriberEmailsTable"] + "serve",
+            ["Digest:Storage:DeliveryQueue"] = settings["Digest:Storage:DeliveryQueue"] + "serve",
+        };
+        functions = new InProcessFunctionsApp(settings, services => services.AddSingleton<TimeProvider>(clock));
+        var port = SmtpServer.FreePort();
+        origin = $"http://127.0.0.1:{port}";
+        var builder = ServeCommand.CreateBuilder(serveSettings, port);
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        serve = ServeCommand.Build(builder);
+
+        await UploadSamplePostsAsync();
+        foreach (var reader in Readers)
+        {
+            await functions.Get<ISubscriberStore>().SaveAsync(reader, CancellationToken.None);
+            await serve.Services.GetRequiredService<ISubscriberStore>().SaveAsync(reader, CancellationToken.None);
+        }
+
+        await functions.InvokeAsync("PlanIssue", new TimerInfo());
+        await serve.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await serve.StopAsync();
+        await serve.DisposeAsync();
+    }
+
+    public void Dispose()
+    {
+        functions.Dispose();
+        http.Dispose();
+        smtp.Dispose();
+        Directory.Delete(folder, recursive: true);
+    }
+
+    private static readonly DateTimeOffset Joined = new(2026, 9, 1, 8, 0, 0, TimeSpan.Zero);
+    private static readonly Subscriber Reader = Twin("elodie@example.org", "Élodie", SubscriberStatus.Active, ["data", "relation client"]);
+    private static readonly Subscriber Leaver = Twin("leon@example.org", "Léon", SubscriberStatus.Active, []);
+    private static readonly Subscriber Pending = Twin("paula@example.org", null, SubscriberStatus.Pending, []);
+    private static readonly Subscriber Eraser = Twin("eric@example.org", "Éric", SubscriberStatus.Active, []);
+    private static readonly Subscriber[] Readers = [Reader, Leaver, Pending, Eraser];
+
+    [Fact]
+    public async Task EveryPageAnswersTheSameFromTheFunctionsAppAsFromServe()
+    {
+        var links = functions.Get<DigestLinks>();
+        string PathOf(string url) => new Uri(url).AbsolutePath;
+        var form = new Dictionary<string, string> { ["Origin"] = origin };
+        var requests = new List<PageRequest>
+        {
+            new("GET", "/subscribe"),
+            new("GET", "/subscribe") { Query = "lang=en" },
+            new("POST", "/subscribe", "email=new.reader%40example.org&name=Nouveau&language=fr&topics=data", form),
+            new("POST", "/subscribe", "email=new.reader%40example.org", new Dictionary<string, string> { ["Origin"] = "https://elsewhere.example" }),
+            new("GET", PathOf(links.Confirm(Pending.Id))),
+            new("POST", PathOf(links.Confirm(Pending.Id)), "", form),
+            new("GET", "/confirm/not-a-token"),
+            new("GET", PathOf(links.Unsubscribe(Reader.Id))),
+            new("POST", PathOf(links.Unsubscribe(Leaver.Id)), "List-Unsubscribe=One-Click"),
+            new("POST", PathOf(links.Unsubscribe(Leaver.Id)), "List-Unsubscribe=One-Click"),
+            new("GET", PathOf(links.Unsubscribe(Leaver.Id))),
+            new("GET", PathOf(links.Preferences(Reader.Id))),
+            new("POST", PathOf(links.Preferences(Reader.Id)), "language=fr&topics=data&maxPosts=5&status=active&timeZone=Europe%2FParis&day=&hour=", form),
+            new("POST", PathOf(links.Preferences(Reader.Id)), "language=fr&maxPosts=500&status=active&timeZone=Europe%2FParis", form),
+            new("GET", PathOf(links.Preferences(Reader.Id)) + "/preview"),
+            new("GET", PathOf(links.Preferences(Reader.Id)) + "/export"),
+            new("GET", PathOf(links.Preferences(Eraser.Id)) + "/erase"),
+            new("POST", PathOf(links.Preferences(Eraser.Id)) + "/erase", "", form),
+            new("GET", PathOf(links.Preferences(Eraser.Id))),
+            new("GET", PathOf(links.Unsubscribe(Reader.Id)).Replace("/unsubscribe/", "/preferences/", StringComparison.Ordinal)),
+            new("GET", "/issues/1"),
+            new("GET", "/issues/99"),
+            new("GET", "/editor"),
+            new("GET", "/editor/sign-in"),
+            new("POST", "/editor/sign-in", "key=not-the-key", form),
+            new("POST", "/editor/sign-in", "key=" + Uri.EscapeDataString(FunctionsSettings.EditorKey), form),
+        };
+
+        var compared = new List<string>();
+        var hit = new HashSet<string>();
+        foreach (var request in requests)
+        {
+            compared.Add(await CompareAsync(request, hit));
+        }
+
+        // Signed in: the cookie serve set (the Functions app set the same, compared above) opens the editor's desk.
+        var signIn = await AskServeAsync(requests[^1]);
+        var cookie = signIn.Headers["Set-Cookie"].Split(';')[0];
+        var editor = new Dictionary<string, string> { ["Cookie"] = cookie };
+        var editorForm = new Dictionary<string, string> { ["Cookie"] = cookie, ["Origin"] = origin };
+        foreach (var request in new List<PageRequest>
+        {
+            new("GET", "/editor/sign-in", Headers: editor),
+            new("GET", "/editor", Headers: editor),
+            new("POST", "/editor/intro", "intro=Bonjour+%C3%A0+toutes+et+%C3%A0+tous.&number=2", editorForm),
+            new("GET", "/editor", Headers: editor) { Query = "saved=intro" },
+            new("GET", "/editor/preview", Headers: editor) { Query = "issue=1&subscriber=elodie%40example.org" },
+            new("GET", "/editor/preview/html", Headers: editor) { Query = "issue=1&subscriber=elodie%40example.org" },
+            new("GET", "/editor/preview", Headers: editor) { Query = "issue=1&language=en&maxPosts=3" },
+            new("GET", "/editor/preview/html", Headers: editor) { Query = "issue=7&language=fr" },
+            new("POST", "/editor/test", "issue=1&subscriber=elodie%40example.org&to=desk%40example.org", editorForm) { RandomTokens = true },
+            new("POST", "/editor/test", "issue=1&subscriber=elodie%40example.org&to=not-an-address", editorForm),
+            new("POST", "/editor/sign-out", "", editorForm),
+        })
+        {
+            compared.Add(await CompareAsync(request, hit));
+        }
+
+        var httpFunctions = InProcessFunctionsApp.Metadata.Http.Select(function => function.Name).ToHashSet();
+        Assert.Empty(httpFunctions.Except(hit));
+        // What the requests did, in both hosts alike: the new reader and the test were mailed once by each.
+        Assert.Equal(2, smtp.Recipients().Count(to => to == "new.reader@example.org"));
+        Assert.Equal(2, smtp.Recipients().Count(to => to == "desk@example.org"));
+        Console.WriteLine($"[figures] Functions app vs serve: {compared.Count} requests to all {httpFunctions.Count} HTTP functions, " +
+            $"the same status, headers and body from both ({string.Join(", ", compared.GroupBy(status => status).OrderBy(group => group.Key, StringComparer.Ordinal).Select(group => $"{group.Count()} × {group.Key}"))})");
+    }
+
+    /// <summary>Asks both hosts; fails on any difference; returns the status for the figures.</summary>
+    private async Task<string> CompareAsync(PageRequest request, HashSet<string> hit)
+    {
+        var routed = await functions.SendAsync(request, new Uri(origin).Authority);
+        Assert.True(routed is not null, $"No HTTP function takes {request}");
+        var (function, fromFunctions) = routed.Value;
+        hit.Add(function.Name);
+        var fromServe = await AskServeAsync(request);
+
+        Assert.True(fromServe.Status == fromFunctions.Status, $"{request}: serve answered {fromServe.Status}, {function.Name} {fromFunctions.Status}");
+        Assert.Equal(fromServe.ApplicationHeaders.OrderBy(h => h.Key, StringComparer.Ordinal), fromFunctions.ApplicationHeaders.OrderBy(h => h.Key, StringComparer.Ordinal));
+        var (served, answered) = request.RandomTokens
+            ? (Redaction.Apply(fromServe.Text), Redaction.Apply(fromFunctions.Text))
+            : (fromServe.Text, fromFunctions.Text);
+        Assert.True(fromServe.Body.AsSpan().SequenceEqual(fromFunctions.Body) || (request.RandomTokens && served == answered),
+            $"{request}: the bodies differ\n--- serve ---\n{fromServe.Text}\n--- {function.Name} ---\n{fromFunctions.Text}");
+        return fromServe.Status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private async Task<PageAnswer> AskServeAsync(PageRequest request)
+    {
+        using var message = request.ToMessage(origin);
+        using var response = await http.SendAsync(message);
+        return await PageAnswer.ReadAsync(response);
+    }
+
+    private async Task UploadSamplePostsAsync()
+    {
+        var posts = functions.Get<AzureStorageClients>().Container(functions.Get<IOptions<StorageOptions>>().Value.PostsContainer);
+        var samples = Path.Combine(DigestCli.RepositoryRoot, "samples", "posts");
+        foreach (var file in Directory.EnumerateFiles(samples, "*", SearchOption.AllDirectories))
+        {
+            await posts.GetBlobClient(Path.GetRelativePath(samples, file).Replace('\\', '/')).UploadAsync(file, overwrite: true);
+        }
+
+        // Blob times have one-second resolution: the shared clock moves past the uploads, and then stands still.
+        await Task.Delay(1100);
+        clock.SetUtcNow(DateTimeOffset.UtcNow);
+    }
+
+    private static Subscriber Twin(string email, string? name, SubscriberStatus status, IReadOnlyList<string> topics) => new()
+    {
+        Id = Subscriber.NewId(),
+        Email = email,
+        Name = name,
+        Status = status,
+        Topics = topics,
+        CreatedAt = Joined,
+        UpdatedAt = Joined,
+    };
+}
