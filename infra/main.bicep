@@ -48,6 +48,9 @@ param maximumInstanceCount int = 40
 var suffix = uniqueString(resourceGroup().id, appName)
 var storageName = take('${appName}${suffix}', 24)
 var deploymentContainer = 'app-package'
+// The app's names for its queue (Digest__Storage__DeliveryQueue, DeliverChunk's %Digest:Storage:DeliveryQueue%),
+// containers and tables (the app's defaults, so no setting names them).
+var deliveryQueue = 'deliveries'
 var tags = { app: appName }
 
 // Built-in role ids.
@@ -117,7 +120,7 @@ resource queues 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
   name: 'default'
 }
 
-resource deliveryQueues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for name in ['deliveries', 'deliveries-poison']: {
+resource deliveryQueues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for name in [deliveryQueue, '${deliveryQueue}-poison']: {
   parent: queues
   name: name
 }]
@@ -220,18 +223,18 @@ var baseSettings = [
   { name: 'AzureWebJobsStorage__accountName', value: storage.name }
   { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
   { name: 'AzureWebJobsStorage__clientId', value: identity.properties.clientId }
-  // The DeliverChunk queue trigger's connection (Connection = "DigestStorage").
+  // The app's storage, by identity: the DeliverChunk queue trigger's connection (Connection = "DigestStorage")
+  // and the library's blobs, tables and queue alike.
+  { name: 'DigestStorage__blobServiceUri', value: storage.properties.primaryEndpoints.blob }
   { name: 'DigestStorage__queueServiceUri', value: storage.properties.primaryEndpoints.queue }
+  { name: 'DigestStorage__tableServiceUri', value: storage.properties.primaryEndpoints.table }
   { name: 'DigestStorage__credential', value: 'managedidentity' }
   { name: 'DigestStorage__clientId', value: identity.properties.clientId }
   { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
   { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identity.properties.clientId};Authorization=AAD' }
   { name: 'DigestSchedule', value: digestSchedule }
   { name: 'Digest__Storage__Mode', value: 'azure' }
-  { name: 'Digest__Storage__BlobServiceUri', value: storage.properties.primaryEndpoints.blob }
-  { name: 'Digest__Storage__QueueServiceUri', value: storage.properties.primaryEndpoints.queue }
-  { name: 'Digest__Storage__TableServiceUri', value: storage.properties.primaryEndpoints.table }
-  { name: 'Digest__Storage__ManagedIdentityClientId', value: identity.properties.clientId }
+  { name: 'Digest__Storage__DeliveryQueue', value: deliveryQueue }
   { name: 'Digest__PublicBaseUrl', value: publicBaseUrl }
   { name: 'Digest__MailDomain', value: mailDomain }
   { name: 'Digest__FromAddress', value: fromAddress }

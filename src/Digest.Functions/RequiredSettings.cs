@@ -17,7 +17,7 @@ namespace Digest.Functions;
 /// keys included (a bad DKIM key stops the start, not the first chunk); each problem is one line
 /// that names the app setting as an operator types it.
 /// </summary>
-public static class RequiredSettings
+public static partial class RequiredSettings
 {
     /// <summary>Settings with a local default that a Function App must set itself (the tests check infra/main.bicep sets each).</summary>
     public static IReadOnlyList<(string Key, string Meaning)> MustBeSet { get; } =
@@ -58,6 +58,11 @@ public static class RequiredSettings
             problems.Add($"Digest__Delivery__Transport is '{transport}': a Function App sends through an SMTP relay, so it must be smtp.");
         }
 
+        if (!string.IsNullOrWhiteSpace(configuration["Digest:Delivery:Smtp:UserName"]) && string.IsNullOrEmpty(configuration["Digest:Delivery:Smtp:Password"]))
+        {
+            problems.Add("Digest__Delivery__Smtp__Password is not set, while Digest__Delivery__Smtp__UserName is: the relay would refuse every message (a Key Vault reference).");
+        }
+
         if (!configuration.GetSection("Digest:LinkSigning:Keys").GetChildren().Any())
         {
             problems.Add("Digest__LinkSigning__Keys__<id> is not set: every instance must sign and verify links with the same key " +
@@ -82,12 +87,19 @@ public static class RequiredSettings
         }
         catch (OptionsValidationException invalid)
         {
-            var section = invalid.OptionsType.GetField("Section")?.GetValue(null) as string;
-            problems.AddRange(invalid.Failures.Select(failure => $"{AppSetting(section ?? invalid.OptionsType.Name)}: {failure}"));
+            var section = invalid.OptionsType.GetField("Section")?.GetValue(null) as string ?? invalid.OptionsType.Name;
+            problems.AddRange(invalid.Failures.Select(failure => DataAnnotationFailure().Match(failure) is { Success: true } member
+                ? $"{AppSetting(section + ":" + member.Groups["member"].Value)}: {member.Groups["error"].Value}"
+                : $"{AppSetting(section)}: {failure.ReplaceLineEndings(" ")}"));
         }
         catch (AggregateException invalid)
         {
             problems.AddRange(invalid.InnerExceptions.Select(failure => failure.Message.ReplaceLineEndings(" ")));
+        }
+
+        if (problems.Count > 0)
+        {
+            return problems;
         }
 
         // The keys, read now: a key that does not decode stops the start, not the first reader's click or the first chunk.
@@ -95,6 +107,10 @@ public static class RequiredSettings
         Try(problems, "Digest__Dkim__PrivateKey", () => services.GetRequiredService<DkimSigning>());
         return problems;
     }
+
+    // ValidateDataAnnotations' wording: "DataAnnotation validation failed for 'DigestOptions' members: 'PublicBaseUrl' with the error: '…'."
+    [System.Text.RegularExpressions.GeneratedRegex("members: '(?<member>[^']+)' with the error: '(?<error>.*)'\\.$")]
+    private static partial System.Text.RegularExpressions.Regex DataAnnotationFailure();
 
     /// <summary>A configuration key as an app setting is named: Digest:Delivery:Smtp:Host → Digest__Delivery__Smtp__Host.</summary>
     public static string AppSetting(string key) => key.Replace(":", "__", StringComparison.Ordinal);

@@ -45,6 +45,8 @@ public static class FunctionsSettings
     }
 
     // One RSA-2048 key for every test in the run: making one costs about a tenth of a second.
+    public static string DkimKey => RsaKey.Value;
+
     private static readonly Lazy<string> RsaKey = new(() =>
     {
         using var rsa = RSA.Create(2048);

@@ -29,6 +29,13 @@ public sealed class InProcessFunctionsApp : IDisposable
         host = FunctionsApp.Build(builder);
     }
 
+    static InProcessFunctionsApp()
+    {
+        // The app's own build folder as content root, as on Azure (the host starts the worker in the app's folder), not the
+        // test's folder, which holds the CLI's appsettings.json. The worker's builder reads this from AZURE_FUNCTIONS_-prefixed variables.
+        Environment.SetEnvironmentVariable("AZURE_FUNCTIONS_contentRoot", Metadata.Folder);
+    }
+
     public static FunctionsMetadata Metadata { get; } = FunctionsMetadata.Load();
 
     public IServiceProvider Services => host.Services;
