@@ -43,7 +43,7 @@ public static class CliHost
     /// <summary>The services a command needs only with Azure storage, or a clear sentence why it cannot run.</summary>
     public static T RequireAzure<T>(IServiceProvider services) where T : notnull =>
         services.GetService<T>() ?? throw new CommandException(
-            "This command needs Azure storage: pass --storage \"UseDevelopmentStorage=true\" (Azurite) or set Digest__Storage__Mode=azure.");
+            "This command needs Azure storage: pass --storage \"UseDevelopmentStorage=true\" (Azurite), or set Digest__Storage__Mode=azure and DigestStorage.");
 }
 
 /// <summary>A command that cannot run as asked; its message is shown as it is.</summary>
