@@ -23,12 +23,15 @@ public static class LinkKeys
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             try
             {
-                using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-                file.Write(System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))));
+                // CreateNew is atomic: of processes starting together (several workers), exactly one makes the key.
+                using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
                 if (!OperatingSystem.IsWindows())
                 {
                     File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
                 }
+
+                file.Write(System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))));
+                file.Flush(flushToDisk: true);
             }
             catch (IOException) when (File.Exists(path))
             {
@@ -36,7 +39,28 @@ public static class LinkKeys
             }
         }
 
-        return (new Dictionary<string, byte[]> { [LocalKeyId] = Decode(LocalKeyId, File.ReadAllText(path)) }, LocalKeyId);
+        return (new Dictionary<string, byte[]> { [LocalKeyId] = ReadWhole(path) }, LocalKeyId);
+    }
+
+    // The process that made the key may still be writing it: read again until it holds a whole key (a second at most).
+    private static byte[] ReadWhole(string path)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                var text = File.ReadAllText(path);
+                if (text.Trim().Length >= 44 || attempt >= 50)
+                {
+                    return Decode(LocalKeyId, text);
+                }
+            }
+            catch (IOException) when (attempt < 50)
+            {
+            }
+
+            Thread.Sleep(20);
+        }
     }
 
     private static byte[] Decode(string id, string base64)
