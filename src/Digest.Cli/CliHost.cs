@@ -22,6 +22,8 @@ public static class CliHost
         Configure(builder, flags);
         var host = builder.Build();
         host.Services.GetRequiredService<IStartupValidator>().Validate();
+        // The DKIM key is read now: one that does not parse stops the command before anything is imported, planned or sent.
+        host.Services.GetRequiredService<Delivery.DkimSigning>();
         return host;
     }
 

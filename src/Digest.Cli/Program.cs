@@ -21,6 +21,16 @@ catch (CommandException refused)
     await Console.Error.WriteLineAsync(refused.Message);
     return 2;
 }
+catch (Microsoft.Extensions.Options.OptionsValidationException invalid)
+{
+    // A setting or key that cannot work: one line each, no stack trace.
+    foreach (var failure in invalid.Failures)
+    {
+        await Console.Error.WriteLineAsync(failure.ReplaceLineEndings(" "));
+    }
+
+    return 2;
+}
 catch (Exception unreachable) when (unreachable is Azure.RequestFailedException || unreachable.InnerException is Azure.RequestFailedException)
 {
     var cause = unreachable as Azure.RequestFailedException ?? (Azure.RequestFailedException)unreachable.InnerException!;

@@ -102,8 +102,15 @@ public sealed class DkimTests : IDisposable
     public async Task AnUnreadableKeyStopsTheRunBeforeAnythingIsSent()
     {
         cli.Environment["Digest__Dkim__PrivateKey"] = "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----";
-        var result = await cli.RunAsync("run", "--subscribers", cli.WriteFile("one.csv", "email\na@example.org\n"), "--smtp", smtp.Url, "--data", cli.DataFolder);
-        Assert.NotEqual(0, result.ExitCode);
+        var posts = cli.CopyPosts(Path.Combine(DigestCli.RepositoryRoot, "samples", "posts"), new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+
+        var result = await cli.RunAsync("run", "--posts", posts, "--subscribers", cli.WriteFile("one.csv", "email\na@example.org\n"), "--smtp", smtp.Url,
+            "--data", cli.DataFolder, "--now", "2026-11-23T09:00:00Z");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("The DKIM private key cannot be read as PEM:", result.Errors.Trim(), StringComparison.Ordinal);
+        Assert.Single(result.Errors.Trim().Split('\n'));
         Assert.Empty(smtp.Messages());
+        Assert.False(File.Exists(Path.Combine(cli.DataFolder, "subscribers.json")), "the run imported readers before it refused the key");
     }
 }

@@ -51,6 +51,27 @@ public sealed class FuzzTests(ITestOutputHelper output)
             _ => "---\ntitle: " + title + "\npublishedAt: " + date + "\nurl: " + url + "\n---\n" + body,
         });
 
+    // Well-formed posts whose bodies mix readable text with complete hostile elements: every one must be accepted (cleaned).
+    // They are the floor that keeps the test honest: a parser that refused everything would pass the checks above.
+    private static readonly string[] SafeFramePieces =
+    [
+        "<p>Un texte lisible, avec des accents : « déjà ».</p>", "<script>alert(1)</script>", "<img src=x onerror=y()>", "<a href=\"javascript:x()\">lien</a>",
+        "<style>p{color:red}</style>", "<iframe src=//e.example></iframe>", "<a href=\"https://ok.example.org/\">un lien</a>", "<table><tr><td>cellule</td></tr></table>",
+        "<svg/onload=x()></svg>", "<p onclick=\"x()\">cliquable</p>", "<img src=\"https://i.example.org/a.png\" alt=\"\">", "**gras** ",
+    ];
+
+    private static readonly Gen<string> ValidPost = Gen.Select(Gen.OneOf(SafeFramePieces).Array[0, 12], Gen.OneOf("html", "markdown"))
+        .Select((pieces, format) => JsonSerializer.Serialize(new
+        {
+            title = "Un titre",
+            body = "<p>Une phrase lisible pour commencer.</p>" + string.Concat(pieces),
+            bodyFormat = format,
+            publishedAt = "2026-11-23",
+            url = "https://blog.example.org/p",
+            language = "fr",
+            topics = new[] { "data" },
+        }));
+
     [Fact]
     public void ThePostParserNeverThrowsAndAcceptsNothingActive()
     {
@@ -76,7 +97,21 @@ public sealed class FuzzTests(ITestOutputHelper output)
 
         JsonPost.Sample(text => Check(text.StartsWith("---", StringComparison.Ordinal) ? "blog/post.md" : "blog/post.json", Encoding.UTF8.GetBytes(text)), iter: Iterations);
         Gen.Byte.Array[0, 600].Sample(bytes => Check("blog/raw.json", bytes), iter: Iterations);
-        output.WriteLine($"[figures] fuzz post parser: {2 * Iterations:N0} blobs, {accepted:N0} accepted (none with active content), {rejected:N0} rejected with a reason, 0 exceptions");
+        var fuzzed = accepted;
+        var validRejected = 0;
+        ValidPost.Sample(text =>
+        {
+            var before = Volatile.Read(ref rejected);
+            Check("blog/valid.json", Encoding.UTF8.GetBytes(text));
+            if (Volatile.Read(ref rejected) != before)
+            {
+                Interlocked.Increment(ref validRejected);
+            }
+        }, iter: Iterations, threads: 1);
+        Assert.True(validRejected == 0, $"{validRejected} of {Iterations} well-formed posts were rejected");
+        Assert.True(fuzzed >= Iterations / 10, $"only {fuzzed} of {2 * Iterations} fuzzed blobs were accepted: the sanitizer is hardly reached");
+        output.WriteLine($"[figures] fuzz post parser: {3 * Iterations:N0} blobs, {accepted:N0} accepted (none with active content; all {Iterations:N0} well-formed ones among them), " +
+            $"{rejected:N0} rejected with a reason, 0 exceptions");
     }
 
     private static readonly Gen<string> CsvCell = Gen.Frequency(
@@ -87,16 +122,24 @@ public sealed class FuzzTests(ITestOutputHelper output)
     private static readonly Gen<string> Row = Gen.Select(Gen.Frequency((3, Gen.Int[0, 100_000].Select(i => $"r{i}@example.org")), (1, CsvCell)), CsvCell.Array[0, 9])
         .Select((email, cells) => string.Join(',', [email, .. cells]));
 
-    private static readonly Gen<string> Csv = Row.Array[0, 30]
-        .Select(rows => "email,name,language,topics,sources,maxPosts,timeZone,deliveryDay,deliveryHour,status\n" + string.Join('\n', rows));
+    // Half the files start with a row that is valid in every column: it must always be stored (the floor of accepted rows).
+    private static readonly Gen<(string Csv, string? Good)> Csv = Gen.Select(Row.Array[0, 30], Gen.Bool, Gen.Int[0, 1_000_000])
+        .Select((rows, withGood, n) =>
+        {
+            var good = withGood ? $"good{n}@example.org" : null;
+            var first = good is null ? [] : new[] { $"{good},Nom Propre,fr,data;crm,,5,Europe/Paris,friday,8,active" };
+            return ("email,name,language,topics,sources,maxPosts,timeZone,deliveryDay,deliveryHour,status\n" + string.Join('\n', [.. first, .. rows]), good);
+        });
 
     [Fact]
     public void TheCsvImporterNeverThrowsAndStoresOnlyValidRows()
     {
         var rows = 0;
         var stored = 0;
-        Csv.Sample(csv =>
+        var goodRows = 0;
+        Csv.Sample(file =>
         {
+            var (csv, good) = file;
             using var digest = new TestDigest();
             var report = digest.Get<SubscriberCsvImporter>().ImportAsync(new StringReader(csv), CancellationToken.None).GetAwaiter().GetResult();
             var kept = digest.Get<ISubscriberStore>().ListAsync(CancellationToken.None).ToBlockingEnumerable().ToList();
@@ -104,10 +147,18 @@ public sealed class FuzzTests(ITestOutputHelper output)
             Assert.All(kept, s => Assert.Null(EmailAddress.Problem(s.Email)));
             Assert.All(kept, s => Assert.False((s.Name ?? "").Any(char.IsControl), $"control character kept in a name: {s.Name}"));
             Assert.Equal(kept.Count, kept.Select(s => EmailAddress.Normalize(s.Email)).Distinct().Count());
+            if (good is not null)
+            {
+                Assert.Contains(kept, s => s.Email == good && s is { Name: "Nom Propre", Language: "fr", MaxPosts: 5, DeliveryDay: DayOfWeek.Friday, DeliveryHour: 8 });
+                Interlocked.Increment(ref goodRows);
+            }
+
             Interlocked.Add(ref rows, csv.Count(c => c == '\n'));
             Interlocked.Add(ref stored, kept.Count);
         }, iter: Math.Max(50, Iterations / 10), threads: 1);
-        output.WriteLine($"[figures] fuzz CSV importer: {Math.Max(50, Iterations / 10):N0} files, ~{rows:N0} rows, {stored:N0} subscribers stored (all valid, no duplicates), 0 exceptions");
+        Assert.True(goodRows > 0, "no file had a valid first row");
+        output.WriteLine($"[figures] fuzz CSV importer: {Math.Max(50, Iterations / 10):N0} files, ~{rows:N0} rows, {stored:N0} subscribers stored (all valid, no duplicates; " +
+            $"the {goodRows} valid first rows all among them), 0 exceptions");
     }
 
     [Fact]
@@ -122,6 +173,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
 
         // Any change to a real token (one character replaced, inserted or removed) is refused.
         var alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ ";
+        var tried = 0;
         Gen.Select(Gen.Int[0, token.Length - 1], Gen.Int[0, alphabet.Length - 1], Gen.Int[0, 2]).Sample((at, pick, how) =>
         {
             var changed = how switch
@@ -132,11 +184,13 @@ public sealed class FuzzTests(ITestOutputHelper output)
             };
             if (changed != token)
             {
+                Interlocked.Increment(ref tried);
                 Assert.False(signer.Verify(changed, LinkPurpose.Preferences).IsValid, $"changed token accepted: {changed}");
             }
         }, iter: Iterations);
 
         Assert.True(signer.Verify(token, LinkPurpose.Preferences).IsValid);
-        output.WriteLine($"[figures] fuzz token verifier: {2 * Iterations:N0} tokens (random strings and one-character changes of a real one), 0 accepted, 0 exceptions");
+        Assert.True(tried >= Iterations * 9 / 10, $"only {tried} of {Iterations} mutations changed the token");
+        output.WriteLine($"[figures] fuzz token verifier: {Iterations:N0} random strings and {tried:N0} one-character changes of a real token tried, 0 accepted, 0 exceptions");
     }
 }

@@ -43,6 +43,11 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         ("active content", "xss/handlers.json", Encoding.UTF8.GetBytes(Json("Gestionnaires", "<p onclick=\"alert(1)\" onmouseover='x()'>Lisible.</p><img src=\"https://i.example/a.png\" onerror=\"alert(2)\" alt=\"a\"><svg onload=alert(3)></svg>"))),
         ("active content", "xss/javascript-url.json", Encoding.UTF8.GetBytes(Json("Liens", "<p><a href=\"javascript:alert(1)\">un</a> <a href=\" JaVaScRiPt:alert(2)\">deux</a> <a href=\"vbscript:x\">trois</a> texte lisible.</p>"))),
         ("active content", "xss/data-url.json", Encoding.UTF8.GetBytes(Json("Données", "<p>Lisible.</p><a href=\"data:text/html;base64,PHNjcmlwdD4=\">x</a><img src=\"data:image/svg+xml;base64,PHN2Zz4=\" alt=\"\">"))),
+        // The HTML parser moves a leading <script>, <style>, <meta> or <base> into a <head> of its own making: the check must look there too.
+        ("active content", "xss/leading-script.json", Encoding.UTF8.GetBytes(Json("Script en tête", "<script>alert(1)</script><p>Lisible.</p>"))),
+        ("active content", "xss/leading-style.json", Encoding.UTF8.GetBytes(Json("Style en tête", "<style>body{display:none}</style><p>Lisible.</p>"))),
+        ("active content", "xss/leading-meta.json", Encoding.UTF8.GetBytes(Json("Meta en tête", "<meta http-equiv=\"refresh\" content=\"0;url=https://evil.example\"><p>Lisible.</p>"))),
+        ("active content", "xss/leading-base.json", Encoding.UTF8.GetBytes(Json("Base en tête", "<base href=\"https://evil.example/\"><p>Lisible, <a href=\"page\">lien</a>.</p>"))),
         ("active content", "xss/markdown.md", Encoding.UTF8.GetBytes("---\ntitle: Markdown\nlanguage: fr\n---\nTexte [clic](javascript:alert(1)) et <script>alert(2)</script> lisible.")),
         ("hiding or faking CSS", "css/hidden.json", Encoding.UTF8.GetBytes(Json("Caché", "<p>Lisible.</p><p style=\"display:none\">SECRET-HIDDEN</p><span style=\"font-size:0\">SECRET-ZERO</span><div style=\"position:absolute;left:-9999px\">SECRET-OFFSCREEN</div>"))),
         ("hiding or faking CSS", "css/fake.json", Encoding.UTF8.GetBytes(Json("Faux", "<style>.x{color:red}</style><p class=\"x\" style=\"background:url(https://track.example/p.gif)\">Lisible.</p><link rel=stylesheet href=https://evil.example/s.css>"))),
@@ -154,6 +159,20 @@ public sealed class HostileInputTests(ITestOutputHelper output)
             $"{report.Errors.Count} refused with their line, {report.Added} imported as plain text, 0 crashed, 0 lost");
     }
 
+    [Theory]
+    [InlineData("<script>alert(1)</script><p>Texte.</p>")]
+    [InlineData("<style>p{color:red}</style><p>Texte.</p>")]
+    [InlineData("<meta http-equiv=\"refresh\" content=\"0;url=https://evil.example\"><p>Texte.</p>")]
+    [InlineData("<base href=\"https://evil.example/\"><p>Texte.</p>")]
+    [InlineData("<link rel=\"stylesheet\" href=\"https://evil.example/s.css\"><p>Texte.</p>")]
+    [InlineData("<p>Texte.</p><script>alert(1)</script>")]
+    public void TheCheckSeesActiveContentWhereverTheParserPutsIt(string html)
+    {
+        // The positive control for the fuzz and hostile tests, which rely on this check alone.
+        Assert.True(HasActiveContent(html), html);
+        Assert.False(HasActiveContent("<p>Texte <a href=\"https://ok.example.org/\">lisible</a>.</p>"));
+    }
+
     private static readonly string[] ActiveElements = ["script", "iframe", "frame", "object", "embed", "style", "link", "svg", "math", "form", "meta", "base", "applet"];
 
     /// <summary>True when HTML still holds something that runs, loads or restyles: what the sanitizer must have removed (parsed as a browser would).</summary>
@@ -164,7 +183,10 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         var document = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html);
         foreach (var element in document.All)
         {
-            if (ActiveElements.Contains(element.LocalName) && element.Closest("head") is null)
+            // The whole document, <head> included (where the parser puts a leading <script>, <style>, <meta> or <base>);
+            // in a whole email, only the template's own <head> elements are allowed there.
+            var templatesOwn = stylesAreOurs && element.Closest("head") is not null && element.LocalName is "meta" or "style" or "title";
+            if (ActiveElements.Contains(element.LocalName) && !templatesOwn)
             {
                 return element.OuterHtml;
             }
