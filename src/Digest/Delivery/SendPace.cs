@@ -46,11 +46,17 @@ public sealed class SendPace : IDisposable
         }
     }
 
+    /// <summary>
+    /// The most messages that go at once after a quiet spell, at this rate: the bucket holds a tenth of a second's
+    /// worth (a second's below 10/s). So any one second holds at most the rate plus this.
+    /// </summary>
+    public static int BurstOf(int rate) => rate >= 10 ? rate / 10 : rate;
+
     // Tokens come back every tenth of a second (or every second below 10/s), so a second never holds more than the rate.
     private static TokenBucketRateLimiter PerSecond(int rate)
     {
         var tenths = rate >= 10;
-        var tokens = tenths ? rate / 10 : rate;
+        var tokens = BurstOf(rate);
         return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
         {
             TokenLimit = tokens,

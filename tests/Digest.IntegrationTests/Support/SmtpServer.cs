@@ -84,6 +84,11 @@ public sealed class SmtpServer : IDisposable
     public List<string> Recipients() =>
         [.. Directory.EnumerateFiles(Folder, "*.eml").Select(path => File.ReadLines(path).First()["X-Test-Rcpt: ".Length..].Split('\t')[0])];
 
+    /// <summary>The envelope recipient of each message accepted after the first <paramref name="skip"/>, in the order they were accepted.</summary>
+    public List<string> RecipientsSince(int skip) =>
+        [.. Directory.EnumerateFiles(Folder, "*.eml").Order(StringComparer.Ordinal).Skip(skip)
+            .Select(path => File.ReadLines(path).First()["X-Test-Rcpt: ".Length..].Split('\t')[0])];
+
     /// <summary>The faults the server injected (--faults), one line each: "time kind recipients".</summary>
     public List<string> FaultLog()
     {
