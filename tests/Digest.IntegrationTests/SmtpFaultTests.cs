@@ -34,6 +34,27 @@ public sealed class SmtpFaultTests : IDisposable
     }
 
     [Fact]
+    public async Task AMessageKeptByTheServerWhoseReplyIsLostGoesOnceMoreWithTheSameMessageId()
+    {
+        // The server keeps the message and the connection dies before its "250": no client can tell it arrived. The design
+        // sends it again rather than risk losing it: at most one more copy for this one fault, with the first one's Message-ID,
+        // which mailboxes fold into one.
+        var posts = cli.CopyPosts(Path.Combine(DigestCli.RepositoryRoot, "samples", "posts"), new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+        var csv = cli.WriteFile("lost.csv", "email,language\nlostreply.one@example.org,fr\nok.two@example.org,fr\n");
+
+        var run = await cli.RunAsync("run", "--posts", posts, "--subscribers", csv, "--smtp", smtp.Url, "--data", cli.DataFolder, "--now", "2026-11-23T09:00:00Z");
+        var again = await cli.RunAsync("run", "--posts", posts, "--subscribers", csv, "--smtp", smtp.Url, "--data", cli.DataFolder, "--now", "2026-11-23T10:00:00Z");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var copies = smtp.Messages().Where(m => m.EnvelopeTo == "lostreply.one@example.org").ToList();
+        Assert.Equal(2, copies.Count);
+        Assert.Single(copies.Select(copy => copy.Message.MessageId).Distinct());
+        Assert.Single(smtp.Messages(), m => m.EnvelopeTo == "ok.two@example.org");
+        Assert.Equal(["sent", "sent"], cli.LedgerOutcomes(1).Values.Order());
+        Assert.Contains("sent 0", again.Output);
+    }
+
+    [Fact]
     public async Task TemporaryRefusalsAreRetriedUntilDeliveredOnceAndPermanentOnesAreNeverRetried()
     {
         var first = await RunAsync("2026-11-23T09:00:00Z");

@@ -16,6 +16,10 @@ public sealed class StorageOutageTests(ITestOutputHelper output) : IDisposable
     private const int Readers = 500;
     private const int Connections = 4;
     private const int LedgerQueue = 8;
+
+    // One retry, two seconds a try: a request fails within about 5 s (StorageOptions.RequestTimeout). The worker must have
+    // stopped with its plain error within this bound of storage going away.
+    private static readonly TimeSpan FailsWithin = TimeSpan.FromSeconds(20);
     private readonly string location = Directory.CreateTempSubdirectory("digest-azurite-").FullName;
     private readonly DigestCli cli = new();
     private readonly SmtpServer smtp = SmtpServer.Start();
@@ -46,6 +50,8 @@ public sealed class StorageOutageTests(ITestOutputHelper output) : IDisposable
         cli.Environment["Digest__Delivery__ClaimLease"] = "00:00:10";
         cli.Environment["Digest__Delivery__Connections"] = $"{Connections}";
         cli.Environment["Digest__Delivery__LedgerQueue"] = $"{LedgerQueue}";
+        cli.Environment["Digest__Storage__Retries"] = "1";
+        cli.Environment["Digest__Storage__RequestTimeout"] = "00:00:02";
         var csv = new System.Text.StringBuilder("email,language\n");
         for (var i = 0; i < Readers; i++)
         {
@@ -71,7 +77,12 @@ public sealed class StorageOutageTests(ITestOutputHelper output) : IDisposable
         azurite.Stop(graceful: true);
         var sentBeforeOutage = smtp.Count;
         var stopped = clock.Elapsed;
-        Assert.True(await Task.WhenAny(worker.WaitForExitAsync(), Task.Delay(TimeSpan.FromMinutes(3))) != null && worker.WaitForExit(180_000), "the worker hung");
+        using (var deadline = new CancellationTokenSource(FailsWithin))
+        {
+            var exited = await worker.WaitForExitAsync(deadline.Token).ContinueWith(wait => wait.IsCompletedSuccessfully, TaskScheduler.Default);
+            Assert.True(exited, $"the worker was still running {FailsWithin.TotalSeconds:0} s after storage went away");
+        }
+
         var failedAfter = clock.Elapsed - stopped;
         var error = await errors;
         Assert.NotEqual(0, worker.ExitCode);
@@ -85,7 +96,7 @@ public sealed class StorageOutageTests(ITestOutputHelper output) : IDisposable
         var received = smtp.Recipients();
         var missed = Readers - received.Distinct().Count();
         var duplicated = received.Count - received.Distinct().Count();
-        output.WriteLine($"[figures] storage outage: Azurite stopped after {sentBeforeOutage} of {Readers} messages; the worker exited {worker.ExitCode} after {failedAfter.TotalSeconds:0} s " +
+        output.WriteLine($"[figures] storage outage: Azurite stopped after {sentBeforeOutage} of {Readers} messages; the worker exited {worker.ExitCode} after {failedAfter.TotalSeconds:0.0} s (bound {FailsWithin.TotalSeconds:0} s) " +
             $"with \"{error.Trim().Split('\n')[^1]}\"; after restart: {missed} missed, {duplicated} duplicated");
         Assert.True(rerun.ExitCode == 0, rerun.ToString());
         Assert.Equal(0, missed);

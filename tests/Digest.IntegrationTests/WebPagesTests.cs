@@ -243,20 +243,54 @@ public sealed class WebPagesTests : IAsyncLifetime, IDisposable
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Chromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 375, Height = 800 } });
+        Assert.DoesNotContain("retention", Subscriber("emma.wright@example.com").GetProperty("topics").EnumerateArray().Select(t => t.GetString()));
 
+        // Only the keyboard: Tab to each control, Space to tick, type, Enter to press.
         await page.GotoAsync(PreferencesUrl("emma.wright@example.com"));
-        await page.GetByLabel("retention", new() { Exact = true }).CheckAsync();
-        await page.GetByLabel("Most posts per issue").FillAsync("2");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).PressAsync("Enter");
+        await TabToAsync(page, page.GetByLabel("retention", new() { Exact = true }));
+        await page.Keyboard.PressAsync("Space");
+        await TabToAsync(page, page.GetByLabel("Most posts per issue"));
+        await page.Keyboard.PressAsync("Control+A");
+        await page.Keyboard.TypeAsync("2");
+        await TabToAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Save" }));
+        await page.Keyboard.PressAsync("Enter");
         await page.GetByText("Your preferences are saved.").WaitForAsync();
         Assert.True(await page.GetByLabel("retention", new() { Exact = true }).IsCheckedAsync());
         Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "preferences-375.png"), FullPage = true });
 
+        // What was saved, as the store has it.
+        var saved = Subscriber("emma.wright@example.com");
+        Assert.Contains("retention", saved.GetProperty("topics").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal(2, saved.GetProperty("maxPosts").GetInt32());
+
         await page.GotoAsync(UnsubscribeUrl("emma.wright@example.com"));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Unsubscribe me" }).ClickAsync();
+        await TabToAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Unsubscribe me" }));
+        await page.Keyboard.PressAsync("Enter");
         await page.GetByText("You are unsubscribed").WaitForAsync();
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "unsubscribed-375.png"), FullPage = true });
         Assert.Equal("unsubscribed", StatusOf("emma.wright@example.com"));
+    }
+
+    /// <summary>Presses Tab until the control has the focus; fails when it cannot be reached by the keyboard.</summary>
+    private static async Task TabToAsync(IPage page, ILocator control)
+    {
+        for (var presses = 0; presses < 80; presses++)
+        {
+            if (await control.EvaluateAsync<bool>("element => element === document.activeElement"))
+            {
+                return;
+            }
+
+            await page.Keyboard.PressAsync("Tab");
+        }
+
+        Assert.Fail($"{control} cannot be reached with the Tab key");
+    }
+
+    private JsonElement Subscriber(string email)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(cli.DataFolder, "subscribers.json")));
+        return document.RootElement.EnumerateArray().Single(s => s.GetProperty("email").GetString() == email).Clone();
     }
 }

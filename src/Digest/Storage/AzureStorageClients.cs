@@ -15,10 +15,12 @@ namespace Digest.Storage;
 public sealed class AzureStorageClients
 {
     private readonly StorageConnection connection;
+    private readonly StorageOptions options;
     private readonly Lazy<TokenCredential> credential;
 
-    public AzureStorageClients(StorageConnection connection)
+    public AzureStorageClients(StorageConnection connection, IOptions<StorageOptions> options)
     {
+        this.options = options.Value;
         if (connection.Problem is { } problem)
         {
             throw new OptionsValidationException(StorageConnection.Name, typeof(StorageConnection), [problem]);
@@ -31,9 +33,10 @@ public sealed class AzureStorageClients
 
     public BlobContainerClient Container(string name)
     {
+        var clientOptions = Retrying(new BlobClientOptions());
         var service = connection.UsesConnectionString
-            ? new BlobServiceClient(connection.ConnectionString)
-            : new BlobServiceClient(connection.BlobServiceUri, credential.Value);
+            ? new BlobServiceClient(connection.ConnectionString, clientOptions)
+            : new BlobServiceClient(connection.BlobServiceUri, credential.Value, clientOptions);
         var container = service.GetBlobContainerClient(name);
         container.CreateIfNotExists();
         return container;
@@ -41,9 +44,10 @@ public sealed class AzureStorageClients
 
     public TableClient Table(string name)
     {
+        var clientOptions = Retrying(new TableClientOptions());
         var service = connection.UsesConnectionString
-            ? new TableServiceClient(connection.ConnectionString)
-            : new TableServiceClient(connection.TableServiceUri, credential.Value);
+            ? new TableServiceClient(connection.ConnectionString, clientOptions)
+            : new TableServiceClient(connection.TableServiceUri, credential.Value, clientOptions);
         var table = service.GetTableClient(name);
         table.CreateIfNotExists();
         return table;
@@ -52,11 +56,21 @@ public sealed class AzureStorageClients
     /// <summary>A queue whose messages are base64, as the Functions queue trigger expects.</summary>
     public QueueClient Queue(string name)
     {
-        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        var queueOptions = Retrying(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         var queue = connection.UsesConnectionString
             ? new QueueClient(connection.ConnectionString, name, queueOptions)
             : new QueueClient(new Uri(connection.QueueServiceUri!, name), credential.Value, queueOptions);
         queue.CreateIfNotExists();
         return queue;
+    }
+
+    private T Retrying<T>(T clientOptions) where T : Azure.Core.ClientOptions
+    {
+        clientOptions.Retry.MaxRetries = options.Retries;
+        clientOptions.Retry.NetworkTimeout = options.RequestTimeout;
+        clientOptions.Retry.Mode = Azure.Core.RetryMode.Exponential;
+        clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(500);
+        clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(4);
+        return clientOptions;
     }
 }

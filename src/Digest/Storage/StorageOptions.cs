@@ -21,5 +21,17 @@ public sealed class StorageOptions
     [Required] public string LedgerTable { get; set; } = "deliveries";
     [Required] public string DeliveryQueue { get; set; } = "deliveries";
 
+    /// <summary>Retries of a storage request that failed for a reason that may pass (the Azure SDK's default is 3).</summary>
+    [Range(0, 10)]
+    public int Retries { get; set; } = 3;
+
+    /// <summary>
+    /// How long one try waits for storage to answer (the Azure SDK waits 100 s). With the retries' waits (0.5 s, doubling,
+    /// at most 4 s), a request fails after at most (Retries + 1) × RequestTimeout + about 4 s, and a worker whose storage
+    /// is gone stops with a plain error instead of hanging for minutes.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
     public bool IsAzure => Mode == "azure";
 }

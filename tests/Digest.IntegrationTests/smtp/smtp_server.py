@@ -6,11 +6,15 @@ a first header line "X-Test-Rcpt: ...". Faults are chosen by the recipient's loc
   tempfail*  -> 451 at RCPT TO the first --tempfail-times times for that address, then accepted
   reject*    -> 554 after DATA (the message is refused, not the address)
   silent*    -> no answer at all after the message body (a server that hangs)
+  lostreply* -> the first message is accepted and kept, then the connection is dropped before the
+                "250" reply is sent: the client cannot know it was delivered (the one fault that
+                makes a second copy); later ones are answered as usual
 With --auth user:password the server requires AUTH before MAIL FROM.
 With --faults SEED it also misbehaves at random (seeded), for messages to other addresses:
   --fault-rate of messages get, in equal shares, 451 after DATA, 421 after DATA with the
-  connection closed, or the connection dropped after the body with no answer at all (the
-  message is not kept in any of these cases); and after --refuse-after accepted messages it
+  connection closed, the connection dropped after the body with no answer at all (the
+  message is not kept in these three cases), or "lost": the message kept, then the connection
+  dropped before the reply; and after --refuse-after accepted messages it
   drops the connection and refuses new ones (closes them at once) for --refuse-for seconds.
 Every fault and every RCPT is logged with a timestamp to --out/faults.log.
 Every RCPT TO attempt is appended to --out/rcpt.log, so a test can see what was retried.
@@ -60,7 +64,7 @@ class Faults:
             roll = self.random.random()
         if roll >= self.rate:
             return None
-        return ("451", "421", "drop")[int(roll / self.rate * 3)]
+        return ("451", "421", "drop", "lost")[int(roll / self.rate * 4)]
 
 
 class FaultySMTP(SMTP):
@@ -79,6 +83,7 @@ class RecordingHandler:
         self.out = out
         self.tempfail_times = tempfail_times
         self.tempfails = {}
+        self.lost = set()
         self.count = 0
         self.lock = threading.Lock()
 
@@ -103,7 +108,11 @@ class RecordingHandler:
             return "554 5.7.1 message refused"
         if any(r.split("@", 1)[0].lower().startswith("silent") for r in envelope.rcpt_tos):
             await asyncio.sleep(3600)
-        special = any(r.split("@", 1)[0].lower().startswith(("bounce", "tempfail")) for r in envelope.rcpt_tos)
+        special = any(r.split("@", 1)[0].lower().startswith(("bounce", "tempfail", "lostreply")) for r in envelope.rcpt_tos)
+        fault = None
+        if any(r.split("@", 1)[0].lower().startswith("lostreply") and r not in self.lost for r in envelope.rcpt_tos):
+            self.lost.update(envelope.rcpt_tos)
+            fault = "lost"
         if self.faults is not None and not special:
             fault = self.faults.pick()
             if fault is not None:
@@ -126,6 +135,12 @@ class RecordingHandler:
             f.write(("X-Test-Rcpt: %s\t%s:%s\t%.6f\r\n" % (",".join(envelope.rcpt_tos), session.peer[0], session.peer[1], time.time())).encode("ascii"))
             f.write(envelope.original_content)
         os.rename(temporary, path)
+        if fault == "lost":
+            # Kept, and the answer never goes out: the client sees the connection die after its message.
+            if self.faults is not None and special:
+                self.faults.log("lost %s" % ",".join(envelope.rcpt_tos))
+            server.transport.abort()
+            return "250 (never sent: the connection is gone)"
         if self.faults is not None and self.faults.start_refusing(number):
             # Accept this one, then go away: the client finds the door shut when it comes back.
             asyncio.get_event_loop().call_soon(server.transport.close)

@@ -84,7 +84,23 @@ public class LinkSignerTests
     [InlineData("k2.a.b.c")]
     public void GarbageIsMalformedNotAnError(string? token)
     {
-        Assert.False(Signer().Verify(token, LinkPurpose.Unsubscribe).IsValid);
+        var check = Signer().Verify(token, LinkPurpose.Unsubscribe);
+
+        Assert.Equal(LinkProblem.Malformed, check.Problem);
+        Assert.Null(check.SubscriberId);
+    }
+
+    [Fact]
+    public void ASignedPayloadThatIsNotPurposeIdAndExpiryIsMalformed()
+    {
+        // Garbage behind a valid signature: only someone holding the key could make it, and it still grants nothing.
+        var payload = System.Buffers.Text.Base64Url.EncodeToString("not|a|token|at all"u8);
+        var signature = System.Buffers.Text.Base64Url.EncodeToString(HMACSHA256.HashData(NewKey, System.Text.Encoding.UTF8.GetBytes("k2." + payload)));
+
+        var check = Signer().Verify($"k2.{payload}.{signature}", LinkPurpose.Unsubscribe);
+
+        Assert.Equal(LinkProblem.Malformed, check.Problem);
+        Assert.Null(check.SubscriberId);
     }
 
     [Fact]

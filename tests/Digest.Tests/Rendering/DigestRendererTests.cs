@@ -110,23 +110,46 @@ public class DigestRendererTests
         digest.AddPost("a/2.json", TestDigest.FrenchPost("a/2", "Sans lien", ["crm"], url: null, body: "Premier.\n\nSecond."));
         digest.AddPost("b/1.json", TestDigest.EnglishPost("b/1", "Title one", ["data"]));
         var issue = await digest.PlanAsync();
-        var names = new string?[] { null, "Zoé", "<b>Ann</b> & \"Bob\"", "Jean\r\nPierre", "O'Hara +33", "  Léa  ", "Bob\u00A0Marley" };
-        var readers = names.Select((name, i) => TestDigest.Reader($"r{i}@example.org", i % 3 == 0 ? "en" : "fr", i % 2 == 0 ? ["data"] : null) with { Name = name }).ToList();
+        // Seven readers, some with the same posts (so one render is shared), each with a greeting and links of their own,
+        // written out here as the reader must see them: not asked of the renderer that made the shared copy.
+        (string? Name, string Language, string[]? Topics, string Greeting, string[] Titles)[] readers =
+        [
+            (null, "en", ["data"], "Hello,", ["Title one"]),
+            ("Zoé", "fr", null, "Bonjour Zoé,", ["Données « clients »", "Sans lien"]),
+            ("<b>Ann</b> & \"Bob\"", "fr", ["data"], "Bonjour <b>Ann</b> & \"Bob\",", ["Données « clients »"]),
+            ("Jean\r\nPierre", "en", null, "Hello Jean Pierre,", ["Title one"]),
+            ("O'Hara +33", "fr", ["data"], "Bonjour O'Hara +33,", ["Données « clients »"]),
+            ("Léa", "fr", null, "Bonjour Léa,", ["Données « clients »", "Sans lien"]),
+            ("Bob\u00A0Marley", "en", ["data"], "Hello Bob\u00A0Marley,", ["Title one"]),
+        ];
+        var allTitles = readers.SelectMany(r => r.Titles).Distinct().ToList();
+        var names = new[] { "Zoé", "Ann", "Pierre", "Hara", "Léa", "Marley" };
+        var signer = digest.Get<Digest.Links.LinkSigner>();
 
-        var composer = digest.Get<DigestComposer>();
-        var emails = digest.Get<Digest.Rendering.DigestEmailBuilder>();
-        var renderer = digest.Get<Digest.Rendering.DigestRenderer>();
-        foreach (var reader in readers)
+        foreach (var (name, language, topics, greeting, titles) in readers)
         {
-            var posts = PostSelector.Select(issue, reader).Posts;
-            var shared = (await composer.ComposeAsync(issue, reader, posts, digest.Clock.GetUtcNow())).Rendered;
-            var ownRender = await renderer.RenderAsync(emails.Build(issue, reader, posts));
+            var reader = TestDigest.Reader($"{Guid.NewGuid():N}@example.org", language, topics) with { Name = name };
+            var email = (await ComposeAsync(digest, issue, reader)).Rendered;
 
-            Assert.Equal(ownRender.Html, shared.Html);
-            Assert.Equal(ownRender.Text, shared.Text);
-            Assert.Contains(emails.PartsFor(reader).UnsubscribeUrl, shared.Text);
-            Assert.DoesNotContain("DigestSlot", shared.Html);
+            Assert.Contains("\n" + greeting + "\n", email.Text, StringComparison.Ordinal);
+            // French typography puts no-break spaces inside « »: compare titles with plain spaces.
+            var text = email.Text.Replace('\u00A0', ' ').Replace('\u202F', ' ');
+            Assert.All(titles, title => Assert.Contains(title, text, StringComparison.Ordinal));
+            Assert.All(allTitles.Except(titles), title => Assert.DoesNotContain(title, text, StringComparison.Ordinal));
+            Assert.All(names.Where(other => !(name ?? "").Contains(other, StringComparison.Ordinal)),
+                other => Assert.DoesNotContain(other, email.Html + email.Text, StringComparison.Ordinal));
+            // Their own links, in both parts: the tokens verify as this reader's and no one else's.
+            foreach (var (path, purpose) in new[] { ("unsubscribe", Digest.Links.LinkPurpose.Unsubscribe), ("preferences", Digest.Links.LinkPurpose.Preferences) })
+            {
+                var tokens = Regex.Matches(email.Text + email.Html, $@"https://digest\.example\.org/{path}/([A-Za-z0-9_.-]+)").Select(m => m.Groups[1].Value).Distinct().ToList();
+                Assert.Equal(reader.Id, signer.Verify(Assert.Single(tokens), purpose).SubscriberId);
+            }
+
+            Assert.DoesNotContain("DigestSlot", email.Html + email.Text, StringComparison.Ordinal);
         }
+
+        var html = (await ComposeAsync(digest, issue, TestDigest.Reader("ann@example.org", "fr", ["data"]) with { Name = readers[2].Name })).Rendered.Html;
+        Assert.Contains("Bonjour &lt;b&gt;Ann&lt;/b&gt; &amp; &quot;Bob&quot;,", html, StringComparison.Ordinal);
     }
 
     [Fact]
