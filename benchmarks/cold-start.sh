@@ -10,24 +10,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
-[ -x node_modules/.bin/azurite ] || npm ci --no-audit --no-fund >/dev/null
-if [ ! -x /usr/sbin/smtp-sink ]; then
-  echo "Installing Debian's postfix for smtp-sink (not started as a mail server)"
-  as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-  echo "postfix postfix/main_mailer_type select No configuration" | as_root debconf-set-selections
-  as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends postfix >/dev/null
-fi
-ports=$(/usr/bin/python3 -c 'import socket
-for _ in range(5):
-    s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-read -r blob queue table smtp web <<< "$(echo $ports)"
-node_modules/.bin/azurite --silent --inMemoryPersistence --skipApiVersionCheck --disableTelemetry \
-  --blobHost 127.0.0.1 --blobPort "$blob" --queueHost 127.0.0.1 --queuePort "$queue" --tableHost 127.0.0.1 --tablePort "$table" >/dev/null 2>&1 &
-azurite=$!
-/usr/sbin/smtp-sink -u nobody "127.0.0.1:$smtp" 1000 & sink=$!
-trap 'kill $azurite $sink 2>/dev/null || true; rm -rf "$work"' EXIT
-key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-cs="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1;"
+. benchmarks/local-servers.sh
+start_local_servers sink
+trap 'stop_local_servers; rm -rf "$work"' EXIT
+web=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 
 dotnet build src/Digest.Cli -c Release --nologo -v q >/dev/null
 dotnet build benchmarks/Digest.ColdStart -c Release --nologo -v q >/dev/null 2>&1

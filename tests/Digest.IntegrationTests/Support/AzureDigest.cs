@@ -13,20 +13,9 @@ public sealed class AzureDigest : IDisposable
     public AzureDigest(Azurite azurite, Dictionary<string, string?>? settings = null)
     {
         Folder = Directory.CreateTempSubdirectory("digest-azure-").FullName;
-        var suffix = Guid.NewGuid().ToString("N")[..10];
-        Settings = new Dictionary<string, string?>
-        {
-            ["Digest:Storage:Mode"] = "azure",
-            [StorageConnection.Name] = azurite.ConnectionString,
-            ["Digest:Storage:PostsContainer"] = "posts" + suffix,
-            ["Digest:Storage:IssuesContainer"] = "issues" + suffix,
-            ["Digest:Storage:SubscribersTable"] = "subscribers" + suffix,
-            ["Digest:Storage:SubscriberEmailsTable"] = "emails" + suffix,
-            ["Digest:Storage:LedgerTable"] = "deliveries" + suffix,
-            ["Digest:Storage:DeliveryQueue"] = "deliveries" + suffix,
-            ["Digest:DataFolder"] = Path.Combine(Folder, "data"),
-            ["Digest:Delivery:PickupFolder"] = Path.Combine(Folder, "outbox"),
-        };
+        Settings = StorageSettings(azurite);
+        Settings["Digest:DataFolder"] = Path.Combine(Folder, "data");
+        Settings["Digest:Delivery:PickupFolder"] = Path.Combine(Folder, "outbox");
         foreach (var (key, value) in settings ?? [])
         {
             Settings[key] = value;
@@ -40,6 +29,23 @@ public sealed class AzureDigest : IDisposable
     }
 
     public string Folder { get; }
+
+    /// <summary>Azure storage on Azurite, with containers, tables and a queue of their own (names no other test uses).</summary>
+    public static Dictionary<string, string?> StorageSettings(Azurite azurite)
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..10];
+        return new Dictionary<string, string?>
+        {
+            ["Digest:Storage:Mode"] = "azure",
+            [StorageConnection.Name] = azurite.ConnectionString,
+            ["Digest:Storage:PostsContainer"] = "posts" + suffix,
+            ["Digest:Storage:IssuesContainer"] = "issues" + suffix,
+            ["Digest:Storage:SubscribersTable"] = "subscribers" + suffix,
+            ["Digest:Storage:SubscriberEmailsTable"] = "emails" + suffix,
+            ["Digest:Storage:LedgerTable"] = "deliveries" + suffix,
+            ["Digest:Storage:DeliveryQueue"] = "deliveries" + suffix,
+        };
+    }
 
     /// <summary>The same settings as environment variables, for CLI processes that must share this storage.</summary>
     public Dictionary<string, string?> Settings { get; }

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Digest.Storage;
 
 namespace Digest.IntegrationTests.Support;
 
@@ -14,18 +13,10 @@ public static class FunctionsSettings
 
     public static Dictionary<string, string?> For(Azurite azurite, SmtpServer smtp, string dataFolder)
     {
-        var suffix = Guid.NewGuid().ToString("N")[..10];
-        return new Dictionary<string, string?>
+        var settings = AzureDigest.StorageSettings(azurite);
+        foreach (var (key, value) in new Dictionary<string, string?>
         {
             ["DigestSchedule"] = "0 0 7 * * 1",
-            [StorageConnection.Name] = azurite.ConnectionString,
-            ["Digest:Storage:Mode"] = "azure",
-            ["Digest:Storage:PostsContainer"] = "posts" + suffix,
-            ["Digest:Storage:IssuesContainer"] = "issues" + suffix,
-            ["Digest:Storage:SubscribersTable"] = "subscribers" + suffix,
-            ["Digest:Storage:SubscriberEmailsTable"] = "emails" + suffix,
-            ["Digest:Storage:LedgerTable"] = "deliveries" + suffix,
-            ["Digest:Storage:DeliveryQueue"] = "deliveries" + suffix,
             ["Digest:Title"] = "Le Digest",
             ["Digest:PublicBaseUrl"] = "https://digest.example.org",
             ["Digest:MailDomain"] = "digest.example.org",
@@ -41,7 +32,12 @@ public static class FunctionsSettings
             ["Digest:Editor:Key"] = EditorKey,
             ["Digest:Dkim:PrivateKey"] = RsaKey.Value,
             ["Digest:Dkim:Selector"] = "test",
-        };
+        })
+        {
+            settings[key] = value;
+        }
+
+        return settings;
     }
 
     // One RSA-2048 key for every test in the run: making one costs about a tenth of a second.
