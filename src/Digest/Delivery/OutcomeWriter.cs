@@ -11,7 +11,10 @@ namespace Digest.Delivery;
 /// for one row as for a hundred. At most <see cref="DeliveryOptions.LedgerQueue"/> outcomes are
 /// unwritten (waiting or being written) at any time; past that, senders wait for the ledger. So a
 /// killed process leaves at most that many sent messages unrecorded, plus the ones its sessions
-/// were sending; those subscribers are sent again once their claims expire.
+/// were sending; those subscribers are sent again once their claims expire. The same bound holds
+/// when the ledger goes away under a running process: once a write fails, every pass open at that
+/// moment stops at its next outcome (not only the passes whose outcomes failed), so the slots the
+/// failed write frees cannot be spent on more sends whose outcomes could not be written either.
 /// </summary>
 public sealed class OutcomeWriter : IAsyncDisposable, IDisposable
 {
@@ -26,6 +29,9 @@ public sealed class OutcomeWriter : IAsyncDisposable, IDisposable
     private readonly Channel<(DeliveryRecord? Record, PassOutcomes Pass)> waiting =
         Channel.CreateUnbounded<(DeliveryRecord?, PassOutcomes)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task writing;
+    // How many writes have failed, and the last reason: a pass opened before a failure stops at its next outcome.
+    private int failures;
+    private Exception? lastFailure;
 
     public OutcomeWriter(IDeliveryLedger ledger, IOptions<DeliveryOptions> options, TimeProvider time)
     {
@@ -68,6 +74,13 @@ public sealed class OutcomeWriter : IAsyncDisposable, IDisposable
             {
                 // Only the passes whose outcomes these were fail (and stop sending); the writer goes on for the others.
                 failed = storage;
+            }
+
+            if (failed is not null)
+            {
+                // Before the slots are freed: a sender woken by them must see that the ledger failed.
+                Volatile.Write(ref lastFailure, failed);
+                Interlocked.Increment(ref failures);
             }
 
             unwritten.Release(group.Count);
@@ -126,12 +139,21 @@ public sealed class OutcomeWriter : IAsyncDisposable, IDisposable
         private Exception? failure;
         private TaskCompletionSource? flushed;
 
-        internal PassOutcomes(OutcomeWriter writer) => this.writer = writer;
+        private readonly int failuresAtOpen;
 
-        /// <summary>Queues an outcome for the ledger; throws once one of this pass's writes failed, so the pass stops sending.</summary>
+        internal PassOutcomes(OutcomeWriter writer)
+        {
+            this.writer = writer;
+            failuresAtOpen = Volatile.Read(ref writer.failures);
+        }
+
+        /// <summary>
+        /// Queues an outcome for the ledger (waiting while <see cref="DeliveryOptions.LedgerQueue"/> are unwritten); then throws
+        /// if a write has failed since this pass opened, so the pass sends nothing more. The outcome is queued first: it is the
+        /// outcome of a message already sent, and is still written if the ledger comes back.
+        /// </summary>
         public async ValueTask AddAsync(DeliveryRecord record, CancellationToken cancellationToken)
         {
-            ThrowIfFailed();
             await writer.unwritten.WaitAsync(cancellationToken);
             lock (gate)
             {
@@ -143,6 +165,8 @@ public sealed class OutcomeWriter : IAsyncDisposable, IDisposable
                 writer.unwritten.Release();
                 throw new ObjectDisposedException(nameof(OutcomeWriter), "The ledger writer has stopped.");
             }
+
+            ThrowIfFailed();
         }
 
         /// <summary>Returns once every outcome added so far is in the ledger; throws why one could not be written.</summary>
@@ -181,7 +205,9 @@ public sealed class OutcomeWriter : IAsyncDisposable, IDisposable
 
         private void ThrowIfFailed()
         {
-            if (Volatile.Read(ref failure) is { } failed)
+            var failed = Volatile.Read(ref failure)
+                ?? (Volatile.Read(ref writer.failures) != failuresAtOpen ? Volatile.Read(ref writer.lastFailure) : null);
+            if (failed is not null)
             {
                 throw new DeliveryLedgerException($"The ledger could not take this pass's outcomes: {failed.Message}", failed);
             }

@@ -1,0 +1,70 @@
+using Digest.Delivery;
+using Microsoft.Extensions.Options;
+
+namespace Digest.Tests.Delivery;
+
+public sealed class OutcomeWriterTests
+{
+    [Fact]
+    public async Task WhenALedgerWriteFailsEveryPassThenSendingStopsNotOnlyTheOneWhoseOutcomesFailed()
+    {
+        // Two chunks delivered at once (two passes). The ledger fails the first write, which holds only pass A's outcome.
+        // Pass B must stop too: its next outcome is for a message already sent, and each further send would be one more
+        // message the ledger cannot record (a second copy later), beyond Connections + LedgerQueue.
+        var ledger = new LedgerThatFailsOnce();
+        await using var writer = new OutcomeWriter(ledger, Options.Create(new DeliveryOptions { LedgerQueue = 4 }), TimeProvider.System);
+        var a = writer.Open();
+        var b = writer.Open();
+
+        await a.AddAsync(Sent("a1"), CancellationToken.None);
+        await Assert.ThrowsAsync<DeliveryLedgerException>(a.FlushAsync);
+        var stopped = await Assert.ThrowsAsync<DeliveryLedgerException>(async () => await b.AddAsync(Sent("b1"), CancellationToken.None));
+
+        // The ledger is back: b1's outcome (its message was sent) is still written; a pass opened now goes on.
+        var c = writer.Open();
+        await c.AddAsync(Sent("c1"), CancellationToken.None);
+        await c.FlushAsync();
+        Assert.Contains("storage went away", stopped.Message, StringComparison.Ordinal);
+        Assert.Equal(["b1", "c1"], ledger.Written.Order(StringComparer.Ordinal));
+    }
+
+    private static DeliveryRecord Sent(string subscriberId) => new(1, subscriberId, DeliveryOutcome.Sent, DateTimeOffset.UnixEpoch, 1, null);
+
+    /// <summary>A ledger whose first write fails (as when storage goes away), and whose later writes are kept.</summary>
+    private sealed class LedgerThatFailsOnce : IDeliveryLedger
+    {
+        private int writes;
+
+        public List<string> Written { get; } = [];
+
+        public Task RecordAllAsync(IReadOnlyCollection<DeliveryRecord> records, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref writes) == 1)
+            {
+                throw new IOException("storage went away");
+            }
+
+            lock (Written)
+            {
+                Written.AddRange(records.Select(record => record.SubscriberId));
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task RecordAsync(DeliveryRecord record, CancellationToken cancellationToken) => RecordAllAsync([record], cancellationToken);
+
+        public Task<DeliveryRecord?> FindAsync(int issueNumber, string subscriberId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyDictionary<string, DeliveryRecord>> FindAllAsync(int issueNumber, IReadOnlyCollection<string> subscriberIds, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
+        public Task<bool> TryClaimAsync(int issueNumber, string subscriberId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
+        public Task<IReadOnlySet<string>> TryClaimAllAsync(int issueNumber, IReadOnlyCollection<string> subscriberIds, DateTimeOffset now, TimeSpan lease,
+            CancellationToken cancellationToken, IReadOnlyDictionary<string, DeliveryRecord>? known = null) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<DeliveryRecord>> ListAsync(int issueNumber, CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
+}
