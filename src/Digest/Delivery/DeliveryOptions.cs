@@ -28,9 +28,10 @@ public sealed class DeliveryOptions
     public int BatchSize { get; set; } = 250;
 
     /// <summary>
-    /// Outcomes of sent messages that may be not yet in the ledger while sending goes on (<see cref="OutcomeWriter"/>):
-    /// they are written in groups of about half this many. A killed process can send again at most this many plus
-    /// <see cref="Connections"/> messages, each with its first Message-ID; 1 with one connection is the strictest.
+    /// Outcomes of messages being sent or sent that may be not yet in the ledger while sending goes on (<see cref="OutcomeWriter"/>):
+    /// a message goes only when there is room for its outcome, and outcomes are written in groups of about half this many.
+    /// A killed process, or one whose storage went away, can have sent at most this many messages that will be sent again
+    /// (each with its first Message-ID); 1 is the strictest (and sends one message at a time).
     /// </summary>
     [Range(1, 1000)]
     public int LedgerQueue { get; set; } = 100;

@@ -229,13 +229,23 @@ public sealed class IssueDelivery(
         {
             var composed = await owner.composer.ComposeAsync(issue, subscriber, posts, now);
             (DeliveryOutcome Outcome, int Attempts, string? Detail) sent;
-            using (composed.Message)
+            // Room for the outcome first: a message only goes when its outcome can wait for the ledger (Delivery:LedgerQueue).
+            await outcomes.ReserveAsync(cancellationToken);
+            try
             {
-                sent = await owner.transports.UseAsync(transport => SendWithRetriesAsync(transport, composed, subscriber.Email, cancellationToken), cancellationToken);
+                using (composed.Message)
+                {
+                    sent = await owner.transports.UseAsync(transport => SendWithRetriesAsync(transport, composed, subscriber.Email, cancellationToken), cancellationToken);
+                }
+            }
+            catch
+            {
+                outcomes.Release();
+                throw;
             }
 
             var (outcome, attempts, detail) = sent;
-            await outcomes.AddAsync(Record(subscriber, outcome, attempts, detail), cancellationToken);
+            outcomes.Add(Record(subscriber, outcome, attempts, detail));
             var inARow = 0;
             if (outcome == DeliveryOutcome.Deferred)
             {

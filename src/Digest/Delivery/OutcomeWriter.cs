@@ -8,13 +8,14 @@ namespace Digest.Delivery;
 /// groups (a group commit): a write goes once half of <see cref="DeliveryOptions.LedgerQueue"/>
 /// outcomes wait, or <see cref="GatherFor"/> after the first of them came in, and takes all that
 /// wait. Few large writes instead of many small ones: a storage transaction costs about as much
-/// for one row as for a hundred. At most <see cref="DeliveryOptions.LedgerQueue"/> outcomes are
-/// unwritten (waiting or being written) at any time; past that, senders wait for the ledger. So a
-/// killed process leaves at most that many sent messages unrecorded, plus the ones its sessions
-/// were sending; those subscribers are sent again once their claims expire. The same bound holds
-/// when the ledger goes away under a running process: once a write fails, every pass open at that
-/// moment stops at its next outcome (not only the passes whose outcomes failed), so the slots the
-/// failed write frees cannot be spent on more sends whose outcomes could not be written either.
+/// for one row as for a hundred. A sender takes room for its outcome before its message goes
+/// (<see cref="PassOutcomes.ReserveAsync"/>), and at most <see cref="DeliveryOptions.LedgerQueue"/>
+/// outcomes are unwritten (being sent, waiting or being written) at any time; past that, senders wait
+/// for the ledger. So a killed process leaves at most that many sent messages unrecorded; those
+/// subscribers are sent again once their claims expire. The same bound holds when the ledger goes
+/// away under a running process: once a write fails, every pass open at that moment sends nothing
+/// more (not only the passes whose outcomes failed), so the room the failed write frees cannot be
+/// spent on sends whose outcomes could not be written either.
 /// </summary>
 public sealed class OutcomeWriter : IAsyncDisposable, IDisposable
 {
@@ -148,25 +149,50 @@ public sealed class OutcomeWriter : IAsyncDisposable, IDisposable
         }
 
         /// <summary>
-        /// Queues an outcome for the ledger (waiting while <see cref="DeliveryOptions.LedgerQueue"/> are unwritten); then throws
-        /// if a write has failed since this pass opened, so the pass sends nothing more. The outcome is queued first: it is the
-        /// outcome of a message already sent, and is still written if the ledger comes back.
+        /// Takes room for the outcome of a message about to be sent, waiting while <see cref="DeliveryOptions.LedgerQueue"/>
+        /// outcomes are unwritten; throws, before anything is sent, once a write has failed since this pass opened. Then
+        /// <see cref="Add"/> the outcome, or <see cref="Release"/> the room if no message went.
         /// </summary>
-        public async ValueTask AddAsync(DeliveryRecord record, CancellationToken cancellationToken)
+        public async ValueTask ReserveAsync(CancellationToken cancellationToken)
         {
+            ThrowIfFailed();
             await writer.unwritten.WaitAsync(cancellationToken);
             lock (gate)
             {
                 unwrittenHere++;
             }
 
+            if (Failure is { } failed)
+            {
+                Release();
+                throw new DeliveryLedgerException($"The ledger could not take this pass's outcomes: {failed.Message}", failed);
+            }
+        }
+
+        /// <summary>Queues an outcome in the room <see cref="ReserveAsync"/> took; throws if a write has failed since this pass opened.</summary>
+        public void Add(DeliveryRecord record)
+        {
             if (!writer.waiting.Writer.TryWrite((record, this)))
             {
-                writer.unwritten.Release();
+                Release();
                 throw new ObjectDisposedException(nameof(OutcomeWriter), "The ledger writer has stopped.");
             }
 
             ThrowIfFailed();
+        }
+
+        /// <summary>Gives back room taken for a message that did not go.</summary>
+        public void Release()
+        {
+            writer.unwritten.Release();
+            Written(null);
+        }
+
+        /// <summary>Queues an outcome for which no message goes (skipped as empty, not tried): room, then the outcome.</summary>
+        public async ValueTask AddAsync(DeliveryRecord record, CancellationToken cancellationToken)
+        {
+            await ReserveAsync(cancellationToken);
+            Add(record);
         }
 
         /// <summary>Returns once every outcome added so far is in the ledger; throws why one could not be written.</summary>
@@ -203,11 +229,12 @@ public sealed class OutcomeWriter : IAsyncDisposable, IDisposable
             }
         }
 
+        private Exception? Failure => Volatile.Read(ref failure)
+            ?? (Volatile.Read(ref writer.failures) != failuresAtOpen ? Volatile.Read(ref writer.lastFailure) : null);
+
         private void ThrowIfFailed()
         {
-            var failed = Volatile.Read(ref failure)
-                ?? (Volatile.Read(ref writer.failures) != failuresAtOpen ? Volatile.Read(ref writer.lastFailure) : null);
-            if (failed is not null)
+            if (Failure is { } failed)
             {
                 throw new DeliveryLedgerException($"The ledger could not take this pass's outcomes: {failed.Message}", failed);
             }
