@@ -165,7 +165,7 @@ public sealed class OutcomeWriter : IAsyncDisposable, IDisposable
             if (Failure is { } failed)
             {
                 Release();
-                throw new DeliveryLedgerException($"The ledger could not take this pass's outcomes: {failed.Message}", failed);
+                throw Stopped(failed);
             }
         }
 
@@ -229,6 +229,9 @@ public sealed class OutcomeWriter : IAsyncDisposable, IDisposable
             }
         }
 
+        private static DeliveryLedgerException Stopped(Exception failed) =>
+            new($"The ledger could not take this pass's outcomes: {failed.Message}", failed);
+
         private Exception? Failure => Volatile.Read(ref failure)
             ?? (Volatile.Read(ref writer.failures) != failuresAtOpen ? Volatile.Read(ref writer.lastFailure) : null);
 
@@ -236,7 +239,7 @@ public sealed class OutcomeWriter : IAsyncDisposable, IDisposable
         {
             if (Failure is { } failed)
             {
-                throw new DeliveryLedgerException($"The ledger could not take this pass's outcomes: {failed.Message}", failed);
+                throw Stopped(failed);
             }
         }
     }

@@ -6,7 +6,6 @@ using Digest.IntegrationTests.Support;
 using Digest.Storage;
 using Digest.Subscribers;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Options;
 
 namespace Digest.IntegrationTests.Functions;
 
@@ -112,14 +111,7 @@ public sealed class FunctionsAppDeliveryTests : IDisposable
     /// <summary>Sample posts in the posts container, and readers: 9 in 10 active, one in 13 of those on a topic no post has. Returns who should get mail.</summary>
     private async Task<HashSet<string>> SeedAsync()
     {
-        var storage = app.Get<IOptions<StorageOptions>>().Value;
-        var posts = app.Get<AzureStorageClients>().Container(storage.PostsContainer);
-        var samples = Path.Combine(DigestCli.RepositoryRoot, "samples", "posts");
-        foreach (var file in Directory.EnumerateFiles(samples, "*", SearchOption.AllDirectories))
-        {
-            await posts.GetBlobClient(Path.GetRelativePath(samples, file).Replace('\\', '/')).UploadAsync(file, overwrite: true);
-        }
-
+        await app.UploadSamplePostsAsync();
         var csv = new StringBuilder("email,language,topics,status\n");
         var expected = new HashSet<string>();
         for (var i = 0; i < Readers; i++)

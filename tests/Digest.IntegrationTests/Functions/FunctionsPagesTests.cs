@@ -1,13 +1,10 @@
-using System.Net;
 using Digest.Cli;
 using Digest.IntegrationTests.Support;
 using Digest.Links;
-using Digest.Storage;
 using Digest.Subscribers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Digest.IntegrationTests.Functions;
@@ -182,13 +179,7 @@ public sealed class FunctionsPagesTests(Azurite azurite) : IAsyncLifetime, IDisp
 
     private async Task UploadSamplePostsAsync()
     {
-        var posts = functions.Get<AzureStorageClients>().Container(functions.Get<IOptions<StorageOptions>>().Value.PostsContainer);
-        var samples = Path.Combine(DigestCli.RepositoryRoot, "samples", "posts");
-        foreach (var file in Directory.EnumerateFiles(samples, "*", SearchOption.AllDirectories))
-        {
-            await posts.GetBlobClient(Path.GetRelativePath(samples, file).Replace('\\', '/')).UploadAsync(file, overwrite: true);
-        }
-
+        await functions.UploadSamplePostsAsync();
         // Blob times have one-second resolution: the shared clock moves past the uploads, and then stands still.
         await Task.Delay(1100);
         clock.SetUtcNow(DateTimeOffset.UtcNow);

@@ -52,6 +52,17 @@ public sealed class InProcessFunctionsApp : IDisposable
     public static MethodInfo MethodOf(FunctionEntry function) =>
         ClassOf(function).GetMethod(function.MethodName) ?? throw new InvalidOperationException($"{function.EntryPoint} does not exist.");
 
+    /// <summary>The repository's sample posts, into the app's posts container (what `posts upload` does).</summary>
+    public async Task UploadSamplePostsAsync()
+    {
+        var posts = Get<Digest.Storage.AzureStorageClients>().Container(Get<Microsoft.Extensions.Options.IOptions<Digest.Storage.StorageOptions>>().Value.PostsContainer);
+        var samples = Path.Combine(DigestCli.RepositoryRoot, "samples", "posts");
+        foreach (var file in Directory.EnumerateFiles(samples, "*", SearchOption.AllDirectories))
+        {
+            await posts.GetBlobClient(Path.GetRelativePath(samples, file).Replace('\\', '/')).UploadAsync(file, overwrite: true);
+        }
+    }
+
     /// <summary>Calls a non-HTTP function with its trigger value (the timer's TimerInfo, the queue message's text).</summary>
     public async Task InvokeAsync(string name, object trigger)
     {
