@@ -12,7 +12,8 @@ namespace Digest.Cli;
 /// </summary>
 public static class CliHost
 {
-    public static IHost Build(IDictionary<string, string?> flags)
+    /// <param name="now">The instant <c>--now</c> gave: the command's clock starts there (<see cref="ShiftedTime"/>).</param>
+    public static IHost Build(IDictionary<string, string?> flags, DateTimeOffset? now = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -20,6 +21,11 @@ public static class CliHost
             Args = [],
         });
         Configure(builder, flags);
+        if (now is { } start)
+        {
+            builder.Services.AddSingleton<TimeProvider>(new ShiftedTime(start));
+        }
+
         var host = builder.Build();
         host.Services.GetRequiredService<IStartupValidator>().Validate();
         // The DKIM key is read now: one that does not parse stops the command before anything is imported, planned or sent.
@@ -41,9 +47,12 @@ public static class CliHost
             console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddDigest(builder.Configuration, DigestPaths.FindFrom(Environment.CurrentDirectory));
     }
+}
 
-    /// <summary>The services a command needs only with Azure storage, or a clear sentence why it cannot run.</summary>
-    public static T RequireAzure<T>(IServiceProvider services) where T : notnull =>
+public static class AzureOnly
+{
+    /// <summary>What only Azure storage has (posts upload writes blobs), or a clear sentence why the command cannot run.</summary>
+    public static T Require<T>(IServiceProvider services) where T : notnull =>
         services.GetService<T>() ?? throw new CommandException(
             "This command needs Azure storage: pass --storage \"UseDevelopmentStorage=true\" (Azurite), or set Digest__Storage__Mode=azure and DigestStorage.");
 }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Digest.Issues;
+using Digest.Planning;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Digest.Cli;
@@ -9,16 +9,16 @@ public static class PlanCommand
 {
     public static Command Create()
     {
-        var command = new Command("plan", "Plan the current period's issue and put its subscribers on the delivery queue (Azure storage)")
+        var command = new Command("plan", "Plan the current period's issue and put its subscribers on the delivery queue")
         {
-            Flags.Storage, Flags.Now,
+            Flags.Storage, Flags.Data, Flags.Posts, Flags.Now,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var host = CliHost.Build(Flags.ToConfiguration(parse));
+            using var host = CliHost.Build(Flags.ToConfiguration(parse), parse.GetValue(Flags.Now));
             var services = host.Services;
-            var now = parse.GetValue(Flags.Now) ?? services.GetRequiredService<TimeProvider>().GetUtcNow();
-            var report = await CliHost.RequireAzure<ScheduledPlanning>(services).RunAsync(now, cancellationToken);
+            var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+            var report = await services.GetRequiredService<ScheduledPlanning>().RunAsync(now, null, cancellationToken);
             Print(report);
             return 0;
         });
@@ -36,7 +36,7 @@ public static class PlanCommand
         }
 
         Console.WriteLine(report.FanOut is { } fanOut
-            ? $"Queued {fanOut.Subscribers} subscribers in {fanOut.Chunks} chunks ({fanOut.DueLater} due later)."
+            ? $"Queued {fanOut.Subscribers} subscribers in {fanOut.Chunks} chunks ({fanOut.DueLater} due later; {fanOut.Inactive} not active)."
             : "Nothing to queue: the issue was queued before.");
     }
 }

@@ -19,7 +19,7 @@ public static class PostsCheckCommand
     private static async Task<int> UploadAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         using var host = CliHost.Build(Flags.ToConfiguration(parse));
-        var storage = CliHost.RequireAzure<Digest.Storage.AzureStorageClients>(host.Services);
+        var storage = AzureOnly.Require<Digest.Storage.AzureStorageClients>(host.Services);
         var options = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Digest.Storage.StorageOptions>>().Value;
         var folder = Path.GetFullPath(parse.GetValue(Flags.Posts) ?? host.Services.GetRequiredService<DigestPaths>().Resolve("samples/posts"));
         var container = storage.Container(options.PostsContainer);

@@ -1,13 +1,18 @@
 using System.CommandLine;
 using Digest.Delivery;
+using Digest.Delivery.Queue;
 using Digest.Issues;
+using Digest.Planning;
 using Digest.Subscribers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Digest.Cli;
 
-/// <summary><c>run</c>: import the subscriber list, plan this period's issue and deliver it to whoever is due.</summary>
+/// <summary>
+/// <c>run</c>: import the subscriber list, plan this period's issue and fan it out, then deliver what is on the
+/// delivery queue until it is idle: the steps the Functions app runs (PlanIssue, then DeliverChunk), in one process.
+/// </summary>
 public static class RunCommand
 {
     private static readonly Option<string?> SubscribersCsv = new("--subscribers") { Description = "CSV of subscribers to import first (default: samples/subscribers.csv)" };
@@ -25,10 +30,10 @@ public static class RunCommand
 
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        using var host = CliHost.Build(Flags.ToConfiguration(parse));
+        using var host = CliHost.Build(Flags.ToConfiguration(parse), parse.GetValue(Flags.Now));
         var services = host.Services;
         var paths = services.GetRequiredService<DigestPaths>();
-        var now = parse.GetValue(Flags.Now) ?? services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
 
         // A list named on the command line must exist; the samples' list is imported when it is there.
         // Bad rows are reported and skipped: the good ones still get their digest.
@@ -45,51 +50,71 @@ public static class RunCommand
             await ImportSubscribersCommand.ImportAsync(services, csv, cancellationToken);
         }
 
+        // The steps Azure runs, whatever the storage: the schedule's plan and fan-out, then a worker on the queue until it is idle.
         var intro = parse.GetValue(Intro) is { } introFile ? await File.ReadAllTextAsync(introFile, cancellationToken) : null;
-        if (services.GetService<ScheduledPlanning>() is { } planning)
+        var planned = await services.GetRequiredService<ScheduledPlanning>().RunAsync(now, intro, cancellationToken);
+        PrintPlan(planned);
+
+        var deliveries = new Deliveries();
+        using (var bar = new ProgressBar(planned.FanOut?.Subscribers ?? 0))
         {
-            // Azure storage: the same path as in Functions: plan and fan out, then consume the queue until it is idle.
-            PlanCommand.Print(await planning.RunAsync(now, cancellationToken));
-            var worked = await services.GetRequiredService<QueueWorker>().RunAsync(TimeSpan.FromSeconds(2), cancellationToken);
-            WorkerCommand.Print(worked);
-            return worked.Failed > 0 || worked.Deferred > 0 ? 1 : 0;
+            var worked = await services.GetRequiredService<QueueWorker>().RunAsync(TimeSpan.Zero, cancellationToken, deliveries.With(bar));
+            deliveries.ChunkFailures = worked.Failed + worked.Poisoned;
         }
 
-        var total = await services.GetRequiredService<ISubscriberStore>().ListAsync(cancellationToken).CountAsync(cancellationToken);
-        using var bar = new ProgressBar(total);
-        var report = await services.GetRequiredService<DigestRun>().RunAsync(now, intro, bar, cancellationToken);
-        bar.Dispose();
+        // What waits on the queue for later: readers whose weekday and hour have not come (not the ones this run queued again).
+        var waiting = await services.GetRequiredService<IDeliveryQueue>().ListWaitingAsync(cancellationToken);
+        deliveries.AddWaiting(waiting);
+        var reports = deliveries.ByIssue(planned.Plan.Issue?.Number);
+        PrintDeliveries(reports, waiting is not null);
+        if (deliveries.ChunkFailures > 0)
+        {
+            Console.WriteLine($"{deliveries.ChunkFailures} chunks could not be delivered this time (see the log above); they stay on the queue.");
+        }
 
-        PrintSummary(report);
-        await WritePreviewAsync(services, report, cancellationToken);
-        return report.HasFailures ? 1 : 0;
+        await WritePreviewAsync(services, reports, cancellationToken);
+        return reports.Any(report => report.HasFailures) || deliveries.ChunkFailures > 0 ? 1 : 0;
     }
 
-    private static void PrintSummary(RunReport report)
+    private static void PrintPlan(ScheduledPlanningReport planned)
     {
-        var plan = report.Plan;
+        var plan = planned.Plan;
         Console.WriteLine(plan.Issue is { } issue
             ? $"Issue {issue.Number} ({issue.Period}): {issue.Posts.Count} posts, {(plan.Created ? "planned now" : "planned earlier")}."
             : "No new posts since the last issue: nothing new to plan.");
 
-        if (report.RejectedPosts.Count > 0)
+        if (plan.Rejected.Count > 0)
         {
-            Console.WriteLine($"Rejected posts: {report.RejectedPosts.Count}");
-            foreach (var reject in report.RejectedPosts)
+            Console.WriteLine($"Rejected posts: {plan.Rejected.Count}");
+            foreach (var reject in plan.Rejected)
             {
                 Console.WriteLine($"  {reject.BlobName} {reject.Reason}");
             }
         }
 
-        foreach (var delivery in report.Deliveries)
+        if (planned.FanOut is { } fanOut)
+        {
+            Console.WriteLine($"Queued {fanOut.Subscribers} subscribers in {fanOut.Chunks} chunks ({fanOut.DueLater} due later; {fanOut.Inactive} not active).");
+        }
+    }
+
+    private static void PrintDeliveries(IReadOnlyList<DeliveryReport> reports, bool queueListsWaiting)
+    {
+        foreach (var delivery in reports)
         {
             Console.WriteLine($"Issue {delivery.IssueNumber}: sent {delivery.Sent}, skipped-empty {delivery.SkippedEmpty.Count}, " +
                 $"failed {delivery.Failed.Count + delivery.Deferred.Count}, bounced {delivery.Bounced.Count}, " +
-                $"not yet due {delivery.NotYetDue}, already delivered {delivery.AlreadyDone}, inactive {delivery.Inactive}");
+                $"not yet due {(queueListsWaiting ? delivery.NotYetDue : "(Storage queues do not list messages not yet visible)")}, " +
+                $"already delivered {delivery.AlreadyDone}, inactive {delivery.Inactive}");
             Print("  skipped-empty", delivery.SkippedEmpty);
-            Print("  deferred (retried next run)", delivery.Deferred);
+            Print("  deferred (queued again)", delivery.Deferred);
             Print("  failed", delivery.Failed);
             Print("  bounced", delivery.Bounced);
+            if (delivery.RetryAt is { } retry)
+            {
+                Console.WriteLine($"  deferred readers are tried again from {retry.UtcDateTime:yyyy-MM-dd HH:mm} UTC: run again then (or with --now).");
+            }
+
             if (delivery.NextDueAt is { } next)
             {
                 Console.WriteLine($"  next subscriber due at {next.UtcDateTime:yyyy-MM-dd HH:mm} UTC: run again then (or with --now).");
@@ -111,7 +136,7 @@ public static class RunCommand
     }
 
     // One HTML file a person can open to see what was sent, beside the pickup folder's .eml files.
-    private static async Task WritePreviewAsync(IServiceProvider services, RunReport report, CancellationToken cancellationToken)
+    private static async Task WritePreviewAsync(IServiceProvider services, IReadOnlyList<DeliveryReport> reports, CancellationToken cancellationToken)
     {
         var delivery = services.GetRequiredService<IOptions<DeliveryOptions>>().Value;
         var paths = services.GetRequiredService<DigestPaths>();
@@ -120,7 +145,7 @@ public static class RunCommand
             Console.WriteLine($"Messages (.eml): {paths.Resolve(delivery.PickupFolder)}");
         }
 
-        if (report.Deliveries.Count == 0 || report.Deliveries[^1] is not { Sent: > 0 } latest)
+        if (reports.Count == 0 || reports[^1] is not { Sent: > 0 } latest)
         {
             return;
         }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Digest.Delivery;
 using Digest.Issues;
+using Digest.Planning;
 using Digest.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -14,8 +15,8 @@ using NCrontab;
 namespace Digest.Cli;
 
 /// <summary>
-/// <c>serve</c>: the local stand-in for the Functions app: the DigestSchedule timer (same
-/// NCRONTAB expression, UTC), a delivery-queue consumer and the HTTP endpoints, on Kestrel at
+/// <c>serve</c>: the local stand-in for the Functions app, on any storage: the DigestSchedule timer
+/// (same NCRONTAB expression, UTC), a delivery-queue consumer and the HTTP endpoints, on Kestrel at
 /// 127.0.0.1.
 /// </summary>
 public static class ServeCommand
@@ -24,7 +25,7 @@ public static class ServeCommand
 
     public static Command Create()
     {
-        var command = new Command("serve", "Run the schedule, a queue consumer (Azure storage) and the web pages on 127.0.0.1")
+        var command = new Command("serve", "Run the schedule, a delivery-queue worker and the web pages on 127.0.0.1")
         {
             Flags.Storage, Flags.Smtp, Flags.Pickup, Flags.Data, Flags.Posts, Port,
         };
@@ -58,7 +59,7 @@ public static class ServeCommand
     }
 
     /// <summary>The PlanIssue timer: fires on DigestSchedule; never on start-up, but a missed period is caught up.</summary>
-    private sealed class ScheduleService(IServiceProvider services, IIssueStore issues, IConfiguration configuration, TimeProvider time, ILogger<ScheduleService> logger)
+    private sealed class ScheduleService(ScheduledPlanning planning, IIssueStore issues, IConfiguration configuration, TimeProvider time, ILogger<ScheduleService> logger)
         : BackgroundService
     {
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -90,17 +91,8 @@ public static class ServeCommand
         {
             try
             {
-                // Azure storage: plan and fan out to the queue. Embedded: plan and deliver in this process.
-                if (services.GetService<ScheduledPlanning>() is { } planning)
-                {
-                    var report = await planning.RunAsync(time.GetUtcNow(), stoppingToken);
-                    logger.LogInformation("Planned issue {Issue}; queued {Subscribers} subscribers", report.Plan.Issue?.Number, report.FanOut?.Subscribers ?? 0);
-                }
-                else
-                {
-                    var report = await services.GetRequiredService<DigestRun>().RunAsync(time.GetUtcNow(), null, null, stoppingToken);
-                    logger.LogInformation("Planned issue {Issue}; sent {Sent}", report.Plan.Issue?.Number, report.Deliveries.Sum(d => d.Sent));
-                }
+                var report = await planning.RunAsync(time.GetUtcNow(), null, stoppingToken);
+                logger.LogInformation("Planned issue {Issue}; queued {Subscribers} subscribers", report.Plan.Issue?.Number, report.FanOut?.Subscribers ?? 0);
             }
             catch (Exception failed) when (failed is not OperationCanceledException)
             {
@@ -109,10 +101,9 @@ public static class ServeCommand
         }
     }
 
-    private sealed class WorkerService(IServiceProvider services) : BackgroundService
+    /// <summary>DeliverChunk's stand-in: a worker on the delivery queue for as long as the host runs.</summary>
+    private sealed class WorkerService(QueueWorker worker) : BackgroundService
     {
-        // Only with Azure storage: the embedded schedule delivers in its own pass.
-        protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-            services.GetService<QueueWorker>()?.RunAsync(null, stoppingToken) ?? Task.CompletedTask;
+        protected override Task ExecuteAsync(CancellationToken stoppingToken) => worker.RunAsync(null, stoppingToken);
     }
 }

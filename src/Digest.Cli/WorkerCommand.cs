@@ -12,15 +12,15 @@ public static class WorkerCommand
 
     public static Command Create()
     {
-        var command = new Command("worker", "Deliver chunks from the delivery queue (Azure storage) until stopped")
+        var command = new Command("worker", "Deliver chunks from the delivery queue until stopped")
         {
-            Flags.Storage, Flags.Smtp, Flags.Pickup, UntilIdle,
+            Flags.Storage, Flags.Data, Flags.Smtp, Flags.Pickup, UntilIdle,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var host = CliHost.Build(Flags.ToConfiguration(parse));
             var idle = parse.GetValue(UntilIdle) is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
-            var worker = CliHost.RequireAzure<QueueWorker>(host.Services);
+            var worker = host.Services.GetRequiredService<QueueWorker>();
             await host.Services.GetRequiredService<DigestRenderer>().CompileAsync();
             var report = await worker.RunAsync(idle, cancellationToken);
             Print(report);

@@ -1,4 +1,5 @@
 using Digest.Delivery;
+using Digest.Delivery.Queue;
 using Digest.Storage;
 using Microsoft.Azure.Functions.Worker;
 
@@ -16,5 +17,5 @@ public sealed class DeliverChunk(ChunkDelivery delivery)
     /// </remarks>
     [Function(nameof(DeliverChunk))]
     public Task RunAsync([QueueTrigger("%" + StorageOptions.DeliveryQueueSetting + "%", Connection = StorageConnection.Name)] string message, CancellationToken cancellationToken) =>
-        delivery.DeliverAsync(DeliveryQueue.Read(BinaryData.FromString(message)), cancellationToken);
+        delivery.DeliverAsync(DeliveryChunk.Read(BinaryData.FromString(message)), cancellationToken);
 }

@@ -1,4 +1,4 @@
-using Digest.Issues;
+using Digest.Planning;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Digest.Functions;
@@ -12,5 +12,5 @@ public sealed class PlanIssue(ScheduledPlanning planning, TimeProvider time)
     /// </remarks>
     [Function(nameof(PlanIssue))]
     public Task RunAsync([TimerTrigger("%" + ScheduledPlanning.ScheduleSetting + "%", RunOnStartup = false)] TimerInfo timer, CancellationToken cancellationToken) =>
-        planning.RunAsync(time.GetUtcNow(), cancellationToken);
+        planning.RunAsync(time.GetUtcNow(), null, cancellationToken);
 }

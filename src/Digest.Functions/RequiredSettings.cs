@@ -1,6 +1,7 @@
 using Digest.Delivery;
 using Digest.Issues;
 using Digest.Links;
+using Digest.Planning;
 using Digest.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

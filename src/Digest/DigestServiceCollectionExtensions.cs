@@ -1,12 +1,15 @@
 using Digest.Delivery;
+using Digest.Delivery.Queue;
 using Digest.Issues;
 using Digest.Links;
+using Digest.Planning;
 using Digest.Posts;
 using Digest.Rendering;
 using Digest.Storage;
 using Digest.Subscribers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Digest;
@@ -14,8 +17,9 @@ namespace Digest;
 public static class DigestServiceCollectionExtensions
 {
     /// <summary>
-    /// Everything the digest needs, with the embedded defaults (folders under the repository,
-    /// a pickup folder for mail). Hosts replace the stores and sources they have better ones for.
+    /// Everything the digest needs. The storage is chosen here and nowhere else: the embedded default
+    /// (folders under the data folder, a folder-backed delivery queue) or Azure Blob, Table and Queue
+    /// storage; every step after that (plan, fan out, queue, deliver chunks, ledger) is the same code.
     /// </summary>
     public static IServiceCollection AddDigest(this IServiceCollection services, IConfiguration configuration, DigestPaths paths)
     {
@@ -45,6 +49,8 @@ public static class DigestServiceCollectionExtensions
             services.AddSingleton<IIssueStore>(provider => new FolderIssueStore(Path.Combine(DataFolder(provider), "issues")));
             services.AddSingleton<ISubscriberStore>(provider => new FileSubscriberStore(Path.Combine(DataFolder(provider), "subscribers.json")));
             services.AddSingleton<IDeliveryLedger>(provider => new FileDeliveryLedger(Path.Combine(DataFolder(provider), "ledger")));
+            services.AddSingleton<IDeliveryQueue>(provider => new FolderDeliveryQueue(
+                Path.Combine(DataFolder(provider), "queue"), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<FolderDeliveryQueue>>()));
         }
 
         services.AddSingleton<EmailHtmlSanitizer>();
@@ -71,7 +77,10 @@ public static class DigestServiceCollectionExtensions
         services.AddSingleton<OutcomeWriter>();
         services.AddSingleton<SendPace>();
         services.AddSingleton<IssueDelivery>();
-        services.AddSingleton<DigestRun>();
+        services.AddSingleton<ChunkDelivery>();
+        services.AddSingleton<QueueWorker>();
+        services.AddSingleton<IssueFanOut>();
+        services.AddSingleton<ScheduledPlanning>();
 
         services.AddSingleton<Web.WebPages>();
         services.AddSingleton<Web.SignedLinkPages>();
@@ -85,7 +94,7 @@ public static class DigestServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Posts and issues in Blob containers, subscribers and the ledger in tables, the fan-out queue.</summary>
+    /// <summary>Posts and issues in Blob containers, subscribers and the ledger in tables, the delivery queue.</summary>
     private static void AddAzureStorage(IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(_ => StorageConnection.From(configuration));
@@ -97,13 +106,9 @@ public static class DigestServiceCollectionExtensions
         services.AddSingleton<IIssueStore>(p => new BlobIssueStore(Clients(p).Container(Options(p).IssuesContainer)));
         services.AddSingleton<ISubscriberStore>(p => new TableSubscriberStore(Clients(p).Table(Options(p).SubscribersTable), Clients(p).Table(Options(p).SubscriberEmailsTable)));
         services.AddSingleton<IDeliveryLedger>(p => new TableDeliveryLedger(Clients(p).Table(Options(p).LedgerTable)));
-        services.AddSingleton(p => new DeliveryQueue(
+        services.AddSingleton<IDeliveryQueue>(p => new StorageDeliveryQueue(
             Clients(p).Queue(Options(p).DeliveryQueue),
             Clients(p).Queue(Options(p).DeliveryQueue + "-poison"),
-            p.GetRequiredService<Microsoft.Extensions.Logging.ILogger<DeliveryQueue>>()));
-        services.AddSingleton<IssueFanOut>();
-        services.AddSingleton<ChunkDelivery>();
-        services.AddSingleton<QueueWorker>();
-        services.AddSingleton<ScheduledPlanning>();
+            p.GetRequiredService<ILogger<StorageDeliveryQueue>>()));
     }
 }

@@ -1,8 +1,10 @@
 using System.Text;
 using Azure.Storage.Queues;
 using Digest.Delivery;
+using Digest.Delivery.Queue;
 using Digest.Issues;
 using Digest.IntegrationTests.Support;
+using Digest.Planning;
 using Digest.Posts;
 using Digest.Storage;
 using Digest.Subscribers;
@@ -217,7 +219,7 @@ public sealed class AzureStorageTests(Azurite azurite) : IDisposable
     [Fact]
     public async Task ChunksGoOnTheQueueAsBase64JsonWellUnder64KiBAndLaterOnesStayHidden()
     {
-        var queue = digest.Get<DeliveryQueue>();
+        var queue = digest.Get<IDeliveryQueue>();
         var ids = Enumerable.Range(0, 250).Select(_ => Subscriber.NewId()).ToList();
 
         await queue.EnqueueAsync(new DeliveryChunk(7, ids), TimeSpan.Zero, CancellationToken.None);
@@ -232,13 +234,13 @@ public sealed class AzureStorageTests(Azurite azurite) : IDisposable
         Assert.True(message.Body.ToArray().Length < 16 * 1024, $"A chunk of 250 ids is {message.Body.ToArray().Length} bytes on the queue.");
 
         var received = Assert.Single(await queue.ReceiveAsync(10, TimeSpan.FromSeconds(30), CancellationToken.None));
-        Assert.Equal(ids, DeliveryQueue.Read(received.Body).SubscriberIds);
+        Assert.Equal(ids, DeliveryChunk.Read(received.Body).SubscriberIds);
     }
 
     [Fact]
     public async Task AnUnreadableMessageGoesToThePoisonQueueAndIsCounted()
     {
-        var queue = digest.Get<DeliveryQueue>();
+        var queue = digest.Get<IDeliveryQueue>();
         var raw = new QueueClient(azurite.ConnectionString, queue.Name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         await raw.SendMessageAsync(BinaryData.FromString("not json at all"));
 
@@ -257,13 +259,13 @@ public sealed class AzureStorageTests(Azurite azurite) : IDisposable
         var planning = digest.Get<ScheduledPlanning>();
         var now = DateTimeOffset.UtcNow.AddSeconds(5);
 
-        var first = await planning.RunAsync(now, CancellationToken.None);
-        var second = await planning.RunAsync(now.AddMinutes(1), CancellationToken.None);
+        var first = await planning.RunAsync(now, null, CancellationToken.None);
+        var second = await planning.RunAsync(now.AddMinutes(1), null, CancellationToken.None);
 
         Assert.Equal(30, first.FanOut!.Subscribers);
         Assert.Null(second.FanOut);
         Assert.Equal(1, second.Plan.Issue!.Number);
-        var raw = new QueueClient(azurite.ConnectionString, digest.Get<DeliveryQueue>().Name);
+        var raw = new QueueClient(azurite.ConnectionString, digest.Get<IDeliveryQueue>().Name);
         Assert.Equal(1, (await raw.GetPropertiesAsync()).Value.ApproximateMessagesCount);
     }
 

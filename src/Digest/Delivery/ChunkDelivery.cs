@@ -1,16 +1,18 @@
+using Digest.Delivery.Queue;
 using Digest.Issues;
 using Microsoft.Extensions.Options;
 
 namespace Digest.Delivery;
 
 /// <summary>
-/// What the queue trigger does with one chunk: deliver it, then queue again whoever could not be
-/// served now (deferred by the server, cut off by a pause, or due later since the fan-out).
-/// Safe to run twice: the ledger claims make a second run send nothing. Subscribers another sender
-/// holds are queued again for when its claims would have run out, so none is lost if it died.
+/// What a worker does with one chunk, whatever the queue: deliver it (the only way a digest is sent),
+/// then queue again whoever could not be served now (deferred by the server, cut off by a pause, or due
+/// later since the fan-out). Safe to run twice: the ledger claims make a second run send nothing.
+/// Subscribers another sender holds are queued again for when its claims would have run out, so none is
+/// lost if it died.
 /// </summary>
 public sealed class ChunkDelivery(
-    IIssueStore issues, IssueDelivery delivery, DeliveryQueue queue, TimeProvider time, IOptions<FanOutOptions> options, IOptions<DeliveryOptions> delivering)
+    IIssueStore issues, IssueDelivery delivery, IDeliveryQueue queue, TimeProvider time, IOptions<FanOutOptions> options, IOptions<DeliveryOptions> delivering)
 {
     // A frozen issue never changes: the last one read serves the next chunks (and keeps its renders, see DigestComposer).
     private Issue? last;
@@ -26,6 +28,7 @@ public sealed class ChunkDelivery(
 
         if (report.RetryIds.Count > 0)
         {
+            report.RetryAt = now + options.Value.RetryAfter;
             await queue.EnqueueAsync(chunk with { SubscriberIds = [.. report.RetryIds] }, options.Value.RetryAfter, cancellationToken);
         }
 

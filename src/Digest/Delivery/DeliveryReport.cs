@@ -1,6 +1,6 @@
 namespace Digest.Delivery;
 
-/// <summary>What one delivery pass over an issue did, subscriber by subscriber, in counts an operator can read.</summary>
+/// <summary>What delivering an issue did (one chunk, or the chunks of a run added up), in counts and names an operator can read.</summary>
 public sealed class DeliveryReport(int issueNumber)
 {
     public int IssueNumber { get; } = issueNumber;
@@ -22,8 +22,28 @@ public sealed class DeliveryReport(int issueNumber)
     public List<string> HeldIds { get; } = [];
     /// <summary>Subscribers whose delivery slot has not come yet.</summary>
     public List<string> NotYetDueIds { get; } = [];
+    /// <summary>When the subscribers in <see cref="RetryIds"/> are tried again (queued for then).</summary>
+    public DateTimeOffset? RetryAt { get; set; }
     /// <summary>Set when the run stopped early because the server kept deferring; the rest wait for the next run.</summary>
     public string? PausedBecause { get; set; }
+
+    /// <summary>Adds a chunk's report to this one (the subscriber ids left to queue again are the chunk's business, not added).</summary>
+    public void Add(DeliveryReport chunk)
+    {
+        Sent += chunk.Sent;
+        AlreadyDone += chunk.AlreadyDone;
+        NotYetDue += chunk.NotYetDue;
+        NextDueAt = Earliest(NextDueAt, chunk.NextDueAt);
+        Inactive += chunk.Inactive;
+        SkippedEmpty.AddRange(chunk.SkippedEmpty);
+        Deferred.AddRange(chunk.Deferred);
+        Failed.AddRange(chunk.Failed);
+        Bounced.AddRange(chunk.Bounced);
+        RetryAt = Earliest(RetryAt, chunk.RetryAt);
+        PausedBecause ??= chunk.PausedBecause;
+    }
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? one, DateTimeOffset? other) => one is null ? other : other is null ? one : one < other ? one : other;
 
     public bool HasFailures => Deferred.Count > 0 || Failed.Count > 0 || PausedBecause is not null;
 }

@@ -60,6 +60,28 @@ public sealed class FileDeliveryLedger(string folder) : IDeliveryLedger, IDispos
         }
     }
 
+    public async Task RenewClaimsAsync(int issueNumber, IReadOnlyCollection<string> subscriberIds, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        var ledger = await OpenAsync(issueNumber, cancellationToken);
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            foreach (var subscriberId in subscriberIds)
+            {
+                if (ledger.Latest.GetValueOrDefault(subscriberId) is { Outcome: DeliveryOutcome.Sending } claim && claim.At + lease > now)
+                {
+                    await AppendAsync(ledger, claim with { At = now }, cancellationToken);
+                }
+            }
+
+            await FlushAsync(ledger, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
     public Task RecordAsync(DeliveryRecord record, CancellationToken cancellationToken) => RecordAllAsync([record], cancellationToken);
 
     public async Task RecordAllAsync(IReadOnlyCollection<DeliveryRecord> records, CancellationToken cancellationToken)

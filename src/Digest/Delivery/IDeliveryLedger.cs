@@ -26,6 +26,12 @@ public interface IDeliveryLedger
         int issueNumber, IReadOnlyCollection<string> subscriberIds, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken,
         IReadOnlyDictionary<string, DeliveryRecord>? known = null);
 
+    /// <summary>
+    /// Extends the claims a sender still holds (records still <see cref="DeliveryOutcome.Sending"/> whose lease has not run out) to
+    /// <paramref name="now"/>, so a slow send keeps them; an outcome written meanwhile is never overwritten.
+    /// </summary>
+    Task RenewClaimsAsync(int issueNumber, IReadOnlyCollection<string> subscriberIds, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
+
     /// <summary>Records an outcome; recording Deferred releases the claim for a later try.</summary>
     Task RecordAsync(DeliveryRecord record, CancellationToken cancellationToken);
 

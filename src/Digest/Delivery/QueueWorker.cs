@@ -1,19 +1,22 @@
-using Azure.Storage.Queues.Models;
+using Digest.Delivery.Queue;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Digest.Delivery;
 
 /// <summary>
-/// A queue consumer for running outside Azure Functions (the local host and `worker`): takes
-/// chunks off the fan-out queue, up to <see cref="FanOutOptions.ChunksAtOnce"/> at a time, delivers
-/// them, deletes them when done, and moves a message that failed <see cref="FanOutOptions.MaxDequeueCount"/>
-/// times to the poison queue. Any number of workers may share one queue.
+/// The queue consumer outside Azure Functions (<c>run</c>, <c>worker</c>, <c>serve</c>), on either queue: takes
+/// chunks, up to <see cref="FanOutOptions.ChunksAtOnce"/> at a time, delivers them, deletes them when done,
+/// and moves a message that failed <see cref="FanOutOptions.MaxDequeueCount"/> times to the poison queue. While
+/// it delivers a chunk it keeps the message invisible (as the Functions host does for DeliverChunk), so a chunk
+/// slower than <see cref="FanOutOptions.MessageVisibility"/> is not taken by a second worker. Any number of
+/// workers may share one queue.
 /// </summary>
-public sealed class QueueWorker(DeliveryQueue queue, ChunkDelivery chunks, IOptions<FanOutOptions> options, TimeProvider time, ILogger<QueueWorker> logger)
+public sealed class QueueWorker(IDeliveryQueue queue, ChunkDelivery chunks, IOptions<FanOutOptions> options, TimeProvider time, ILogger<QueueWorker> logger)
 {
     /// <param name="stopWhenIdleFor">Return after the queue has had nothing visible for this long; null to run until cancelled.</param>
-    public async Task<WorkerReport> RunAsync(TimeSpan? stopWhenIdleFor, CancellationToken cancellationToken)
+    /// <param name="delivered">Told of each chunk's report as it finishes (<c>run</c> prints them); null for nobody.</param>
+    public async Task<WorkerReport> RunAsync(TimeSpan? stopWhenIdleFor, CancellationToken cancellationToken, IProgress<DeliveryReport>? delivered = null)
     {
         var report = new WorkerReport();
         var delivering = new List<Task>();
@@ -46,7 +49,7 @@ public sealed class QueueWorker(DeliveryQueue queue, ChunkDelivery chunks, IOpti
                         report.BusyFrom ??= time.GetUtcNow();
                     }
 
-                    delivering.AddRange(messages.Select(message => HandleAsync(message, report, cancellationToken)));
+                    delivering.AddRange(messages.Select(message => HandleAsync(message, report, delivered, cancellationToken)));
                     continue;
                 }
 
@@ -76,7 +79,52 @@ public sealed class QueueWorker(DeliveryQueue queue, ChunkDelivery chunks, IOpti
         return report;
     }
 
-    private async Task HandleAsync(QueueMessage message, WorkerReport report, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="work"/> while renewing the message's invisibility every third of <see cref="FanOutOptions.MessageVisibility"/>;
+    /// the renewing has stopped when this returns, so the message's receipt is settled for deleting it.
+    /// </summary>
+    private async Task<T> WhileInvisibleAsync<T>(QueuedChunk message, Func<Task<T>> work, CancellationToken cancellationToken)
+    {
+        using var working = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var renewing = KeepInvisibleAsync(message, working.Token);
+        try
+        {
+            return await work();
+        }
+        finally
+        {
+            await working.CancelAsync();
+            await renewing;
+        }
+    }
+
+    /// <summary>Renews the message's invisibility every third of <see cref="FanOutOptions.MessageVisibility"/> until the chunk is done.</summary>
+    private async Task KeepInvisibleAsync(QueuedChunk message, CancellationToken done)
+    {
+        var visibility = options.Value.MessageVisibility;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(visibility / 3, time, done);
+                if (!await queue.RenewAsync(message, visibility, done))
+                {
+                    logger.LogWarning("Message {MessageId} was taken by another worker while this one delivered it; the ledger's claims keep its readers from a second copy", message.Id);
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (done.IsCancellationRequested)
+        {
+        }
+        catch (Exception failed)
+        {
+            // Not fatal: the claims still hold the readers; the message may come back to another worker, which then sends nothing twice.
+            logger.LogWarning("Could not renew message {MessageId}: {Reason}", message.Id, failed.Message.Split('\n')[0]);
+        }
+    }
+
+    private async Task HandleAsync(QueuedChunk message, WorkerReport report, IProgress<DeliveryReport>? delivered, CancellationToken cancellationToken)
     {
         await Task.Yield();
         if (message.DequeueCount > options.Value.MaxDequeueCount)
@@ -88,9 +136,10 @@ public sealed class QueueWorker(DeliveryQueue queue, ChunkDelivery chunks, IOpti
 
         try
         {
-            var delivered = await chunks.DeliverAsync(DeliveryQueue.Read(message.Body), cancellationToken);
+            var chunk = await WhileInvisibleAsync(message, () => chunks.DeliverAsync(DeliveryChunk.Read(message.Body), cancellationToken), cancellationToken);
             await queue.DeleteAsync(message, cancellationToken);
-            report.Count(chunks: 1, sent: delivered.Sent, deferred: delivered.Deferred.Count, busyUntil: time.GetUtcNow());
+            report.Count(chunks: 1, sent: chunk.Sent, deferred: chunk.Deferred.Count, busyUntil: time.GetUtcNow());
+            delivered?.Report(chunk);
         }
         catch (InvalidDataException unreadable)
         {
@@ -102,13 +151,13 @@ public sealed class QueueWorker(DeliveryQueue queue, ChunkDelivery chunks, IOpti
         {
             // Storage went away: an operational fault, not a bug; the reason is enough. The message comes back after its visibility timeout.
             logger.LogError("Delivering message {MessageId} failed (try {DequeueCount}): storage unreachable: {Reason}; it will be retried",
-                message.MessageId, message.DequeueCount, unreachable.Message.Split('\n')[0]);
+                message.Id, message.DequeueCount, unreachable.Message.Split('\n')[0]);
             report.Count(failed: 1);
         }
         catch (Exception failed) when (failed is not OperationCanceledException)
         {
             // Left on the queue: it comes back after its visibility timeout and is tried again.
-            logger.LogError(failed, "Delivering message {MessageId} failed (try {DequeueCount}); it will be retried", message.MessageId, message.DequeueCount);
+            logger.LogError(failed, "Delivering message {MessageId} failed (try {DequeueCount}); it will be retried", message.Id, message.DequeueCount);
             report.Count(failed: 1);
         }
     }

@@ -97,6 +97,35 @@ public sealed class TableDeliveryLedger(TableClient table) : IDeliveryLedger
         }
     }
 
+    /// <summary>Each claim is replaced only if its row is unchanged since it was read (ETag), in transactions per partition, else one by one.</summary>
+    public async Task RenewClaimsAsync(int issueNumber, IReadOnlyCollection<string> subscriberIds, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        var rows = await TableRanges.FindAllAsync(table, subscriberIds, id => Partition(issueNumber, id), cancellationToken);
+        var held = rows.Where(row => Read(issueNumber, row) is { Outcome: DeliveryOutcome.Sending } claim && claim.At + lease > now)
+            .Select(row => (Row: Write(new DeliveryRecord(issueNumber, row.RowKey, DeliveryOutcome.Sending, now, 0, null)), row.ETag));
+        await Parallel.ForEachAsync(held.GroupBy(claim => claim.Row.PartitionKey).SelectMany(partition => partition.Chunk(100)), Parallelism(cancellationToken), async (claims, token) =>
+        {
+            try
+            {
+                await table.SubmitTransactionAsync(claims.Select(claim => new TableTransactionAction(TableTransactionActionType.UpdateReplace, claim.Row, claim.ETag)), token);
+            }
+            catch (RequestFailedException changed) when (changed.Status is 404 or 412)
+            {
+                // An outcome was written meanwhile for one of them: renew the others one at a time.
+                foreach (var (row, etag) in claims)
+                {
+                    try
+                    {
+                        await table.UpdateEntityAsync(row, etag, TableUpdateMode.Replace, token);
+                    }
+                    catch (RequestFailedException settled) when (settled.Status is 404 or 412)
+                    {
+                    }
+                }
+            }
+        });
+    }
+
     public async Task RecordAsync(DeliveryRecord record, CancellationToken cancellationToken) =>
         await table.UpsertEntityAsync(Write(record), TableUpdateMode.Replace, cancellationToken);
 

@@ -3,6 +3,7 @@ using System.Text;
 using Digest.Delivery;
 using Digest.Issues;
 using Digest.Links;
+using Digest.Planning;
 using Digest.Subscribers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -22,6 +23,7 @@ public sealed class SubscribePages(
     DigestLinks digestLinks,
     ISubscriberStore subscribers,
     IIssueStore issues,
+    IssueFanOut fanOut,
     TransportFactory transports,
     WebPages pages,
     TimeProvider time,
@@ -110,8 +112,11 @@ public sealed class SubscribePages(
 
         if (subscriber!.Status == SubscriberStatus.Pending)
         {
-            await subscribers.SaveAsync(subscriber with { Status = SubscriberStatus.Active, UpdatedAt = time.GetUtcNow() }, context.RequestAborted);
+            var active = subscriber with { Status = SubscriberStatus.Active, UpdatedAt = time.GetUtcNow() };
+            await subscribers.SaveAsync(active, context.RequestAborted);
             logger.LogInformation("Subscriber {SubscriberId} confirmed", subscriber.Id);
+            // This week's issue too, if it went out before they confirmed.
+            await fanOut.AddLateReaderAsync(active, context.RequestAborted);
         }
 
         // On to their preferences right away; the link stays on this site, so it is a path.

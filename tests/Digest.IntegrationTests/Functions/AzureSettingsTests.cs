@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Digest.Delivery;
+using Digest.Delivery.Queue;
 using Digest.Functions;
 using Digest.IntegrationTests.Support;
 using Digest.Storage;
@@ -158,7 +159,7 @@ public sealed class AzureSettingsTests
     /// </summary>
     private static List<string> SettingsTheAppReads()
     {
-        var keys = new List<string> { Digest.Issues.ScheduledPlanning.ScheduleSetting };
+        var keys = new List<string> { Digest.Planning.ScheduledPlanning.ScheduleSetting };
         keys.AddRange(Keys(StorageConnection.Name, typeof(StorageConnection)));
         foreach (var options in typeof(DigestOptions).Assembly.GetTypes().Where(type => type.GetField("Section", BindingFlags.Public | BindingFlags.Static) is { IsLiteral: true }))
         {

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Digest.Cli;
-using Digest.Issues;
+using Digest.Planning;
 using Digest.IntegrationTests.Support;
 using Digest.Storage;
 using Microsoft.AspNetCore.Builder;

@@ -10,7 +10,7 @@ public class IssueDeliveryTests
     private static async Task<DeliveryReport> DeliverAsync(TestDigest digest, DateTimeOffset? now = null)
     {
         var issue = await digest.PlanAsync(TestDigest.Monday);
-        return await digest.Get<IssueDelivery>().DeliverAsync(issue, now ?? TestDigest.Monday, null, CancellationToken.None);
+        return await digest.DeliverAsync(issue, now ?? TestDigest.Monday);
     }
 
     private static List<MimeMessage> Outbox(TestDigest digest) =>

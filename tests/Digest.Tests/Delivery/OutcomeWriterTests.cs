@@ -90,5 +90,8 @@ public sealed class OutcomeWriterTests
             CancellationToken cancellationToken, IReadOnlyDictionary<string, DeliveryRecord>? known = null) => throw new NotSupportedException();
 
         public Task<IReadOnlyList<DeliveryRecord>> ListAsync(int issueNumber, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task RenewClaimsAsync(int issueNumber, IReadOnlyCollection<string> subscriberIds, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
     }
 }

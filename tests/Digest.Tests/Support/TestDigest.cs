@@ -1,4 +1,7 @@
+using Digest.Delivery;
+using Digest.Delivery.Queue;
 using Digest.Issues;
+using Digest.Planning;
 using Digest.Posts;
 using Digest.Subscribers;
 using Microsoft.Extensions.Configuration;
@@ -91,6 +94,67 @@ public sealed class TestDigest : IDisposable
     public async Task<Issue> PlanAsync(DateTimeOffset? now = null) =>
         (await Get<IssuePlanner>().PlanAsync(now ?? Clock.GetUtcNow(), null, CancellationToken.None)).Issue
         ?? throw new InvalidOperationException("Nothing was planned.");
+
+    /// <summary>
+    /// What <c>run</c> does at <paramref name="now"/>: the schedule's plan and fan-out (once per period), then a worker on
+    /// the folder-backed queue until it is idle. Returns the chunks' reports added up per issue.
+    /// </summary>
+    public async Task<(PlanResult Plan, IReadOnlyList<DeliveryReport> Deliveries)> RunAsync(DateTimeOffset now)
+    {
+        MoveClockTo(now);
+        var planned = await Get<ScheduledPlanning>().RunAsync(now, null, CancellationToken.None);
+        return (planned.Plan, await DrainAsync());
+    }
+
+    /// <summary>
+    /// Delivers <paramref name="issue"/> at <paramref name="now"/> through the production path: a chunk of every subscriber on the
+    /// queue (as a fan-out made before their status or slot changed, or a redelivered message, would have it), then a worker until
+    /// the queue is idle, with what the chunk queued again for later. The issue's report.
+    /// </summary>
+    public async Task<DeliveryReport> DeliverAsync(Issue issue, DateTimeOffset now)
+    {
+        MoveClockTo(now);
+        var everyone = await Get<ISubscriberStore>().ListAsync(CancellationToken.None).Select(subscriber => subscriber.Id).ToListAsync();
+        await Get<IDeliveryQueue>().EnqueueAsync(new DeliveryChunk(issue.Number, everyone), TimeSpan.Zero, CancellationToken.None);
+        return (await DrainAsync()).SingleOrDefault(report => report.IssueNumber == issue.Number) ?? new DeliveryReport(issue.Number);
+    }
+
+    /// <summary>Runs a worker on the queue until nothing is visible; the chunks' reports added up per issue, oldest first.</summary>
+    public async Task<IReadOnlyList<DeliveryReport>> DrainAsync()
+    {
+        var reports = new SortedDictionary<int, DeliveryReport>();
+        var collector = new ChunkReports(reports);
+        await Get<QueueWorker>().RunAsync(TimeSpan.Zero, CancellationToken.None, collector);
+        return [.. reports.Values];
+    }
+
+    private void MoveClockTo(DateTimeOffset now)
+    {
+        if (now > Clock.GetUtcNow())
+        {
+            Clock.SetUtcNow(now);
+        }
+        else if (now < Clock.GetUtcNow())
+        {
+            Clock.AdjustTime(now);
+        }
+    }
+
+    private sealed class ChunkReports(SortedDictionary<int, DeliveryReport> reports) : IProgress<DeliveryReport>
+    {
+        public void Report(DeliveryReport chunk)
+        {
+            lock (reports)
+            {
+                if (!reports.TryGetValue(chunk.IssueNumber, out var report))
+                {
+                    reports[chunk.IssueNumber] = report = new DeliveryReport(chunk.IssueNumber);
+                }
+
+                report.Add(chunk);
+            }
+        }
+    }
 
     public void Dispose()
     {

@@ -1,6 +1,4 @@
-using Digest.Subscribers;
-
-namespace Digest.Delivery;
+namespace Digest.Subscribers;
 
 /// <summary>
 /// When a subscriber is due an issue: at the first occurrence of their weekday and hour,

@@ -1,20 +1,21 @@
-using Digest.Delivery;
+using Digest.Issues;
 
-namespace Digest.Issues;
+namespace Digest.Planning;
 
 /// <summary>
-/// What the schedule does each time it fires (the PlanIssue timer, the local host's timer):
-/// plan the period's issue, then put its subscribers on the delivery queue, once. A timer that
-/// fires twice, or a retry after a crash, finds the issue made and fanned out and does nothing.
+/// What the schedule does each time it fires (the PlanIssue timer, serve's timer, <c>run</c>, <c>plan</c>):
+/// plan the period's issue, then put its subscribers on the delivery queue, once. A timer that fires
+/// twice, or a retry after a crash, finds the issue made and fanned out and does nothing.
 /// </summary>
 public sealed class ScheduledPlanning(IssuePlanner planner, IIssueStore issues, IssueFanOut fanOut)
 {
     /// <summary>The setting that holds the schedule (NCRONTAB with seconds, UTC): PlanIssue's %DigestSchedule%, and serve's timer.</summary>
     public const string ScheduleSetting = "DigestSchedule";
 
-    public async Task<ScheduledPlanningReport> RunAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    /// <param name="introMarkdown">The editor's intro for an issue made now (<c>run --intro</c>); null for the one saved at the desk, if any.</param>
+    public async Task<ScheduledPlanningReport> RunAsync(DateTimeOffset now, string? introMarkdown, CancellationToken cancellationToken)
     {
-        var plan = await planner.PlanAsync(now, null, cancellationToken);
+        var plan = await planner.PlanAsync(now, introMarkdown, cancellationToken);
         if (plan.Issue is not { } issue || await issues.IsFannedOutAsync(issue.Period, cancellationToken))
         {
             return new ScheduledPlanningReport(plan, null);

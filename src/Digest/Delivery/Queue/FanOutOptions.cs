@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Digest.Delivery;
+namespace Digest.Delivery.Queue;
 
 public sealed class FanOutOptions
 {

@@ -1,7 +1,7 @@
-using Digest.Delivery;
+using Digest.Subscribers;
 using Digest.Tests.Support;
 
-namespace Digest.Tests.Delivery;
+namespace Digest.Tests.Subscribers;
 
 public class DeliveryScheduleTests
 {

@@ -1,17 +1,42 @@
+using Digest.Delivery.Queue;
 using Digest.Issues;
 using Digest.Subscribers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Digest.Delivery;
+namespace Digest.Planning;
 
 /// <summary>
 /// Puts every active subscriber of an issue on the delivery queue, in chunks, each chunk
 /// invisible until its subscribers' delivery time. Subscribers are streamed, and only one
 /// partial chunk per due time is held, so memory does not grow with the list.
 /// </summary>
-public sealed class IssueFanOut(ISubscriberStore subscribers, DeliveryQueue queue, IOptions<FanOutOptions> options, ILogger<IssueFanOut> logger)
+public sealed class IssueFanOut(
+    ISubscriberStore subscribers, IIssueStore issues, IDeliveryQueue queue, TimeProvider time, IOptions<FanOutOptions> options, ILogger<IssueFanOut> logger)
 {
+    /// <summary>How long after it is made a reader who joins still gets an issue (a week's issue, until the next one).</summary>
+    public static readonly TimeSpan LateJoinWindow = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// A reader who became active after this week's issue was fanned out (confirmed the subscription) gets it too, at their
+    /// own slot: one chunk of one. Before the fan-out there is nothing to do, it will include them; the ledger keeps a reader
+    /// who was already queued from a second copy.
+    /// </summary>
+    public async Task AddLateReaderAsync(Subscriber subscriber, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var all = await issues.ListAsync(cancellationToken);
+        var latest = all.Count == 0 ? null : all[^1];
+        if (latest is null || latest.CreatedAt + LateJoinWindow < now || !await issues.IsFannedOutAsync(latest.Period, cancellationToken)
+            || DeliverySchedule.DueFor(subscriber, latest.CreatedAt) is not { } dueAt)
+        {
+            return;
+        }
+
+        await queue.EnqueueAsync(new DeliveryChunk(latest.Number, [subscriber.Id]), dueAt - now, cancellationToken);
+        logger.LogInformation("Subscriber {SubscriberId} joined after issue {IssueNumber} went out: queued for it", subscriber.Id, latest.Number);
+    }
+
     public async Task<FanOutReport> FanOutAsync(Issue issue, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var size = options.Value.ChunkSize;
@@ -22,6 +47,7 @@ public sealed class IssueFanOut(ISubscriberStore subscribers, DeliveryQueue queu
         {
             if (DeliverySchedule.DueFor(subscriber, issue.CreatedAt) is not { } dueAt)
             {
+                report.Inactive++;
                 continue;
             }
 
@@ -66,4 +92,6 @@ public sealed class FanOutReport
     public int Subscribers { get; set; }
     public int Chunks { get; set; }
     public int DueLater { get; set; }
+    /// <summary>Pending, paused, unsubscribed or bounced: not queued.</summary>
+    public int Inactive { get; set; }
 }

@@ -1,0 +1,66 @@
+using Digest.Delivery;
+using Digest.Delivery.Queue;
+
+namespace Digest.Cli;
+
+/// <summary>What one <c>run</c> delivered, issue by issue: the chunks' reports added up as the worker finishes them, and what waits for later.</summary>
+public sealed class Deliveries
+{
+    private readonly Dictionary<int, DeliveryReport> byIssue = [];
+    private readonly HashSet<string> queuedAgain = new(StringComparer.Ordinal);
+
+    /// <summary>Chunks that failed or went to the poison queue in this run.</summary>
+    public int ChunkFailures { get; set; }
+
+    /// <summary>Collects each chunk's report and shows progress on the bar.</summary>
+    public IProgress<DeliveryReport> With(ProgressBar bar) => new Collector(this, bar);
+
+    /// <summary>Counts the readers waiting on the queue as not yet due, with the earliest time; those this run queued again are not.</summary>
+    public void AddWaiting(IReadOnlyList<WaitingChunk>? waiting)
+    {
+        foreach (var chunk in waiting ?? [])
+        {
+            var report = For(chunk.Chunk.IssueNumber);
+            var later = chunk.Chunk.SubscriberIds.Count(id => !queuedAgain.Contains(id));
+            if (later > 0)
+            {
+                report.Add(new DeliveryReport(report.IssueNumber) { NotYetDue = later, NextDueAt = chunk.VisibleAt });
+            }
+        }
+    }
+
+    /// <summary>One report per issue met, oldest first; the period's issue always has one, so a run that sent nothing says so.</summary>
+    public IReadOnlyList<DeliveryReport> ByIssue(int? periodIssue)
+    {
+        if (periodIssue is { } number)
+        {
+            For(number);
+        }
+
+        return [.. byIssue.Values.OrderBy(report => report.IssueNumber)];
+    }
+
+    private DeliveryReport For(int issueNumber)
+    {
+        if (!byIssue.TryGetValue(issueNumber, out var report))
+        {
+            byIssue[issueNumber] = report = new DeliveryReport(issueNumber);
+        }
+
+        return report;
+    }
+
+    private sealed class Collector(Deliveries owner, ProgressBar bar) : IProgress<DeliveryReport>
+    {
+        public void Report(DeliveryReport chunk)
+        {
+            lock (owner)
+            {
+                owner.For(chunk.IssueNumber).Add(chunk);
+                owner.queuedAgain.UnionWith(chunk.RetryIds);
+                owner.queuedAgain.UnionWith(chunk.HeldIds);
+                bar.Report(owner.For(chunk.IssueNumber));
+            }
+        }
+    }
+}
