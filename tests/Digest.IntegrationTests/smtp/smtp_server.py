@@ -10,6 +10,7 @@ a first header line "X-Test-Rcpt: ...". Faults are chosen by the recipient's loc
                 "250" reply is sent: the client cannot know it was delivered (the one fault that
                 makes a second copy); later ones are answered as usual
 With --auth user:password the server requires AUTH before MAIL FROM.
+With --delay SECONDS every message waits that long for its "250" (a slow, rate-limited relay).
 With --faults SEED it also misbehaves at random (seeded), for messages to other addresses:
   --fault-rate of messages get, in equal shares, 451 after DATA, 421 after DATA with the
   connection closed, the connection dropped after the body with no answer at all (the
@@ -78,7 +79,8 @@ class FaultySMTP(SMTP):
 
 
 class RecordingHandler:
-    def __init__(self, out, tempfail_times, faults=None):
+    def __init__(self, out, tempfail_times, faults=None, delay=0.0):
+        self.delay = delay
         self.faults = faults
         self.out = out
         self.tempfail_times = tempfail_times
@@ -104,6 +106,8 @@ class RecordingHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if any(r.split("@", 1)[0].lower().startswith("reject") for r in envelope.rcpt_tos):
             return "554 5.7.1 message refused"
         if any(r.split("@", 1)[0].lower().startswith("silent") for r in envelope.rcpt_tos):
@@ -157,12 +161,13 @@ def main():
     parser.add_argument("--fault-rate", type=float, default=0.15)
     parser.add_argument("--refuse-after", type=int, default=0)
     parser.add_argument("--refuse-for", type=float, default=5.0)
+    parser.add_argument("--delay", type=float, default=0.0)
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
 
     faults = None if args.faults is None else Faults(args.faults, args.fault_rate, args.refuse_after, args.refuse_for, args.out)
     FaultySMTP.faults = faults
-    handler = RecordingHandler(args.out, args.tempfail_times, faults)
+    handler = RecordingHandler(args.out, args.tempfail_times, faults, args.delay)
     options = {}
     if args.auth:
         user, password = args.auth.split(":", 1)
