@@ -87,8 +87,8 @@ public sealed class AzureStorageTests(Azurite azurite) : IDisposable
 
         Assert.Null(await store.FindByIdAsync(gone.Id, CancellationToken.None));
         Assert.Null(await store.FindByEmailAsync("gone@example.org", CancellationToken.None));
-        Assert.True(await store.IsErasedAsync("GONE@example.org", CancellationToken.None));
-        Assert.False(await store.IsErasedAsync("other@example.org", CancellationToken.None));
+        Assert.True((await store.LookUpAddressAsync("GONE@example.org", CancellationToken.None)).Erased);
+        Assert.False((await store.LookUpAddressAsync("other@example.org", CancellationToken.None)).Erased);
         var back = Reader("gone@example.org");
         await store.SaveAsync(back, CancellationToken.None);
         Assert.Equal(back.Id, (await store.FindByEmailAsync("gone@example.org", CancellationToken.None))!.Id);
@@ -155,13 +155,13 @@ public sealed class AzureStorageTests(Azurite azurite) : IDisposable
         var ledger = digest.Get<IDeliveryLedger>();
         var lease = TimeSpan.FromMinutes(15);
 
-        var claims = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => ledger.TryClaimAsync(1, "ab12", Now, lease, CancellationToken.None))));
+        var claims = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => ledger.ClaimOneAsync(1, "ab12", Now, lease, CancellationToken.None))));
 
         Assert.Single(claims, claimed => claimed);
-        Assert.False(await ledger.TryClaimAsync(1, "ab12", Now.AddMinutes(10), lease, CancellationToken.None));
-        Assert.True(await ledger.TryClaimAsync(1, "ab12", Now.AddMinutes(16), lease, CancellationToken.None));
-        await ledger.RecordAsync(new DeliveryRecord(1, "ab12", DeliveryOutcome.Sent, Now.AddMinutes(16), 1, null), CancellationToken.None);
-        Assert.False(await ledger.TryClaimAsync(1, "ab12", Now.AddDays(30), lease, CancellationToken.None));
+        Assert.False(await ledger.ClaimOneAsync(1, "ab12", Now.AddMinutes(10), lease, CancellationToken.None));
+        Assert.True(await ledger.ClaimOneAsync(1, "ab12", Now.AddMinutes(16), lease, CancellationToken.None));
+        await ledger.RecordOneAsync(new DeliveryRecord(1, "ab12", DeliveryOutcome.Sent, Now.AddMinutes(16), 1, null), CancellationToken.None);
+        Assert.False(await ledger.ClaimOneAsync(1, "ab12", Now.AddDays(30), lease, CancellationToken.None));
         Assert.Equal(DeliveryOutcome.Sent, Assert.Single(await ledger.ListAsync(1, CancellationToken.None)).Outcome);
     }
 
@@ -213,7 +213,7 @@ public sealed class AzureStorageTests(Azurite azurite) : IDisposable
         var listed = await ledger.ListAsync(2, CancellationToken.None);
         Assert.Equal(450, listed.Count);
         Assert.All(listed, record => Assert.Equal("no fr post on the topics nft", record.Detail));
-        Assert.False(await ledger.TryClaimAsync(2, records[0].SubscriberId, Now, TimeSpan.FromMinutes(15), CancellationToken.None));
+        Assert.False(await ledger.ClaimOneAsync(2, records[0].SubscriberId, Now, TimeSpan.FromMinutes(15), CancellationToken.None));
     }
 
     [Fact]
@@ -278,7 +278,7 @@ public sealed class AzureStorageTests(Azurite azurite) : IDisposable
         await shortLease.Get<ISubscriberStore>().SaveAllAsync(readers, CancellationToken.None);
         var plan = await shortLease.Get<IssuePlanner>().PlanAsync(DateTimeOffset.UtcNow, null, CancellationToken.None);
         // A worker claimed the first reader, then died before sending; its queue message comes back to another worker.
-        await shortLease.Get<IDeliveryLedger>().RecordAsync(
+        await shortLease.Get<IDeliveryLedger>().RecordOneAsync(
             new DeliveryRecord(plan.Issue!.Number, readers[0].Id, DeliveryOutcome.Sending, DateTimeOffset.UtcNow, 0, null), CancellationToken.None);
 
         var first = await shortLease.Get<ChunkDelivery>().DeliverAsync(new DeliveryChunk(plan.Issue.Number, [.. readers.Select(r => r.Id)]), CancellationToken.None);

@@ -231,7 +231,8 @@ public sealed class DeliveryPass : IAsyncDisposable
 
         if (outcome == DeliveryOutcome.Bounced)
         {
-            await subscribers.SaveAsync(subscriber with { Status = SubscriberStatus.Bounced, UpdatedAt = time.GetUtcNow() }, cancellationToken);
+            // The record as it is now, not the copy read at the start of the batch: a change the reader made meanwhile stays.
+            await subscribers.UpdateAsync(subscriber.Id, current => current with { Status = SubscriberStatus.Bounced, UpdatedAt = time.GetUtcNow() }, cancellationToken);
             logger.LogWarning("Marked {SubscriberId} bounced: {Reply}", subscriber.Id, detail);
         }
     }

@@ -28,9 +28,6 @@ public sealed class FileDeliveryLedger(string folder) : IDeliveryLedger, IDispos
     public async Task<IReadOnlyList<DeliveryRecord>> ListAsync(int issueNumber, CancellationToken cancellationToken) =>
         [.. (await OpenAsync(issueNumber, cancellationToken)).Latest.Values];
 
-    public async Task<bool> TryClaimAsync(int issueNumber, string subscriberId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) =>
-        (await TryClaimAllAsync(issueNumber, [subscriberId], now, lease, cancellationToken)).Count == 1;
-
     // The file's records are in memory: what the caller knows adds nothing.
     public async Task<IReadOnlySet<string>> TryClaimAllAsync(
         int issueNumber, IReadOnlyCollection<string> subscriberIds, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken,
@@ -81,8 +78,6 @@ public sealed class FileDeliveryLedger(string folder) : IDeliveryLedger, IDispos
             gate.Release();
         }
     }
-
-    public Task RecordAsync(DeliveryRecord record, CancellationToken cancellationToken) => RecordAllAsync([record], cancellationToken);
 
     public async Task RecordAllAsync(IReadOnlyCollection<DeliveryRecord> records, CancellationToken cancellationToken)
     {

@@ -14,11 +14,9 @@ public interface IDeliveryLedger
     /// <summary>The latest record of each of these subscribers that has one, in as few reads as the store allows.</summary>
     Task<IReadOnlyDictionary<string, DeliveryRecord>> FindAllAsync(int issueNumber, IReadOnlyCollection<string> subscriberIds, CancellationToken cancellationToken);
 
-    /// <summary>True when the caller may send now: nothing final is recorded and no live claim is held by another.</summary>
-    Task<bool> TryClaimAsync(int issueNumber, string subscriberId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
-
     /// <summary>
-    /// <see cref="TryClaimAsync"/> for many at once, in as few writes as the store allows: the ones the caller may send now.
+    /// Claims these subscribers for the caller, in as few writes as the store allows, and returns the ones the caller may send
+    /// to now: nothing final is recorded for them and no live claim is held by another.
     /// <paramref name="known"/> is what the caller has just read with <see cref="FindAllAsync"/>, so it need not be read again;
     /// a record written since then makes that claim fail safely.
     /// </summary>
@@ -32,10 +30,10 @@ public interface IDeliveryLedger
     /// </summary>
     Task RenewClaimsAsync(int issueNumber, IReadOnlyCollection<string> subscriberIds, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
 
-    /// <summary>Records an outcome; recording Deferred releases the claim for a later try.</summary>
-    Task RecordAsync(DeliveryRecord record, CancellationToken cancellationToken);
-
-    /// <summary>Records many outcomes in as few writes as the store allows (a batch of outcomes, or skipped-empty subscribers, which need no claim).</summary>
+    /// <summary>
+    /// Records outcomes in as few writes as the store allows (a group of outcomes, or skipped-empty subscribers, which need no claim);
+    /// recording Deferred releases the claim for a later try.
+    /// </summary>
     Task RecordAllAsync(IReadOnlyCollection<DeliveryRecord> records, CancellationToken cancellationToken);
 
     /// <summary>The latest record of every subscriber tried for an issue.</summary>

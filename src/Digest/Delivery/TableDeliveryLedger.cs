@@ -71,7 +71,7 @@ public sealed class TableDeliveryLedger(TableClient table) : IDeliveryLedger
         return claimed.Keys.ToHashSet(StringComparer.Ordinal);
     }
 
-    public async Task<bool> TryClaimAsync(int issueNumber, string subscriberId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    private async Task<bool> TryClaimAsync(int issueNumber, string subscriberId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
     {
         var claim = Write(new DeliveryRecord(issueNumber, subscriberId, DeliveryOutcome.Sending, now, 0, null));
         var existing = await table.GetEntityIfExistsAsync<TableEntity>(claim.PartitionKey, claim.RowKey, cancellationToken: cancellationToken);
@@ -125,9 +125,6 @@ public sealed class TableDeliveryLedger(TableClient table) : IDeliveryLedger
             }
         });
     }
-
-    public async Task RecordAsync(DeliveryRecord record, CancellationToken cancellationToken) =>
-        await table.UpsertEntityAsync(Write(record), TableUpdateMode.Replace, cancellationToken);
 
     /// <summary>Transactions of up to 100 rows per partition, several partitions at once.</summary>
     public async Task RecordAllAsync(IReadOnlyCollection<DeliveryRecord> records, CancellationToken cancellationToken)

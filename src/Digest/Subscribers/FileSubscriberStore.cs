@@ -6,7 +6,9 @@ namespace Digest.Subscribers;
 /// <summary>
 /// The embedded subscriber store: one JSON file, rewritten whole through a temporary file
 /// and an atomic rename, so a crash leaves either the old list or the new one. The parsed
-/// list is kept in memory until the file changes on disk.
+/// list is kept in memory until the file changes on disk. A subscriber's version is a hash of
+/// their stored record, so a save from a copy read before someone else's change (or before an
+/// erasure) is refused, as the Table store refuses it by ETag.
 /// </summary>
 public sealed class FileSubscriberStore(string path) : ISubscriberStore, IDisposable
 {
@@ -49,8 +51,17 @@ public sealed class FileSubscriberStore(string path) : ISubscriberStore, IDispos
             {
                 if (indexById.TryGetValue(subscriber.Id, out var index))
                 {
+                    if (subscriber.Version != all[index].Version)
+                    {
+                        throw new StaleSubscriberException($"Subscriber {subscriber.Id} changed since it was read.");
+                    }
+
                     emails.Remove(all[index].Email);
                     all[index] = subscriber;
+                }
+                else if (subscriber.Version is not null)
+                {
+                    throw new StaleSubscriberException($"Subscriber {subscriber.Id} was erased since it was read.");
                 }
                 else
                 {
@@ -60,7 +71,7 @@ public sealed class FileSubscriberStore(string path) : ISubscriberStore, IDispos
 
                 if (!emails.Add(subscriber.Email))
                 {
-                    throw new InvalidOperationException("Another subscriber already has this address.");
+                    throw new StaleSubscriberException($"Subscriber {subscriber.Id}'s address belongs to another subscriber.");
                 }
             }
 
@@ -99,11 +110,8 @@ public sealed class FileSubscriberStore(string path) : ISubscriberStore, IDispos
         }
     }
 
-    public async Task<bool> IsErasedAsync(string email, CancellationToken cancellationToken) =>
-        (await LoadErasedAsync(cancellationToken)).Contains(EmailAddress.Hash(email));
-
     public async Task<AddressLookup> LookUpAddressAsync(string email, CancellationToken cancellationToken) =>
-        await IsErasedAsync(email, cancellationToken)
+        (await LoadErasedAsync(cancellationToken)).Contains(EmailAddress.Hash(email))
             ? new AddressLookup(null, Erased: true)
             : new AddressLookup(await FindByEmailAsync(email, cancellationToken), Erased: false);
 
@@ -137,6 +145,7 @@ public sealed class FileSubscriberStore(string path) : ISubscriberStore, IDispos
         {
             await using var stream = File.OpenRead(path);
             all = await JsonSerializer.DeserializeAsync<List<Subscriber>>(stream, DigestJson.Options, cancellationToken) ?? [];
+            all = [.. all.Select(subscriber => subscriber with { Version = VersionOf(subscriber) })];
         }
 
         var loaded = new Snapshot(stamp, all,
@@ -145,6 +154,9 @@ public sealed class FileSubscriberStore(string path) : ISubscriberStore, IDispos
         snapshot = loaded;
         return loaded;
     }
+
+    private static string VersionOf(Subscriber stored) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(stored, DigestJson.Options)), 0, 8);
 
     private sealed record Snapshot(
         long Stamp, IReadOnlyList<Subscriber> All, Dictionary<string, Subscriber> ByEmail, Dictionary<string, Subscriber> ById);

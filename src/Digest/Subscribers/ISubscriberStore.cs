@@ -13,20 +13,50 @@ public interface ISubscriberStore
     /// <summary>The subscribers with these ids that exist, in as few reads as the store allows.</summary>
     Task<IReadOnlyDictionary<string, Subscriber>> FindAllByIdAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
 
-    /// <summary>Adds the subscriber, or replaces the one with the same id.</summary>
+    /// <summary>
+    /// Adds a new subscriber (<see cref="Subscriber.Version"/> null), or replaces the copy with the same id and version. Throws
+    /// <see cref="StaleSubscriberException"/> when the stored one changed or was erased since this copy was read, when a new one's
+    /// id exists, or when its address belongs to another subscriber: nothing is overwritten, nobody comes back.
+    /// </summary>
     Task SaveAsync(Subscriber subscriber, CancellationToken cancellationToken);
 
     /// <summary>Removes the subscriber at their request, keeping only a hash of the address so a list import cannot bring it back.</summary>
     Task EraseAsync(Subscriber subscriber, CancellationToken cancellationToken);
-
-    /// <summary>True when this address was erased at its owner's request.</summary>
-    Task<bool> IsErasedAsync(string email, CancellationToken cancellationToken);
 
     /// <summary>Who has this address, or that it was erased: what an import needs of each row, in one read where the store allows.</summary>
     Task<AddressLookup> LookUpAddressAsync(string email, CancellationToken cancellationToken);
 
     /// <summary>Saves many at once, as an import does; no two may share an address.</summary>
     Task SaveAllAsync(IReadOnlyCollection<Subscriber> batch, CancellationToken cancellationToken);
+}
+
+public static class SubscriberStoreExtensions
+{
+    /// <summary>
+    /// Applies <paramref name="change"/> to the stored subscriber as it is now, and saves it; when someone else saved in between,
+    /// reads again and reapplies (up to five times), so a change made from a copy read earlier (a bounce found at the end of a
+    /// batch) never overwrites what the reader did meanwhile. Null when the subscriber no longer exists.
+    /// </summary>
+    public static async Task<Subscriber?> UpdateAsync(this ISubscriberStore store, string id, Func<Subscriber, Subscriber> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await store.FindByIdAsync(id, cancellationToken) is not { } current)
+            {
+                return null;
+            }
+
+            try
+            {
+                var updated = change(current);
+                await store.SaveAsync(updated, cancellationToken);
+                return updated;
+            }
+            catch (StaleSubscriberException) when (attempt < 5)
+            {
+            }
+        }
+    }
 }
 
 /// <summary>The subscriber who has an address (null when nobody does), and whether it was erased at its owner's request.</summary>

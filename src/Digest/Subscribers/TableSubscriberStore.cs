@@ -16,6 +16,7 @@ namespace Digest.Subscribers;
 public sealed class TableSubscriberStore(TableClient subscribers, TableClient emails) : ISubscriberStore
 {
     private const int MaxBatch = 100;
+    private static readonly TimeSpan OrphanedAfter = TimeSpan.FromMinutes(1);
 
     public async IAsyncEnumerable<Subscriber> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -58,9 +59,9 @@ public sealed class TableSubscriberStore(TableClient subscribers, TableClient em
             await ClaimAddressAsync(subscriber, cancellationToken);
             await subscribers.AddEntityAsync(Write(subscriber), cancellationToken);
         }
-        catch (RequestFailedException conflict) when (conflict.Status is 409 or 412)
+        catch (RequestFailedException conflict) when (conflict.Status is 404 or 409 or 412)
         {
-            throw new StaleSubscriberException($"Subscriber {subscriber.Id} changed since it was read, or its address is taken.", conflict);
+            throw new StaleSubscriberException($"Subscriber {subscriber.Id} changed or was erased since it was read, or its address is taken.", conflict);
         }
     }
 
@@ -71,9 +72,6 @@ public sealed class TableSubscriberStore(TableClient subscribers, TableClient em
         await emails.UpsertEntityAsync(new TableEntity(key[..2], key) { ["SubscriberId"] = string.Empty, ["Erased"] = true }, TableUpdateMode.Replace, cancellationToken);
         await subscribers.DeleteEntityAsync(subscriber.Id[..2], subscriber.Id, ETag.All, cancellationToken);
     }
-
-    public async Task<bool> IsErasedAsync(string email, CancellationToken cancellationToken) =>
-        (await LookUpAddressAsync(email, cancellationToken)).Erased;
 
     // A new address costs one read (no address row); a known one a second, for its subscriber.
     public async Task<AddressLookup> LookUpAddressAsync(string email, CancellationToken cancellationToken)
@@ -134,8 +132,13 @@ public sealed class TableSubscriberStore(TableClient subscribers, TableClient em
             // The address row may be left from a save that died before writing the subscriber.
             var key = EmailKey(subscriber.Email);
             var existing = await emails.GetEntityAsync<TableEntity>(key[..2], key, cancellationToken: cancellationToken);
+            // Taken over only when its owner never came (a save that died between the two writes, a while ago): a row
+            // written moments ago is another save of this address still on its way to writing its subscriber.
             var owner = existing.Value.GetString("SubscriberId");
-            if (owner != subscriber.Id && owner.Length > 0 && (await FindByIdAsync(owner, cancellationToken)) is not null)
+            var orphaned = owner.Length == 0
+                // The row's Timestamp is the storage service's wall clock, so it is compared with the wall clock.
+                || (await FindByIdAsync(owner, cancellationToken) is null && existing.Value.Timestamp < DateTimeOffset.UtcNow - OrphanedAfter);
+            if (owner != subscriber.Id && !orphaned)
             {
                 throw;
             }

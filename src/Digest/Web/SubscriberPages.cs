@@ -66,7 +66,8 @@ public sealed class SubscriberPages(
 
         if (subscriber.Status != SubscriberStatus.Unsubscribed)
         {
-            subscriber = await SaveWithRetryAsync(subscriber, s => s with { Status = SubscriberStatus.Unsubscribed }, context.RequestAborted);
+            subscriber = await subscribers.UpdateAsync(subscriber.Id, s => s with { Status = SubscriberStatus.Unsubscribed, UpdatedAt = time.GetUtcNow() }, context.RequestAborted)
+                ?? subscriber;
             logger.LogInformation("Subscriber {SubscriberId} unsubscribed", subscriber.Id);
         }
 
@@ -318,23 +319,6 @@ public sealed class SubscriberPages(
         PauseUntil = s.Status == SubscriberStatus.Paused && !s.ReceivesAt(time.GetUtcNow())
             ? s.PausedUntil?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "" : "",
     };
-
-    private async Task<Subscriber> SaveWithRetryAsync(Subscriber subscriber, Func<Subscriber, Subscriber> change, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                var updated = change(subscriber) with { UpdatedAt = time.GetUtcNow() };
-                await subscribers.SaveAsync(updated, cancellationToken);
-                return updated;
-            }
-            catch (StaleSubscriberException) when (attempt < 3)
-            {
-                subscriber = await subscribers.FindByIdAsync(subscriber.Id, cancellationToken) ?? subscriber;
-            }
-        }
-    }
 
     private Task<(IFormCollection? Form, IResult? Refusal)> ReadFormAsync(HttpContext context, WebStrings s) => links.ReadFormAsync(context, s);
 

@@ -1,4 +1,5 @@
 using Digest.Delivery;
+using Digest.Tests.Support;
 
 namespace Digest.Tests.Delivery;
 
@@ -15,9 +16,9 @@ public sealed class FileDeliveryLedgerTests : IDisposable
     {
         using var ledger = new FileDeliveryLedger(folder);
 
-        Assert.True(await ledger.TryClaimAsync(1, "s1", Now, Lease, CancellationToken.None));
-        Assert.False(await ledger.TryClaimAsync(1, "s1", Now.AddMinutes(14), Lease, CancellationToken.None));
-        Assert.True(await ledger.TryClaimAsync(1, "s2", Now, Lease, CancellationToken.None));
+        Assert.True(await ledger.ClaimOneAsync(1, "s1", Now, Lease, CancellationToken.None));
+        Assert.False(await ledger.ClaimOneAsync(1, "s1", Now.AddMinutes(14), Lease, CancellationToken.None));
+        Assert.True(await ledger.ClaimOneAsync(1, "s2", Now, Lease, CancellationToken.None));
     }
 
     [Fact]
@@ -25,22 +26,22 @@ public sealed class FileDeliveryLedgerTests : IDisposable
     {
         using (var crashed = new FileDeliveryLedger(folder))
         {
-            Assert.True(await crashed.TryClaimAsync(1, "s1", Now, Lease, CancellationToken.None));
+            Assert.True(await crashed.ClaimOneAsync(1, "s1", Now, Lease, CancellationToken.None));
         }
 
         using var restarted = new FileDeliveryLedger(folder);
-        Assert.False(await restarted.TryClaimAsync(1, "s1", Now.AddMinutes(5), Lease, CancellationToken.None));
-        Assert.True(await restarted.TryClaimAsync(1, "s1", Now.AddMinutes(16), Lease, CancellationToken.None));
+        Assert.False(await restarted.ClaimOneAsync(1, "s1", Now.AddMinutes(5), Lease, CancellationToken.None));
+        Assert.True(await restarted.ClaimOneAsync(1, "s1", Now.AddMinutes(16), Lease, CancellationToken.None));
     }
 
     [Fact]
     public async Task AFinalOutcomeIsNeverClaimedAgainButADeferralIs()
     {
         using var ledger = new FileDeliveryLedger(folder);
-        await ledger.RecordAsync(new DeliveryRecord(1, "sent", DeliveryOutcome.Sent, Now, 1, null), CancellationToken.None);
-        await ledger.RecordAsync(new DeliveryRecord(1, "later", DeliveryOutcome.Deferred, Now, 3, "451"), CancellationToken.None);
+        await ledger.RecordOneAsync(new DeliveryRecord(1, "sent", DeliveryOutcome.Sent, Now, 1, null), CancellationToken.None);
+        await ledger.RecordOneAsync(new DeliveryRecord(1, "later", DeliveryOutcome.Deferred, Now, 3, "451"), CancellationToken.None);
 
-        Assert.False(await ledger.TryClaimAsync(1, "sent", Now.AddDays(1), Lease, CancellationToken.None));
-        Assert.True(await ledger.TryClaimAsync(1, "later", Now.AddMinutes(1), Lease, CancellationToken.None));
+        Assert.False(await ledger.ClaimOneAsync(1, "sent", Now.AddDays(1), Lease, CancellationToken.None));
+        Assert.True(await ledger.ClaimOneAsync(1, "later", Now.AddMinutes(1), Lease, CancellationToken.None));
     }
 }

@@ -143,7 +143,7 @@ public class IssueDeliveryTests
 
         var reopened = new FileDeliveryLedger(Path.GetDirectoryName(ledgerFile)!);
         Assert.Equal(DeliveryOutcome.Sent, (await reopened.FindAsync(1, first.Id, CancellationToken.None))!.Outcome);
-        await reopened.RecordAsync(new DeliveryRecord(1, "second", DeliveryOutcome.Sent, TestDigest.Monday, 1, null), CancellationToken.None);
+        await reopened.RecordOneAsync(new DeliveryRecord(1, "second", DeliveryOutcome.Sent, TestDigest.Monday, 1, null), CancellationToken.None);
         reopened.Dispose();
 
         using var again = new FileDeliveryLedger(Path.GetDirectoryName(ledgerFile)!);

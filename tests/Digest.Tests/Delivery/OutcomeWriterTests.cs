@@ -76,14 +76,10 @@ public sealed class OutcomeWriterTests
             return Task.CompletedTask;
         }
 
-        public Task RecordAsync(DeliveryRecord record, CancellationToken cancellationToken) => RecordAllAsync([record], cancellationToken);
 
         public Task<DeliveryRecord?> FindAsync(int issueNumber, string subscriberId, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<IReadOnlyDictionary<string, DeliveryRecord>> FindAllAsync(int issueNumber, IReadOnlyCollection<string> subscriberIds, CancellationToken cancellationToken) =>
-            throw new NotSupportedException();
-
-        public Task<bool> TryClaimAsync(int issueNumber, string subscriberId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 
         public Task<IReadOnlySet<string>> TryClaimAllAsync(int issueNumber, IReadOnlyCollection<string> subscriberIds, DateTimeOffset now, TimeSpan lease,

@@ -1,0 +1,226 @@
+using Digest.Delivery;
+using Digest.IntegrationTests.Support;
+using Digest.Subscribers;
+
+namespace Digest.IntegrationTests;
+
+/// <summary>
+/// One contract for both subscriber stores (the embedded file, Table Storage on Azurite): what the pages, the
+/// import and delivery rely on when they read a subscriber, change it and save it while others do the same.
+/// </summary>
+public abstract class SubscriberStoreContractTests
+{
+    protected abstract ISubscriberStore Store { get; }
+
+    private static Subscriber Reader(string email) => new() { Id = Subscriber.NewId(), Email = email, Language = "fr" };
+
+    [Fact]
+    public async Task AStaleSaveIsRefusedAndTheFresherChangeStays()
+    {
+        var zoe = Reader("zoe@example.org");
+        await Store.SaveAsync(zoe, CancellationToken.None);
+        var tab1 = (await Store.FindByIdAsync(zoe.Id, CancellationToken.None))!;
+        var tab2 = (await Store.FindByIdAsync(zoe.Id, CancellationToken.None))!;
+
+        await Store.SaveAsync(tab1 with { Topics = ["data"] }, CancellationToken.None);
+        await Assert.ThrowsAsync<StaleSubscriberException>(() => Store.SaveAsync(tab2 with { MaxPosts = 3 }, CancellationToken.None));
+
+        var stored = (await Store.FindByIdAsync(zoe.Id, CancellationToken.None))!;
+        Assert.Equal(["data"], stored.Topics);
+        Assert.Equal(10, stored.MaxPosts);
+    }
+
+    [Fact]
+    public async Task AnErasedReaderIsNotBroughtBackByASaveOfACopyReadBefore()
+    {
+        var gone = Reader("gone@example.org");
+        await Store.SaveAsync(gone, CancellationToken.None);
+        var before = (await Store.FindByIdAsync(gone.Id, CancellationToken.None))!;
+
+        await Store.EraseAsync(before, CancellationToken.None);
+        await Assert.ThrowsAsync<StaleSubscriberException>(() => Store.SaveAsync(before with { Status = SubscriberStatus.Bounced }, CancellationToken.None));
+
+        Assert.Null(await Store.FindByIdAsync(gone.Id, CancellationToken.None));
+        Assert.Null(await Store.FindByEmailAsync("gone@example.org", CancellationToken.None));
+        Assert.True((await Store.LookUpAddressAsync("gone@example.org", CancellationToken.None)).Erased);
+    }
+
+    [Fact]
+    public async Task TwoCreatesOfOneAddressAtOnceLeaveOneSubscriber()
+    {
+        var attempts = Enumerable.Range(0, 6).Select(_ => Reader("twice@example.org")).ToList();
+
+        var results = await Task.WhenAll(attempts.Select(reader => Task.Run(async () =>
+        {
+            try
+            {
+                await Store.SaveAsync(reader, CancellationToken.None);
+                return true;
+            }
+            catch (StaleSubscriberException)
+            {
+                return false;
+            }
+        })));
+
+        Assert.Single(results, saved => saved);
+        var listed = await Store.ListAsync(CancellationToken.None).Where(s => s.Email == "twice@example.org").ToListAsync();
+        Assert.Equal(attempts[Array.IndexOf(results, true)].Id, Assert.Single(listed).Id);
+    }
+
+    [Fact]
+    public async Task AnUpdateAppliesToTheRecordAsItIsNowNotToTheCopyReadEarlier()
+    {
+        var reader = Reader("bounce@example.org");
+        await Store.SaveAsync(reader, CancellationToken.None);
+        var readAtBatchStart = (await Store.FindByIdAsync(reader.Id, CancellationToken.None))!;
+        // Meanwhile the reader changes their topics on the preference page.
+        await Store.SaveAsync(readAtBatchStart with { Topics = ["seo"] }, CancellationToken.None);
+
+        var updated = await Store.UpdateAsync(readAtBatchStart.Id, current => current with { Status = SubscriberStatus.Bounced }, CancellationToken.None);
+
+        var stored = (await Store.FindByIdAsync(reader.Id, CancellationToken.None))!;
+        Assert.Equal(SubscriberStatus.Bounced, stored.Status);
+        Assert.Equal(["seo"], stored.Topics);
+        Assert.Equal(SubscriberStatus.Bounced, updated!.Status);
+        Assert.Null(await Store.UpdateAsync(Subscriber.NewId(), current => current, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AnAddressBelongsToOneSubscriberAndANewOneCannotTakeIt()
+    {
+        await Store.SaveAsync(Reader("taken@example.org"), CancellationToken.None);
+
+        await Assert.ThrowsAsync<StaleSubscriberException>(() => Store.SaveAsync(Reader("taken@example.org"), CancellationToken.None));
+
+        Assert.Single(await Store.ListAsync(CancellationToken.None).Where(s => s.Email == "taken@example.org").ToListAsync());
+    }
+}
+
+public sealed class FileSubscriberStoreTests : SubscriberStoreContractTests, IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("digest-store-").FullName;
+    private readonly FileSubscriberStore store;
+
+    public FileSubscriberStoreTests() => store = new FileSubscriberStore(Path.Combine(folder, "subscribers.json"));
+
+    protected override ISubscriberStore Store => store;
+
+    public void Dispose()
+    {
+        store.Dispose();
+        Directory.Delete(folder, recursive: true);
+    }
+}
+
+[Collection(AzuriteCollection.Name)]
+public sealed class TableSubscriberStoreTests(Azurite azurite) : SubscriberStoreContractTests, IDisposable
+{
+    private readonly AzureDigest digest = new(azurite);
+
+    protected override ISubscriberStore Store => digest.Get<ISubscriberStore>();
+
+    public void Dispose() => digest.Dispose();
+
+    [Fact]
+    public async Task AnAddressAnotherSaveClaimedAMomentAgoIsNotTakenOverBeforeItsSubscriberIsWritten()
+    {
+        // The address row is written first and the subscriber second: this is the moment in between of another save of the address.
+        var emails = new Azure.Data.Tables.TableClient(azurite.ConnectionString, digest.Settings["Digest:Storage:SubscriberEmailsTable"]);
+        var key = EmailAddress.Hash("race@example.org");
+        _ = Store; // the store made its tables
+        await emails.AddEntityAsync(new Azure.Data.Tables.TableEntity(key[..2], key) { ["SubscriberId"] = Subscriber.NewId() });
+
+        await Assert.ThrowsAsync<StaleSubscriberException>(() =>
+            Store.SaveAsync(new Subscriber { Id = Subscriber.NewId(), Email = "race@example.org", Language = "fr" }, CancellationToken.None));
+    }
+}
+
+/// <summary>One contract for both delivery ledgers: claims, outcomes, takeovers, renewals, as senders use them.</summary>
+public abstract class DeliveryLedgerContractTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(15);
+
+    protected abstract IDeliveryLedger Ledger { get; }
+
+    private async Task<bool> ClaimAsync(string id, DateTimeOffset at) =>
+        (await Ledger.TryClaimAllAsync(1, [id], at, Lease, CancellationToken.None)).Contains(id);
+
+    [Fact]
+    public async Task OfSendersRacingForOneReaderOneClaimsThenNobodyUntilTheLeaseRunsOutAndNobodyAfterItIsSent()
+    {
+        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => ClaimAsync("ab12", Now))));
+
+        Assert.Single(claims, claimed => claimed);
+        Assert.False(await ClaimAsync("ab12", Now.AddMinutes(14)));
+        Assert.True(await ClaimAsync("ab12", Now.AddMinutes(16)));
+        await Ledger.RecordAllAsync([new DeliveryRecord(1, "ab12", DeliveryOutcome.Sent, Now.AddMinutes(16), 1, null)], CancellationToken.None);
+        Assert.False(await ClaimAsync("ab12", Now.AddDays(30)));
+    }
+
+    [Fact]
+    public async Task ADeferredReaderMayBeClaimedAgainAndTheLatestRecordStands()
+    {
+        await Ledger.RecordAllAsync(
+            [new DeliveryRecord(1, "cd34", DeliveryOutcome.Deferred, Now, 3, "451"), new DeliveryRecord(1, "ef56", DeliveryOutcome.Bounced, Now, 1, "550")],
+            CancellationToken.None);
+
+        Assert.True(await ClaimAsync("cd34", Now.AddMinutes(1)));
+        Assert.False(await ClaimAsync("ef56", Now.AddMinutes(1)));
+        var found = await Ledger.FindAllAsync(1, ["cd34", "ef56", "none"], CancellationToken.None);
+        Assert.Equal((DeliveryOutcome.Sending, DeliveryOutcome.Bounced), (found["cd34"].Outcome, found["ef56"].Outcome));
+        Assert.False(found.ContainsKey("none"));
+    }
+
+    [Fact]
+    public async Task ARenewedClaimOutlivesItsFirstLeaseAndARenewalNeverOverwritesAnOutcome()
+    {
+        Assert.True(await ClaimAsync("aa11", Now));
+        Assert.True(await ClaimAsync("bb22", Now));
+        await Ledger.RecordAllAsync([new DeliveryRecord(1, "bb22", DeliveryOutcome.Sent, Now.AddMinutes(5), 1, null)], CancellationToken.None);
+
+        await Ledger.RenewClaimsAsync(1, ["aa11", "bb22"], Now.AddMinutes(10), Lease, CancellationToken.None);
+
+        Assert.False(await ClaimAsync("aa11", Now.AddMinutes(20))); // its first lease ran out at 15 minutes
+        Assert.True(await ClaimAsync("aa11", Now.AddMinutes(26)));
+        Assert.Equal(DeliveryOutcome.Sent, (await Ledger.FindAsync(1, "bb22", CancellationToken.None))!.Outcome);
+    }
+
+    [Fact]
+    public async Task AClaimThatRanOutIsNotBroughtBackByALateRenewal()
+    {
+        Assert.True(await ClaimAsync("dd44", Now));
+        Assert.True(await ClaimAsync("dd44", Now.AddMinutes(16))); // a second sender, after the first one's lease
+
+        await Ledger.RenewClaimsAsync(1, ["dd44"], Now.AddMinutes(32), Lease, CancellationToken.None);
+
+        Assert.True(await ClaimAsync("dd44", Now.AddMinutes(32)));
+    }
+}
+
+public sealed class FileDeliveryLedgerContractTests : DeliveryLedgerContractTests, IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("digest-ledger-").FullName;
+    private readonly FileDeliveryLedger ledger;
+
+    public FileDeliveryLedgerContractTests() => ledger = new FileDeliveryLedger(folder);
+
+    protected override IDeliveryLedger Ledger => ledger;
+
+    public void Dispose()
+    {
+        ledger.Dispose();
+        Directory.Delete(folder, recursive: true);
+    }
+}
+
+[Collection(AzuriteCollection.Name)]
+public sealed class TableDeliveryLedgerContractTests(Azurite azurite) : DeliveryLedgerContractTests, IDisposable
+{
+    private readonly AzureDigest digest = new(azurite);
+
+    protected override IDeliveryLedger Ledger => digest.Get<IDeliveryLedger>();
+
+    public void Dispose() => digest.Dispose();
+}
