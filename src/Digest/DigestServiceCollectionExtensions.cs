@@ -1,4 +1,5 @@
 using Digest.Delivery;
+using Digest.Editing;
 using Digest.Delivery.Queue;
 using Digest.Issues;
 using Digest.Links;
@@ -7,12 +8,15 @@ using Digest.Posts;
 using Digest.Rendering;
 using Digest.Storage;
 using Digest.Subscribers;
+using Digest.Web;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
+using Digest;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Digest;
+// The composition root: in the namespace hosts already import for services, so that Digest's own folders
+// (which it imports, every one) never import it back.
+namespace Microsoft.Extensions.DependencyInjection;
 
 public static class DigestServiceCollectionExtensions
 {
@@ -31,7 +35,7 @@ public static class DigestServiceCollectionExtensions
         services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DkimOptions>().Bind(configuration.GetSection(DkimOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FanOutOptions>().Bind(configuration.GetSection(FanOutOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<Editing.EditorOptions>().Bind(configuration.GetSection(Editing.EditorOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EditorOptions>().Bind(configuration.GetSection(EditorOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(paths);
@@ -82,15 +86,15 @@ public static class DigestServiceCollectionExtensions
         services.AddSingleton<IssueFanOut>();
         services.AddSingleton<ScheduledPlanning>();
 
-        services.AddSingleton<Web.WebPages>();
-        services.AddSingleton<Web.SignedLinkPages>();
-        services.AddSingleton<Web.SubscriberPages>();
-        services.AddSingleton<Web.IssuePages>();
-        services.AddSingleton<Web.SubscribePages>();
-        services.AddSingleton<Editing.IssuePreview>();
-        services.AddSingleton<Editing.IssueDryRun>();
-        services.AddSingleton<Web.EditorSession>();
-        services.AddSingleton<Web.EditorPages>();
+        services.AddSingleton<WebPages>();
+        services.AddSingleton<SignedLinkPages>();
+        services.AddSingleton<SubscriberPages>();
+        services.AddSingleton<IssuePages>();
+        services.AddSingleton<SubscribePages>();
+        services.AddSingleton<IssuePreview>();
+        services.AddSingleton<IssueDryRun>();
+        services.AddSingleton<EditorSession>();
+        services.AddSingleton<EditorPages>();
         return services;
     }
 
