@@ -40,6 +40,45 @@ public sealed class DkimTests : IDisposable
     }
 
     [Fact]
+    public async Task TheConfirmationMailIsBuiltSignedAndSentLikeADigest()
+    {
+        cli.Environment["Digest__Dkim__PrivateKey"] = key.ExportRSAPrivateKeyPem();
+        cli.Environment["Digest__Dkim__Selector"] = "hebdo2026";
+        cli.Environment["DigestSchedule"] = "0 0 7 * * 1";
+        var posts = cli.CopyPosts(Path.Combine(DigestCli.RepositoryRoot, "samples", "posts"), new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+        await using (var site = await LocalSite.StartAsync(cli, "--data", cli.DataFolder, "--posts", posts, "--smtp", smtp.Url))
+        {
+            using var http = new HttpClient();
+            foreach (var email in new[] { "lea@example.org", "marc@example.org" })
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, site.Url("/subscribe"))
+                {
+                    Content = new FormUrlEncodedContent([KeyValuePair.Create("email", email), KeyValuePair.Create("language", "fr")]),
+                };
+                request.Headers.Add("Origin", site.Origin);
+                Assert.True((await http.SendAsync(request)).IsSuccessStatusCode);
+            }
+
+            Assert.True(await LocalSite.EventuallyAsync(() => smtp.Messages().Count == 2), "the confirmations did not arrive");
+        }
+
+        var record = $"v=DKIM1; k=rsa; p={Convert.ToBase64String(key.ExportSubjectPublicKeyInfo())}";
+        foreach (var confirmation in smtp.Messages())
+        {
+            var verified = await VerifyAsync(confirmation.Raw, record);
+            Assert.True(verified.ExitCode == 0, verified.ToString());
+            Assert.Matches(@"^weekly\.confirm\.[0-9a-f]{32}\.1@digest\.example\.org$", confirmation.Message.MessageId);
+            Assert.Equal("\"Le Digest\" <hebdo@digest.example.org>", confirmation.Message.From.ToString());
+            Assert.Equal("auto-generated", confirmation.Message.Headers["Auto-Submitted"]);
+            // Not on the list yet: nothing to unsubscribe from.
+            Assert.Null(confirmation.Message.Headers[MimeKit.HeaderId.ListUnsubscribe]);
+        }
+
+        // One pooled SMTP session for both, as digests share theirs, not a new connection per request.
+        Assert.Single(smtp.Messages().Select(message => message.Session).Distinct());
+    }
+
+    [Fact]
     public async Task TheSignatureVerifiesWithAnIndependentVerifierAndCoversTheHeadersThatMatter()
     {
         var (message, record) = await SendSignedAsync();

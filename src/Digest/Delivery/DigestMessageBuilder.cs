@@ -9,31 +9,48 @@ using Microsoft.Extensions.Options;
 namespace Digest.Delivery;
 
 /// <summary>
-/// Builds the MIME message: multipart/alternative with text first and HTML last, and the list
-/// headers mailbox providers expect of bulk mail (RFC 2369, 2919, 8058).
+/// Builds every message Digest sends, the digests and the subscription confirmations alike: the same From,
+/// To, Date and Message-ID rules, multipart/alternative with text first and HTML last, DKIM-signed last when
+/// a key is configured; the digests also carry the list headers mailbox providers expect of bulk mail
+/// (RFC 2369, 2919, 8058), which a confirmation (sent to someone not yet on the list) does not.
 /// </summary>
 public sealed class DigestMessageBuilder(DigestLinks links, DkimSigning dkim, IOptions<DigestOptions> options)
 {
     public MimeMessage Build(Issue issue, Subscriber subscriber, RenderedEmail email, DateTimeOffset now)
     {
         var o = options.Value;
-        var message = new MimeMessage
-        {
-            Date = now,
-            Subject = OneLine(email.Subject),
-            MessageId = MessageIdFor(issue.Number, subscriber.Id),
-        };
-        message.From.Add(new MailboxAddress(OneLine(o.FromName), o.FromAddress));
-        message.To.Add(new MailboxAddress(subscriber.Name is null ? null : OneLine(subscriber.Name), subscriber.Email));
+        var message = Start(subscriber, email.Subject, MessageIdFor(issue.Number, subscriber.Id), now);
         message.Headers.Add(new Header(Encoding.UTF8, HeaderId.ListId, $"{OneLine(o.Title)} <{o.ListName}.{o.MailDomain}>"));
         message.Headers.Add(HeaderId.ListUnsubscribe, $"<{links.Unsubscribe(subscriber.Id)}>, <{links.UnsubscribeMailto(subscriber.Id)}>");
         message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         // Gmail's Feedback Loop format: campaign:customer:mail type:sender id.
         message.Headers.Add("Feedback-ID", $"issue-{issue.Number}:{o.ListName}:digest:{o.MailDomain}");
+        return Finish(message, subscriber, email.Text, email.Html);
+    }
+
+    /// <summary>The mail that asks a new reader to confirm; its Message-ID names the attempt, so each request is its own mail.</summary>
+    public MimeMessage BuildConfirmation(Subscriber subscriber, string subject, string text, string html, DateTimeOffset now)
+    {
+        var o = options.Value;
+        var message = Start(subscriber, subject, $"{o.ListName}.confirm.{subscriber.Id}.{subscriber.ConfirmationsSent}@{o.MailDomain}", now);
+        message.Headers.Add("Feedback-ID", $"confirm:{o.ListName}:confirmation:{o.MailDomain}");
+        return Finish(message, subscriber, text, html);
+    }
+
+    private MimeMessage Start(Subscriber subscriber, string subject, string messageId, DateTimeOffset now)
+    {
+        var o = options.Value;
+        var message = new MimeMessage { Date = now, Subject = OneLine(subject), MessageId = messageId };
+        message.From.Add(new MailboxAddress(OneLine(o.FromName), o.FromAddress));
+        message.To.Add(new MailboxAddress(subscriber.Name is null ? null : OneLine(subscriber.Name), subscriber.Email));
+        return message;
+    }
+
+    private MimeMessage Finish(MimeMessage message, Subscriber subscriber, string text, string html)
+    {
         message.Headers.Add("Auto-Submitted", "auto-generated");
         message.Headers.Add("Content-Language", subscriber.Language);
-
-        message.Body = AlternativeBody.Create(email.Text, email.Html);
+        message.Body = AlternativeBody.Create(text, html);
 
         // Last: nothing may change the message once it is signed.
         dkim.Sign(message);

@@ -8,8 +8,10 @@ using Org.BouncyCastle.Crypto.Parameters;
 namespace Digest.Delivery;
 
 /// <summary>
-/// Signs finished messages with DKIM (RFC 6376, relaxed/relaxed; rsa-sha256, or ed25519-sha256 of
-/// RFC 8463) when a key is configured. The message is serialized once exactly as SMTP carries it
+/// Signs every message Digest sends (<see cref="DigestMessageBuilder"/>: digests, editor's tests and
+/// confirmations) with DKIM (RFC 6376, relaxed/relaxed; rsa-sha256, or ed25519-sha256 of RFC 8463) when a
+/// key is configured; a key that cannot be read stops the process at start (the CLI and the Functions app
+/// read it then). The message is serialized once exactly as SMTP carries it
 /// (CRLF, 7-bit: its parts are already quoted-printable), and the signature is computed over those
 /// bytes: .NET's SHA-256 and RSA (OpenSSL) instead of MimeKit's signer, whose managed SHA-256 and
 /// stream filters cost three times as much a message.

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace Digest.Delivery;
 
-/// <summary>Opens the configured transport for one delivery pass; the pass disposes it.</summary>
+/// <summary>Opens a session on the configured transport (SMTP, or the pickup folder) for the <see cref="TransportPool"/>, which every mail is sent through.</summary>
 public sealed class TransportFactory(IOptions<DeliveryOptions> options, DigestPaths paths)
 {
     public IDigestTransport Create() => options.Value.Transport switch

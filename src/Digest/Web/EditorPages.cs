@@ -22,7 +22,7 @@ public sealed class EditorPages(
     IssueDryRun dryRun,
     IIssueStore issues,
     IDeliveryLedger ledger,
-    TransportFactory transports,
+    TransportPool transports,
     WebPages pages,
     TimeProvider time,
     IOptions<DigestOptions> options,
@@ -177,8 +177,11 @@ public sealed class EditorPages(
 
         try
         {
-            await using var transport = transports.Create();
-            await transport.SendAsync(email.Message, context.RequestAborted);
+            await transports.UseAsync(async transport =>
+            {
+                await transport.SendAsync(email.Message, context.RequestAborted);
+                return true;
+            }, context.RequestAborted);
         }
         catch (DeliveryFailedException failed)
         {

@@ -24,7 +24,8 @@ public sealed class SubscribePages(
     ISubscriberStore subscribers,
     IIssueStore issues,
     IssueFanOut fanOut,
-    TransportFactory transports,
+    DigestMessageBuilder messages,
+    TransportPool transports,
     WebPages pages,
     TimeProvider time,
     IOptions<DigestOptions> options,
@@ -173,28 +174,19 @@ public sealed class SubscribePages(
         var o = options.Value;
         var s = WebStrings.For(subscriber.Language);
         var link = digestLinks.Confirm(subscriber.Id);
-        var message = new MimeMessage
-        {
-            Subject = s.ConfirmationSubject(o.Title),
-            Date = time.GetUtcNow(),
-            MessageId = $"confirm.{subscriber.Id}.{subscriber.ConfirmationsSent}@{o.MailDomain}",
-        };
-        message.From.Add(new MailboxAddress(o.FromName, o.FromAddress));
-        message.To.Add(new MailboxAddress(subscriber.Name, subscriber.Email));
-        message.Headers.Add("Auto-Submitted", "auto-generated");
+        var subject = s.ConfirmationSubject(o.Title);
         var text = new StringBuilder().Append(s.ConfirmationBody(o.Title)).Append("\n\n").Append(link).Append("\n\n").Append(s.ConfirmationIgnore).Append('\n').ToString();
-        var html = $"<!DOCTYPE html><html lang=\"{s.Lang}\"><head><meta charset=\"utf-8\"><title>{Encode(message.Subject)}</title></head><body style=\"font-family:Georgia,serif;font-size:17px;line-height:1.5\">" +
+        var html = $"<!DOCTYPE html><html lang=\"{s.Lang}\"><head><meta charset=\"utf-8\"><title>{Encode(subject)}</title></head><body style=\"font-family:Georgia,serif;font-size:17px;line-height:1.5\">" +
             $"<p>{Encode(s.ConfirmationBody(o.Title))}</p><p><a href=\"{Encode(link)}\">{Encode(s.ConfirmButton)}</a></p><p style=\"color:#5f5b55\">{Encode(s.ConfirmationIgnore)}</p></body></html>";
-        message.Body = new MultipartAlternative
-        {
-            new TextPart("plain") { Text = text, ContentTransferEncoding = ContentEncoding.QuotedPrintable },
-            new TextPart("html") { Text = html, ContentTransferEncoding = ContentEncoding.QuotedPrintable },
-        };
-
-        await using var transport = transports.Create();
+        // Built and signed like a digest, and sent on the process's pooled sessions.
+        using var message = messages.BuildConfirmation(subscriber, subject, text, html, time.GetUtcNow());
         try
         {
-            await transport.SendAsync(message, cancellationToken);
+            await transports.UseAsync(async transport =>
+            {
+                await transport.SendAsync(message, cancellationToken);
+                return true;
+            }, cancellationToken);
         }
         catch (DeliveryFailedException failed)
         {

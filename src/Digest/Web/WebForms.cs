@@ -3,7 +3,10 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace Digest.Web;
 
-/// <summary>What every form POST gets: a size limit and a same-origin check (no cookies, so no CSRF token is needed beyond this).</summary>
+/// <summary>
+/// What every form POST gets: a size limit and a same-origin check. The readers' pages carry no cookie (a signed link is the
+/// credential); the editor's session cookie is SameSite=Strict, so with the origin check no CSRF token is needed beyond this.
+/// </summary>
 public static class WebForms
 {
     public const int MaxBytes = 32 * 1024;
