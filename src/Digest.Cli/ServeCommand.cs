@@ -10,6 +10,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using NCrontab;
 
 namespace Digest.Cli;
@@ -53,6 +54,9 @@ public static class ServeCommand
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         var app = builder.Build();
+        // The settings and the DKIM key, checked now: a bad one stops serve with one line, before any chunk goes to the poison queue.
+        app.Services.GetRequiredService<IStartupValidator>().Validate();
+        app.Services.GetRequiredService<Delivery.DkimSigning>();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapDigestWeb();
         return app;

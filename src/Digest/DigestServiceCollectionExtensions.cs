@@ -33,6 +33,7 @@ public static class DigestServiceCollectionExtensions
         services.AddOptions<RenderingOptions>().Bind(configuration.GetSection(RenderingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<LinkSigningOptions>().Bind(configuration.GetSection(LinkSigningOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DeliveryOptions>, SmtpSettingsCheck>();
         services.AddOptions<DkimOptions>().Bind(configuration.GetSection(DkimOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FanOutOptions>().Bind(configuration.GetSection(FanOutOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EditorOptions>().Bind(configuration.GetSection(EditorOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -101,6 +102,9 @@ public static class DigestServiceCollectionExtensions
     /// <summary>Posts and issues in Blob containers, subscribers and the ledger in tables, the delivery queue.</summary>
     private static void AddAzureStorage(IServiceCollection services, IConfiguration configuration)
     {
+        // Checked at start with the other settings: a missing or partial DigestStorage stops the process with one line.
+        services.AddOptions<StorageOptions>().Validate(_ => StorageConnection.From(configuration).Problem is null,
+            StorageConnection.From(configuration).Problem ?? "DigestStorage is incomplete.");
         services.AddSingleton(_ => StorageConnection.From(configuration));
         services.AddSingleton<AzureStorageClients>();
         StorageOptions Options(IServiceProvider provider) => provider.GetRequiredService<IOptions<StorageOptions>>().Value;

@@ -134,4 +134,29 @@ public sealed class CommandLineTests : IDisposable
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("PublicBaseUrl must start with https://", result.Output + result.Errors);
     }
+
+    [Theory]
+    [InlineData("run", "Digest__Delivery__Smtp__Port", "0", "Digest:Delivery:Smtp:Port: The field Port must be between 1 and 65535.")]
+    [InlineData("run", "Digest__Storage__Mode", "azure", "Azure storage needs the DigestStorage setting")]
+    [InlineData("serve", "Digest__Dkim__PrivateKey", "not a key", "The DKIM private key cannot be read as PEM")]
+    [InlineData("worker", "Digest__Delivery__Smtp__Timeout", "01:00:00", "Digest:Delivery:Smtp:Timeout:")]
+    public async Task ABadSmtpStorageOrDkimSettingStopsTheCommandAtStartWithOneLine(string command, string setting, string value, string line)
+    {
+        cli.Environment["Digest__Delivery__Transport"] = "smtp";
+        cli.Environment[setting] = value;
+        var csv = cli.WriteFile("one.csv", "email\na@example.org\n");
+        string[] args = command switch
+        {
+            "run" => ["run", "--subscribers", csv, "--posts", OtherPosts(), "--data", cli.DataFolder],
+            "serve" => ["serve", "--port", SmtpServer.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", cli.DataFolder],
+            _ => ["worker", "--data", cli.DataFolder, "--until-idle", "1"],
+        };
+
+        var result = await cli.RunAsync(args);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.StartsWith(line, result.Errors.Trim(), StringComparison.Ordinal);
+        Assert.Single(result.Errors.Trim().Split('\n'));
+        Assert.False(File.Exists(Path.Combine(cli.DataFolder, "subscribers.json")), "subscribers were imported before the setting was refused");
+    }
 }
