@@ -3,6 +3,7 @@ using BenchmarkDotNet.Attributes;
 using Digest.Delivery;
 using Digest.Issues;
 using Digest.Links;
+using Digest.Planning;
 using Digest.Rendering;
 using Digest.Selection;
 using Digest.Subscribers;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Digest.Issues;
+using Digest.Planning;
 using Digest.Subscribers;
 using Microsoft.Extensions.DependencyInjection;
 

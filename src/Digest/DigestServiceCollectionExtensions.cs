@@ -1,6 +1,7 @@
+using Digest;
 using Digest.Delivery;
-using Digest.Editing;
 using Digest.Delivery.Queue;
+using Digest.Editing;
 using Digest.Issues;
 using Digest.Links;
 using Digest.Planning;
@@ -10,7 +11,6 @@ using Digest.Storage;
 using Digest.Subscribers;
 using Digest.Web;
 using Microsoft.Extensions.Configuration;
-using Digest;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

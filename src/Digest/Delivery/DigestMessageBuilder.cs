@@ -3,8 +3,8 @@ using Digest.Issues;
 using Digest.Links;
 using Digest.Rendering;
 using Digest.Subscribers;
-using MimeKit;
 using Microsoft.Extensions.Options;
+using MimeKit;
 
 namespace Digest.Delivery;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using MimeKit;
 using Microsoft.Extensions.Options;
+using MimeKit;
 using Org.BouncyCastle.Crypto.Parameters;
 
 namespace Digest.Delivery;

@@ -1,5 +1,6 @@
 using Digest.Delivery;
 using Digest.Issues;
+using Digest.Planning;
 using Digest.Selection;
 using Digest.Subscribers;
 

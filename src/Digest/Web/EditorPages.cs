@@ -2,6 +2,7 @@ using System.Text;
 using Digest.Delivery;
 using Digest.Editing;
 using Digest.Issues;
+using Digest.Planning;
 using Digest.Subscribers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Digest.Cli;
-using Digest.Planning;
 using Digest.IntegrationTests.Support;
+using Digest.Planning;
 using Digest.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Digest.Delivery;
 using Digest.Issues;
+using Digest.Planning;
 using Digest.Selection;
 using Digest.Subscribers;
 using Digest.Tests.Support;

@@ -1,7 +1,8 @@
 using Digest.Issues;
+using Digest.Planning;
 using Digest.Tests.Support;
 
-namespace Digest.Tests.Issues;
+namespace Digest.Tests.Planning;
 
 public class IssuePlannerTests
 {

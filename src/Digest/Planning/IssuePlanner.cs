@@ -1,8 +1,9 @@
+using Digest.Issues;
 using Digest.Posts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Digest.Issues;
+namespace Digest.Planning;
 
 /// <summary>
 /// Freezes the posts that arrived since the last issue into the issue of the current period.
