@@ -7,15 +7,15 @@ public sealed record Subscriber
     public required string Id { get; init; }
     public required string Email { get; init; }
     public string? Name { get; init; }
-    public string Language { get; init; } = "fr";
+    public string Language { get; init; } = Preferences.DefaultLanguage;
     public IReadOnlyList<string> Topics { get; init; } = [];
     public IReadOnlyList<string> Sources { get; init; } = [];
-    public int MaxPosts { get; init; } = 10;
+    public int MaxPosts { get; init; } = Preferences.DefaultMaxPosts;
     /// <summary>Weekday of delivery in <see cref="TimeZone"/>; with <see cref="DeliveryHour"/>, or neither (as soon as an issue exists).</summary>
     public DayOfWeek? DeliveryDay { get; init; }
     public int? DeliveryHour { get; init; }
     /// <summary>IANA time zone id, such as Europe/Paris.</summary>
-    public string TimeZone { get; init; } = "Europe/Paris";
+    public string TimeZone { get; init; } = Preferences.DefaultTimeZone;
     public SubscriberStatus Status { get; init; } = SubscriberStatus.Active;
     /// <summary>With <see cref="SubscriberStatus.Paused"/>: the first day (in <see cref="TimeZone"/>) they get digests again; null = until they resume.</summary>
     public DateOnly? PausedUntil { get; init; }

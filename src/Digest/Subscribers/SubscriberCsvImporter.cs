@@ -12,22 +12,10 @@ namespace Digest.Subscribers;
 /// </summary>
 public sealed class SubscriberCsvImporter(ISubscriberStore store, TimeProvider time, ILogger<SubscriberCsvImporter> logger)
 {
-    private const int MaxListItems = 100;
     private const int SaveBatchSize = 5000;
 
     private static readonly string[] KnownColumns =
         ["email", "name", "language", "topics", "sources", "maxPosts", "timeZone", "deliveryDay", "deliveryHour", "status"];
-
-    private static readonly Dictionary<string, DayOfWeek> Days = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["monday"] = DayOfWeek.Monday, ["mon"] = DayOfWeek.Monday, ["lundi"] = DayOfWeek.Monday,
-        ["tuesday"] = DayOfWeek.Tuesday, ["tue"] = DayOfWeek.Tuesday, ["mardi"] = DayOfWeek.Tuesday,
-        ["wednesday"] = DayOfWeek.Wednesday, ["wed"] = DayOfWeek.Wednesday, ["mercredi"] = DayOfWeek.Wednesday,
-        ["thursday"] = DayOfWeek.Thursday, ["thu"] = DayOfWeek.Thursday, ["jeudi"] = DayOfWeek.Thursday,
-        ["friday"] = DayOfWeek.Friday, ["fri"] = DayOfWeek.Friday, ["vendredi"] = DayOfWeek.Friday,
-        ["saturday"] = DayOfWeek.Saturday, ["sat"] = DayOfWeek.Saturday, ["samedi"] = DayOfWeek.Saturday,
-        ["sunday"] = DayOfWeek.Sunday, ["sun"] = DayOfWeek.Sunday, ["dimanche"] = DayOfWeek.Sunday,
-    };
 
     public async Task<ImportReport> ImportAsync(TextReader csv, CancellationToken cancellationToken)
     {
@@ -168,62 +156,19 @@ public sealed class SubscriberCsvImporter(ISubscriberStore store, TimeProvider t
             return (null, "name is longer than 200 characters");
         }
 
-        var language = row.Get("language").ToLowerInvariant() switch
+        var (preferences, problems) = Preferences.Parse(new PreferenceInput
         {
-            "" => "fr",
-            "fr" or "fr-fr" or "français" or "francais" or "french" => "fr",
-            "en" or "en-gb" or "en-us" or "english" or "anglais" => "en",
-            var other => null,
-        };
-        if (language is null)
+            Language = row.Get("language"),
+            Topics = row.Get("topics").Split(';'),
+            Sources = row.Get("sources").Split(';'),
+            MaxPosts = row.Get("maxPosts"),
+            TimeZone = row.Get("timeZone"),
+            DeliveryDay = row.Get("deliveryDay"),
+            DeliveryHour = row.Get("deliveryHour"),
+        });
+        if (problems.Count > 0)
         {
-            return (null, $"language '{row.Get("language")}' is not supported; use fr or en");
-        }
-
-        var topics = List(row.Get("topics"));
-        var sources = List(row.Get("sources"));
-        if (topics.Count > MaxListItems || sources.Count > MaxListItems)
-        {
-            return (null, $"has more than {MaxListItems} topics or sources");
-        }
-
-        var maxPosts = 10;
-        if (row.Get("maxPosts") is { Length: > 0 } maxText && (!int.TryParse(maxText, out maxPosts) || maxPosts is < 1 or > 50))
-        {
-            return (null, $"maxPosts '{maxText}' must be a whole number from 1 to 50");
-        }
-
-        var timeZone = row.Get("timeZone") is { Length: > 0 } zone ? zone : "Europe/Paris";
-        if (!TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out _))
-        {
-            return (null, $"timeZone '{timeZone}' is not an IANA time zone such as Europe/Paris");
-        }
-
-        DayOfWeek? day = null;
-        if (row.Get("deliveryDay") is { Length: > 0 } dayText)
-        {
-            if (!Days.TryGetValue(dayText, out var parsedDay))
-            {
-                return (null, $"deliveryDay '{dayText}' is not a weekday (monday … sunday)");
-            }
-
-            day = parsedDay;
-        }
-
-        int? hour = null;
-        if (row.Get("deliveryHour") is { Length: > 0 } hourText)
-        {
-            if (!int.TryParse(hourText.TrimEnd('h', 'H'), out var parsedHour) || parsedHour is < 0 or > 23)
-            {
-                return (null, $"deliveryHour '{hourText}' must be a whole hour from 0 to 23");
-            }
-
-            hour = parsedHour;
-        }
-
-        if (day.HasValue != hour.HasValue)
-        {
-            return (null, "deliveryDay and deliveryHour go together: give both, or neither to receive each issue as soon as it exists");
+            return (null, problems[0].Message);
         }
 
         if (!Enum.TryParse<SubscriberStatus>(row.Get("status") is { Length: > 0 } s ? s : "active", ignoreCase: true, out var status)
@@ -232,24 +177,14 @@ public sealed class SubscriberCsvImporter(ISubscriberStore store, TimeProvider t
             return (null, $"status '{row.Get("status")}' must be one of pending, active, paused, unsubscribed, bounced");
         }
 
-        return (new Subscriber
+        return (preferences.AppliedTo(new Subscriber
         {
             Id = string.Empty,
             Email = EmailAddress.Normalize(email),
             Name = name.Length > 0 ? name : null,
-            Language = language,
-            Topics = topics,
-            Sources = sources,
-            MaxPosts = maxPosts,
-            TimeZone = timeZone,
-            DeliveryDay = day,
-            DeliveryHour = hour,
             Status = status,
-        }, null);
+        }), null);
     }
-
-    private static List<string> List(string value) =>
-        [.. value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.OrdinalIgnoreCase)];
 
     private sealed class CsvRow(CsvReader reader)
     {

@@ -270,17 +270,19 @@ public sealed class EditorPages(
 
     private static PreviewRequest RequestOf(Func<string, StringValues> get)
     {
-        static IReadOnlyList<string> List(StringValues values) =>
-            [.. values.OfType<string>().Select(value => value.Trim()).Where(value => value.Length is > 0 and <= 100).Distinct(StringComparer.OrdinalIgnoreCase).Take(100)];
-
+        // A persona to preview: what does not parse takes the default, as a new reader would have it.
+        var persona = Preferences.Parse(new PreferenceInput
+        {
+            Language = get("language"), Topics = get("topics"), Sources = get("sources"), MaxPosts = get("maxPosts"),
+        }).Value;
         return new PreviewRequest
         {
             Issue = get("issue").ToString() is { Length: > 0 and <= 10 } issue ? issue : "next",
             SubscriberEmail = get("subscriber").ToString().Trim() is { Length: > 0 and <= 320 } email ? email : null,
-            Language = get("language").ToString() == "en" ? "en" : "fr",
-            Topics = List(get("topics")),
-            Sources = List(get("sources")),
-            MaxPosts = int.TryParse(get("maxPosts").ToString(), out var max) && max is >= 1 and <= 50 ? max : 10,
+            Language = persona.Language,
+            Topics = persona.Topics,
+            Sources = persona.Sources,
+            MaxPosts = persona.MaxPosts,
         };
     }
 

@@ -57,9 +57,11 @@ public sealed class SubscribePages(
 
         var email = form!["email"].ToString().Trim();
         var name = form["name"].ToString().Trim();
-        var language = form["language"].ToString() == "en" ? "en" : "fr";
+        // A language or topics the form never offers fall back to the defaults: the reader sets them on the preference page.
+        var chosen = Preferences.Parse(new PreferenceInput { Language = form["language"], Topics = form["topics"] }).Value;
+        var language = chosen.Language;
         strings = WebStrings.For(language);
-        var topics = form["topics"].OfType<string>().Select(t => t.Trim()).Where(t => t.Length is > 0 and <= 100).Distinct(StringComparer.OrdinalIgnoreCase).Take(100).ToList();
+        var topics = chosen.Topics.ToList();
         var errors = new Dictionary<string, string>();
         if (EmailAddress.Problem(email) is not null)
         {

@@ -188,8 +188,8 @@ public sealed class SubscriberPages(
 
         var submitted = new PreferencesForm
         {
-            Topics = [.. form!["topics"].OfType<string>().Select(t => t.Trim()).Where(t => t.Length is > 0 and <= 100).Distinct(StringComparer.OrdinalIgnoreCase)],
-            Sources = [.. form["sources"].OfType<string>().Select(t => t.Trim()).Where(t => t.Length is > 0 and <= 100).Distinct(StringComparer.OrdinalIgnoreCase)],
+            Topics = Preferences.List(form!["topics"]),
+            Sources = Preferences.List(form["sources"]),
             Language = form["language"].ToString(),
             Day = form["day"].ToString(),
             Hour = form["hour"].ToString(),
@@ -220,15 +220,8 @@ public sealed class SubscriberPages(
 
     private async Task<Subscriber> SaveAsync(Subscriber subscriber, PreferencesForm form, CancellationToken cancellationToken)
     {
-        var updated = subscriber with
+        var updated = Parse(form).Value.AppliedTo(subscriber) with
         {
-            Topics = form.Topics,
-            Sources = form.Sources,
-            Language = form.Language,
-            DeliveryDay = form.Day.Length == 0 ? null : Enum.Parse<DayOfWeek>(form.Day, ignoreCase: true),
-            DeliveryHour = form.Hour.Length == 0 ? null : int.Parse(form.Hour, System.Globalization.CultureInfo.InvariantCulture),
-            TimeZone = form.TimeZone,
-            MaxPosts = int.Parse(form.MaxPosts, System.Globalization.CultureInfo.InvariantCulture),
             Status = Enum.Parse<SubscriberStatus>(form.Status, ignoreCase: true),
             PausedUntil = form.PauseUntil.Length == 0 ? null : DateOnly.ParseExact(form.PauseUntil, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             UpdatedAt = time.GetUtcNow(),
@@ -237,27 +230,46 @@ public sealed class SubscriberPages(
         return await subscribers.FindByIdAsync(subscriber.Id, cancellationToken) ?? updated;
     }
 
+    private static (Preferences Value, IReadOnlyList<PreferenceError> Errors) Parse(PreferencesForm form) => Preferences.Parse(new PreferenceInput
+    {
+        Language = form.Language,
+        Topics = form.Topics,
+        Sources = form.Sources,
+        MaxPosts = form.MaxPosts,
+        DeliveryDay = form.Day,
+        DeliveryHour = form.Hour,
+        TimeZone = form.TimeZone,
+    });
+
+    /// <summary>The preferences' own rules (<see cref="Preferences.Parse"/>), shown by field in the reader's language; then what only this page has: status and pause.</summary>
     private static Dictionary<string, string> Validate(PreferencesForm form, WebStrings s, DateOnly today)
     {
         var errors = new Dictionary<string, string>();
-        if (form.Language is not ("fr" or "en"))
+        foreach (var problem in Parse(form).Errors)
+        {
+            var (field, message) = problem.Field switch
+            {
+                PreferenceField.Language => ("language", s.ErrorLanguage),
+                PreferenceField.MaxPosts => ("maxPosts", s.ErrorMaxPosts),
+                PreferenceField.Slot => ("slot", s.ErrorSlot),
+                PreferenceField.TimeZone => ("timeZone", s.ErrorTimeZone),
+                _ => ("topics", s.ErrorTooMany),
+            };
+            errors[field] = message;
+        }
+
+        // Empty is the default elsewhere; on this page every field is sent, so an empty one is a wrong one.
+        if (form.Language.Length == 0)
         {
             errors["language"] = s.ErrorLanguage;
         }
 
-        if (!int.TryParse(form.MaxPosts, out var max) || max is < 1 or > 50)
+        if (form.MaxPosts.Length == 0)
         {
             errors["maxPosts"] = s.ErrorMaxPosts;
         }
 
-        var dayOk = form.Day.Length == 0 || (Enum.TryParse<DayOfWeek>(form.Day, ignoreCase: true, out _) && !int.TryParse(form.Day, out _));
-        var hourOk = form.Hour.Length == 0 || (int.TryParse(form.Hour, out var hour) && hour is >= 0 and <= 23);
-        if (!dayOk || !hourOk || (form.Day.Length == 0) != (form.Hour.Length == 0))
-        {
-            errors["slot"] = s.ErrorSlot;
-        }
-
-        if (!TimeZoneInfo.TryFindSystemTimeZoneById(form.TimeZone, out _))
+        if (form.TimeZone.Length == 0)
         {
             errors["timeZone"] = s.ErrorTimeZone;
         }
@@ -271,11 +283,6 @@ public sealed class SubscriberPages(
                 System.Globalization.DateTimeStyles.None, out var until) || until <= today || until > today.AddDays(366)))
         {
             errors["pauseUntil"] = s.ErrorPauseUntil;
-        }
-
-        if (form.Topics.Count > 100 || form.Sources.Count > 100)
-        {
-            errors["topics"] = s.ErrorTooMany;
         }
 
         return errors;

@@ -1,5 +1,6 @@
 using Digest.Issues;
 using Digest.Posts;
+using Digest.Subscribers;
 
 namespace Digest.Web;
 
@@ -29,11 +30,11 @@ public sealed record PreferencesForm
 {
     public IReadOnlyList<string> Topics { get; init; } = [];
     public IReadOnlyList<string> Sources { get; init; } = [];
-    public string Language { get; init; } = "fr";
+    public string Language { get; init; } = Preferences.DefaultLanguage;
     public string Day { get; init; } = "";
     public string Hour { get; init; } = "";
-    public string TimeZone { get; init; } = "Europe/Paris";
-    public string MaxPosts { get; init; } = "10";
+    public string TimeZone { get; init; } = Preferences.DefaultTimeZone;
+    public string MaxPosts { get; init; } = Preferences.DefaultMaxPosts.ToString(System.Globalization.CultureInfo.InvariantCulture);
     public string Status { get; init; } = "active";
     /// <summary>yyyy-MM-dd, only meaningful with Status "paused"; empty = until they resume.</summary>
     public string PauseUntil { get; init; } = "";
