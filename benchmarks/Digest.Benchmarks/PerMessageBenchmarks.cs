@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
 using Digest.Delivery;
+using Digest.Delivery.Mail;
 using Digest.Issues;
 using Digest.Links;
 using Digest.Planning;

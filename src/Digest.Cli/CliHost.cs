@@ -1,3 +1,4 @@
+using Digest.Delivery.Mail;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -29,7 +30,7 @@ public static class CliHost
         var host = builder.Build();
         host.Services.GetRequiredService<IStartupValidator>().Validate();
         // The DKIM key is read now: one that does not parse stops the command before anything is imported, planned or sent.
-        host.Services.GetRequiredService<Delivery.DkimSigning>();
+        host.Services.GetRequiredService<Delivery.Mail.DkimSigning>();
         return host;
     }
 

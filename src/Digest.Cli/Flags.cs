@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Digest.Delivery;
+using Digest.Delivery.Transport;
 
 namespace Digest.Cli;
 

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Digest.Delivery;
+using Digest.Delivery.Ledger;
 using Digest.Delivery.Queue;
+using Digest.Delivery.Transport;
 using Digest.Issues;
 using Digest.Planning;
 using Digest.Subscribers;
@@ -138,7 +140,7 @@ public static class RunCommand
     // One HTML file a person can open to see what was sent, beside the pickup folder's .eml files.
     private static async Task WritePreviewAsync(IServiceProvider services, IReadOnlyList<DeliveryReport> reports, CancellationToken cancellationToken)
     {
-        var delivery = services.GetRequiredService<IOptions<DeliveryOptions>>().Value;
+        var delivery = services.GetRequiredService<IOptions<TransportOptions>>().Value;
         var paths = services.GetRequiredService<DigestPaths>();
         if (delivery.Transport == "pickup")
         {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Digest.Delivery;
+using Digest.Delivery.Mail;
 using Digest.Issues;
 using Digest.Planning;
 using Digest.Web;
@@ -56,7 +57,7 @@ public static class ServeCommand
         var app = builder.Build();
         // The settings and the DKIM key, checked now: a bad one stops serve with one line, before any chunk goes to the poison queue.
         app.Services.GetRequiredService<IStartupValidator>().Validate();
-        app.Services.GetRequiredService<Delivery.DkimSigning>();
+        app.Services.GetRequiredService<Delivery.Mail.DkimSigning>();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapDigestWeb();
         return app;

@@ -1,6 +1,9 @@
 using Digest;
 using Digest.Delivery;
+using Digest.Delivery.Ledger;
+using Digest.Delivery.Mail;
 using Digest.Delivery.Queue;
+using Digest.Delivery.Transport;
 using Digest.Editing;
 using Digest.Issues;
 using Digest.Links;
@@ -33,7 +36,8 @@ public static class DigestServiceCollectionExtensions
         services.AddOptions<RenderingOptions>().Bind(configuration.GetSection(RenderingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<LinkSigningOptions>().Bind(configuration.GetSection(LinkSigningOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IValidateOptions<DeliveryOptions>, SmtpSettingsCheck>();
+        services.AddOptions<TransportOptions>().Bind(configuration.GetSection(TransportOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TransportOptions>, SmtpSettingsCheck>();
         services.AddOptions<DkimOptions>().Bind(configuration.GetSection(DkimOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FanOutOptions>().Bind(configuration.GetSection(FanOutOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EditorOptions>().Bind(configuration.GetSection(EditorOptions.Section)).ValidateDataAnnotations().ValidateOnStart();

@@ -1,3 +1,4 @@
+using Digest.Delivery.Transport;
 using Digest.IntegrationTests.Support;
 using Xunit.Abstractions;
 
@@ -36,7 +37,7 @@ public sealed class SendingPaceTests(ITestOutputHelper output) : IDisposable
         var slow = messages.Where(m => m.EnvelopeTo.EndsWith("@slow.example", StringComparison.Ordinal)).Select(m => m.AcceptedAt).Order().ToList();
         var fast = messages.Where(m => m.EnvelopeTo.EndsWith("@fast.example", StringComparison.Ordinal)).Select(m => m.AcceptedAt).Order().ToList();
         const int Rate = 10;
-        var burst = Digest.Delivery.SendPace.BurstOf(Rate);
+        var burst = SendPace.BurstOf(Rate);
         // Over the whole run: after the first burst, one message per token, so 30 take at least (30 - burst) / 10 s. 20% margin:
         // the server's timestamps, not the sender's, so a first message that reached it 0.4 s late shortens the span it sees.
         var slowSpan = (slow[^1] - slow[0]).TotalSeconds;

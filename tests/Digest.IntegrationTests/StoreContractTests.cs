@@ -1,4 +1,5 @@
 using Digest.Delivery;
+using Digest.Delivery.Ledger;
 using Digest.IntegrationTests.Support;
 using Digest.Subscribers;
 

@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using Digest.Delivery.Ledger;
+using Digest.Delivery.Mail;
+using Digest.Delivery.Transport;
 using Digest.Issues;
 using Digest.Posts;
 using Digest.Selection;
@@ -87,7 +90,7 @@ public sealed class DeliveryPass : IAsyncDisposable
         var notTried = new ConcurrentBag<Subscriber>();
         await Parallel.ForEachAsync(
             candidates.Where(c => claimed.Contains(c.Subscriber.Id)),
-            new ParallelOptions { MaxDegreeOfParallelism = o.Connections, CancellationToken = cancellationToken },
+            new ParallelOptions { MaxDegreeOfParallelism = transports.Sessions, CancellationToken = cancellationToken },
             async (candidate, token) =>
             {
                 if (Volatile.Read(ref consecutiveDeferrals) >= o.PauseAfterConsecutiveDeferrals)

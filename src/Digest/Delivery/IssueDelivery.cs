@@ -1,3 +1,6 @@
+using Digest.Delivery.Ledger;
+using Digest.Delivery.Mail;
+using Digest.Delivery.Transport;
 using Digest.Issues;
 using Digest.Subscribers;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Digest.Delivery.Ledger;
 using Microsoft.Extensions.Options;
 
 namespace Digest.Delivery;

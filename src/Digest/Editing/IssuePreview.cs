@@ -1,4 +1,5 @@
 using Digest.Delivery;
+using Digest.Delivery.Mail;
 using Digest.Issues;
 using Digest.Planning;
 using Digest.Selection;

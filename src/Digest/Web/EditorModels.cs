@@ -1,4 +1,5 @@
 using Digest.Delivery;
+using Digest.Delivery.Ledger;
 using Digest.Editing;
 using Digest.Issues;
 using Digest.Posts;

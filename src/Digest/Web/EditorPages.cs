@@ -1,5 +1,7 @@
 using System.Text;
 using Digest.Delivery;
+using Digest.Delivery.Ledger;
+using Digest.Delivery.Transport;
 using Digest.Editing;
 using Digest.Issues;
 using Digest.Planning;

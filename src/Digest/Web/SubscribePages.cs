@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Digest.Delivery;
+using Digest.Delivery.Mail;
+using Digest.Delivery.Transport;
 using Digest.Issues;
 using Digest.Links;
 using Digest.Planning;

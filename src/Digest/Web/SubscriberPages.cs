@@ -1,3 +1,4 @@
+using Digest.Delivery.Ledger;
 using Digest.Issues;
 using Digest.Links;
 using Digest.Subscribers;
@@ -17,7 +18,7 @@ public sealed class SubscriberPages(
     DigestLinks digestLinks,
     ISubscriberStore subscribers,
     IIssueStore issues,
-    Delivery.IDeliveryLedger ledger,
+    IDeliveryLedger ledger,
     Editing.IssuePreview preview,
     WebPages pages,
     TimeProvider time,

@@ -1,8 +1,9 @@
 using System.Text;
 using Azure.Storage.Queues;
 using Digest.Delivery;
-using Digest.Issues;
+using Digest.Delivery.Ledger;
 using Digest.IntegrationTests.Support;
+using Digest.Issues;
 using Digest.Storage;
 using Digest.Subscribers;
 using Microsoft.Azure.Functions.Worker;

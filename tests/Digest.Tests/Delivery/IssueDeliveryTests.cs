@@ -1,4 +1,5 @@
 using Digest.Delivery;
+using Digest.Delivery.Ledger;
 using Digest.Subscribers;
 using Digest.Tests.Support;
 using MimeKit;

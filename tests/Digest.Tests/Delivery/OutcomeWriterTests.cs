@@ -1,4 +1,5 @@
 using Digest.Delivery;
+using Digest.Delivery.Ledger;
 using Microsoft.Extensions.Options;
 
 namespace Digest.Tests.Delivery;

@@ -1,5 +1,6 @@
 using System.Text;
 using Digest.Delivery;
+using Digest.Delivery.Mail;
 using Digest.Posts;
 using Digest.Selection;
 using Digest.Subscribers;

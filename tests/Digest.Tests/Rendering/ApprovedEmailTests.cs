@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Digest.Delivery;
+using Digest.Delivery.Mail;
 using Digest.Issues;
 using Digest.Planning;
 using Digest.Selection;

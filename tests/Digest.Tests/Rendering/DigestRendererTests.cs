@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Digest.Delivery;
+using Digest.Delivery.Mail;
 using Digest.Issues;
 using Digest.Selection;
 using Digest.Tests.Support;

@@ -1,4 +1,5 @@
 using Digest.Delivery;
+using Digest.Delivery.Ledger;
 
 namespace Digest.Tests.Support;
 

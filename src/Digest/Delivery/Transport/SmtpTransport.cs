@@ -1,9 +1,10 @@
 using System.Net.Sockets;
+using Digest.Delivery.Ledger;
 using MailKit;
 using MailKit.Net.Smtp;
 using MimeKit;
 
-namespace Digest.Delivery;
+namespace Digest.Delivery.Transport;
 
 /// <summary>
 /// Sends over one SMTP connection kept open across messages. The socket is made here with

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Digest.Delivery;
+namespace Digest.Delivery.Mail;
 
 /// <summary>
 /// DKIM's "relaxed" canonical forms (RFC 6376 section 3.4.2 and 3.4.4), over the bytes of a

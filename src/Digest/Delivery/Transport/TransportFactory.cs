@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Options;
 
-namespace Digest.Delivery;
+namespace Digest.Delivery.Transport;
 
 /// <summary>Opens a session on the configured transport (SMTP, or the pickup folder) for the <see cref="TransportPool"/>, which every mail is sent through.</summary>
-public sealed class TransportFactory(IOptions<DeliveryOptions> options, DigestPaths paths)
+public sealed class TransportFactory(IOptions<TransportOptions> options, DigestPaths paths)
 {
     public IDigestTransport Create() => options.Value.Transport switch
     {

@@ -1,10 +1,11 @@
 using Digest.Delivery;
+using Digest.Delivery.Mail;
 using Digest.Issues;
 using Digest.Selection;
 using Digest.Tests.Support;
 using MimeKit;
 
-namespace Digest.Tests.Delivery;
+namespace Digest.Tests.Delivery.Mail;
 
 public class DigestMessageBuilderTests
 {

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Digest.Delivery;
+namespace Digest.Delivery.Mail;
 
 /// <summary>DKIM signing: off until a private key is configured (PEM text, from Key Vault in Azure, or a file).</summary>
 public sealed class DkimOptions

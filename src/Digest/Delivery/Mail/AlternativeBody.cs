@@ -6,7 +6,7 @@ using MimeKit.Encodings;
 using MimeKit.IO;
 using MimeKit.IO.Filters;
 
-namespace Digest.Delivery;
+namespace Digest.Delivery.Mail;
 
 /// <summary>
 /// A digest's body, multipart/alternative with text/plain first and text/html last, both UTF-8 and

@@ -6,7 +6,7 @@ using Digest.Rendering;
 using Digest.Subscribers;
 using MimeKit;
 
-namespace Digest.Delivery;
+namespace Digest.Delivery.Mail;
 
 /// <summary>
 /// From an issue and a subscriber's posts to the finished message: model, render, MIME. Readers

@@ -1,4 +1,4 @@
-namespace Digest.Delivery;
+namespace Digest.Delivery.Ledger;
 
 public enum DeliveryOutcome
 {

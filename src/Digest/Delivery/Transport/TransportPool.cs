@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
-namespace Digest.Delivery;
+namespace Digest.Delivery.Transport;
 
 /// <summary>
 /// The SMTP sessions (or pickup writers) this process sends on, shared by every delivery pass at
-/// once: at most <see cref="DeliveryOptions.Connections"/>, kept open from one chunk to the next
+/// once: at most <see cref="TransportOptions.Connections"/>, kept open from one chunk to the next
 /// so a worker does not reconnect for each. A session left idle longer than
 /// <see cref="IdleLimit"/> is closed and a new one opened, before servers drop it themselves.
 /// </summary>
@@ -19,12 +19,16 @@ public sealed class TransportPool : IAsyncDisposable, IDisposable
     private readonly SemaphoreSlim slots;
     private readonly ConcurrentStack<(IDigestTransport Transport, DateTimeOffset IdleSince)> idle = new();
 
-    public TransportPool(TransportFactory factory, IOptions<DeliveryOptions> options, TimeProvider time)
+    public TransportPool(TransportFactory factory, IOptions<TransportOptions> options, TimeProvider time)
     {
         this.factory = factory;
         this.time = time;
-        slots = new SemaphoreSlim(options.Value.Connections, options.Value.Connections);
+        Sessions = options.Value.Connections;
+        slots = new SemaphoreSlim(Sessions, Sessions);
     }
+
+    /// <summary>How many messages can be on their way at once: a pass sends on this many threads.</summary>
+    public int Sessions { get; }
 
     /// <summary>Waits for a free session and sends on it; the session goes back to the pool whatever happens.</summary>
     public async Task<T> UseAsync<T>(Func<IDigestTransport, Task<T>> send, CancellationToken cancellationToken)

@@ -2,11 +2,11 @@ using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 
-namespace Digest.Delivery;
+namespace Digest.Delivery.Transport;
 
 /// <summary>
-/// Keeps this process's sending under the configured rates: <see cref="DeliveryOptions.MaxPerSecond"/>
-/// in all (a relay's plan limit) and <see cref="DeliveryOptions.PerDomainPerSecond"/> to one recipient
+/// Keeps this process's sending under the configured rates: <see cref="TransportOptions.MaxPerSecond"/>
+/// in all (a relay's plan limit) and <see cref="TransportOptions.PerDomainPerSecond"/> to one recipient
 /// domain (providers throttle senders who arrive too fast). Several workers each keep their own pace,
 /// so a fleet-wide limit is divided by the number of workers.
 /// </summary>
@@ -16,7 +16,7 @@ public sealed class SendPace : IDisposable
     private readonly RateLimiter? overall;
     private readonly ConcurrentDictionary<string, RateLimiter> domains = new(StringComparer.OrdinalIgnoreCase);
 
-    public SendPace(IOptions<DeliveryOptions> options)
+    public SendPace(IOptions<TransportOptions> options)
     {
         perDomain = new Dictionary<string, int>(options.Value.PerDomainPerSecond, StringComparer.OrdinalIgnoreCase);
         overall = options.Value.MaxPerSecond > 0 ? PerSecond(options.Value.MaxPerSecond) : null;

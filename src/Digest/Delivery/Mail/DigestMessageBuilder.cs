@@ -6,7 +6,7 @@ using Digest.Subscribers;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
-namespace Digest.Delivery;
+namespace Digest.Delivery.Mail;
 
 /// <summary>
 /// Builds every message Digest sends, the digests and the subscription confirmations alike: the same From,

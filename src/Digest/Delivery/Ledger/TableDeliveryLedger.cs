@@ -3,7 +3,7 @@ using Azure;
 using Azure.Data.Tables;
 using Digest.Storage;
 
-namespace Digest.Delivery;
+namespace Digest.Delivery.Ledger;
 
 /// <summary>
 /// The delivery ledger in Azure Table Storage: one row per issue + subscriber, partitioned by

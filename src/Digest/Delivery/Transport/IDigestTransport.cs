@@ -1,6 +1,7 @@
+using Digest.Delivery.Ledger;
 using MimeKit;
 
-namespace Digest.Delivery;
+namespace Digest.Delivery.Transport;
 
 /// <summary>Hands a finished message on: to an SMTP server, or to a pickup folder by default.</summary>
 public interface IDigestTransport : IAsyncDisposable

@@ -1,4 +1,4 @@
-namespace Digest.Delivery;
+namespace Digest.Delivery.Ledger;
 
 /// <summary>One line of the delivery ledger: what happened to one issue for one subscriber.</summary>
 public sealed record DeliveryRecord(

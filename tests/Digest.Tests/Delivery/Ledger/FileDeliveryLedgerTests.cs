@@ -1,7 +1,8 @@
 using Digest.Delivery;
+using Digest.Delivery.Ledger;
 using Digest.Tests.Support;
 
-namespace Digest.Tests.Delivery;
+namespace Digest.Tests.Delivery.Ledger;
 
 public sealed class FileDeliveryLedgerTests : IDisposable
 {

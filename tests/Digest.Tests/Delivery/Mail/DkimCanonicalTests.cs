@@ -1,7 +1,8 @@
 using System.Text;
 using Digest.Delivery;
+using Digest.Delivery.Mail;
 
-namespace Digest.Tests.Delivery;
+namespace Digest.Tests.Delivery.Mail;
 
 /// <summary>The relaxed canonical forms against the worked example of RFC 6376, section 3.4.6.</summary>
 public sealed class DkimCanonicalTests

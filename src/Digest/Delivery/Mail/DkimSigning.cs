@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using Org.BouncyCastle.Crypto.Parameters;
 
-namespace Digest.Delivery;
+namespace Digest.Delivery.Mail;
 
 /// <summary>
 /// Signs every message Digest sends (<see cref="DigestMessageBuilder"/>: digests, editor's tests and

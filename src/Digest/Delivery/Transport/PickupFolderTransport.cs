@@ -1,6 +1,6 @@
 using MimeKit;
 
-namespace Digest.Delivery;
+namespace Digest.Delivery.Transport;
 
 /// <summary>
 /// The embedded default transport: each message becomes an .eml file in a folder, as an MTA's
