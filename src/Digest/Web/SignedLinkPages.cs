@@ -9,6 +9,16 @@ namespace Digest.Web;
 public sealed class SignedLinkPages(
     LinkSigner signer, ISubscriberStore subscribers, WebPages pages, Microsoft.Extensions.Options.IOptions<DigestOptions> options, ILogger<SignedLinkPages> logger)
 {
+    /// <summary>
+    /// How every page behind a signed link starts: <paramref name="page"/> for the token's subscriber, or the page that says
+    /// why there is none. A handler never sees a subscriber the token was not signed for, for its purpose.
+    /// </summary>
+    public async Task<IResult> ForReaderAsync(string token, LinkPurpose purpose, HttpContext context, Func<Subscriber, Task<IResult>> page)
+    {
+        var (subscriber, refusal) = await ResolveAsync(token, purpose, context);
+        return refusal ?? await page(subscriber!);
+    }
+
     /// <summary>The token's subscriber, or the page that says why there is none (400 bad, 410 expired, 404 gone).</summary>
     public async Task<(Subscriber? Subscriber, IResult? Refusal)> ResolveAsync(string token, LinkPurpose purpose, HttpContext context)
     {

@@ -92,30 +92,18 @@ public sealed class SubscribePages(
         return await MessageAsync(new MessagePage(strings, strings.CheckInboxTitle, strings.CheckInbox));
     }
 
-    public async Task<IResult> ShowConfirmAsync(string token, HttpContext context)
+    public Task<IResult> ShowConfirmAsync(string token, HttpContext context) => links.ForReaderAsync(token, LinkPurpose.Confirm, context, async subscriber =>
     {
-        var (subscriber, refusal) = await ResolveAsync(token, context);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
-        var s = WebStrings.For(subscriber!.Language);
+        var s = WebStrings.For(subscriber.Language);
         // GET never confirms: link scanners open links, and consent must come from a person.
         return subscriber.Status == SubscriberStatus.Pending
             ? await MessageAsync(new MessagePage(s, s.ConfirmTitle, s.ConfirmQuestion(options.Value.Title)) { FormAction = context.Request.Path, ButtonLabel = s.ConfirmButton })
             : await MessageAsync(new MessagePage(s, s.ConfirmedTitle, s.Confirmed(options.Value.Title)));
-    }
+    });
 
-    public async Task<IResult> ConfirmAsync(string token, HttpContext context)
+    public Task<IResult> ConfirmAsync(string token, HttpContext context) => links.ForReaderAsync(token, LinkPurpose.Confirm, context, async subscriber =>
     {
-        var (subscriber, refusal) = await ResolveAsync(token, context);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
-        if (subscriber!.Status == SubscriberStatus.Pending)
+        if (subscriber.Status == SubscriberStatus.Pending)
         {
             var active = subscriber with { Status = SubscriberStatus.Active, UpdatedAt = time.GetUtcNow() };
             await subscribers.SaveAsync(active, context.RequestAborted);
@@ -130,7 +118,7 @@ public sealed class SubscribePages(
         {
             LinkUrl = new Uri(digestLinks.Preferences(subscriber.Id)).PathAndQuery, LinkText = s.ManagePreferences,
         });
-    }
+    });
 
     private async Task RequestConfirmationAsync(string email, string? name, string language, List<string> topics, CancellationToken cancellationToken)
     {
@@ -207,9 +195,6 @@ public sealed class SubscribePages(
             .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase)];
 
     private static string LanguageOf(HttpContext context) => SignedLinkPages.LanguageOf(context);
-
-    private Task<(Subscriber? Subscriber, IResult? Refusal)> ResolveAsync(string token, HttpContext context) =>
-        links.ResolveAsync(token, LinkPurpose.Confirm, context);
 
     private async Task<IResult> FormAsync(SubscribePage page, int status) =>
         Results.Content(await pages.RenderAsync("Subscribe", page), "text/html; charset=utf-8", statusCode: status);

@@ -33,15 +33,9 @@ public sealed class SubscriberPages(
         "Pacific/Noumea", "Pacific/Tahiti", "Asia/Tokyo", "Asia/Singapore", "Australia/Sydney", "UTC",
     ];
 
-    public async Task<IResult> ShowUnsubscribeAsync(string token, HttpContext context)
+    public Task<IResult> ShowUnsubscribeAsync(string token, HttpContext context) => links.ForReaderAsync(token, LinkPurpose.Unsubscribe, context, async subscriber =>
     {
-        var (subscriber, refusal) = await ResolveAsync(token, LinkPurpose.Unsubscribe, context);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
-        var s = WebStrings.For(subscriber!.Language);
+        var s = WebStrings.For(subscriber.Language);
         // GET never unsubscribes: mail scanners follow links.
         return subscriber.Status == SubscriberStatus.Unsubscribed
             ? await PageAsync(new MessagePage(s, s.UnsubscribedTitle, s.Unsubscribed(options.Value.Title)) { LinkUrl = PreferencesUrl(subscriber), LinkText = s.ManagePreferences })
@@ -49,18 +43,12 @@ public sealed class SubscriberPages(
             {
                 FormAction = context.Request.Path, ButtonLabel = s.UnsubscribeButton, LinkUrl = PreferencesUrl(subscriber), LinkText = s.ManagePreferences,
             });
-    }
+    });
 
     /// <summary>The button's POST and the RFC 8058 one-click POST alike: unsubscribe, answer 200, no redirect; again is a no-op.</summary>
-    public async Task<IResult> UnsubscribeAsync(string token, HttpContext context)
+    public Task<IResult> UnsubscribeAsync(string token, HttpContext context) => links.ForReaderAsync(token, LinkPurpose.Unsubscribe, context, async subscriber =>
     {
-        var (subscriber, refusal) = await ResolveAsync(token, LinkPurpose.Unsubscribe, context);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
-        if (await ReadFormAsync(context, WebStrings.For(subscriber!.Language)) is { Refusal: { } tooLarge })
+        if (await ReadFormAsync(context, WebStrings.For(subscriber.Language)) is { Refusal: { } tooLarge })
         {
             return tooLarge;
         }
@@ -77,41 +65,29 @@ public sealed class SubscriberPages(
         {
             LinkUrl = PreferencesUrl(subscriber), LinkText = strings.ManagePreferences,
         });
-    }
+    });
 
     /// <summary>Everything kept about the subscriber, as JSON: their record and what was sent to them.</summary>
-    public async Task<IResult> ExportAsync(string token, HttpContext context)
+    public Task<IResult> ExportAsync(string token, HttpContext context) => links.ForReaderAsync(token, LinkPurpose.Preferences, context, async subscriber =>
     {
-        var (subscriber, refusal) = await ResolveAsync(token, LinkPurpose.Preferences, context);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
         var deliveries = new List<object>();
         foreach (var issue in await issues.ListAsync(context.RequestAborted))
         {
-            if (await ledger.FindAsync(issue.Number, subscriber!.Id, context.RequestAborted) is { } record)
+            if (await ledger.FindAsync(issue.Number, subscriber.Id, context.RequestAborted) is { } record)
             {
                 deliveries.Add(new { issue = issue.Number, period = issue.Period, outcome = record.Outcome, at = record.At, detail = record.Detail });
             }
         }
 
-        var data = new { subscriber = subscriber! with { Version = null }, deliveries };
+        var data = new { subscriber = subscriber with { Version = null }, deliveries };
         context.Response.Headers.ContentDisposition = "attachment; filename=\"digest-data.json\"";
         return Results.Text(System.Text.Json.JsonSerializer.Serialize(data, DigestJson.Options), "application/json; charset=utf-8");
-    }
+    });
 
     /// <summary>The latest issue as the subscriber's current preferences would send it: what changing them changes.</summary>
-    public async Task<IResult> PreviewAsync(string token, HttpContext context)
+    public Task<IResult> PreviewAsync(string token, HttpContext context) => links.ForReaderAsync(token, LinkPurpose.Preferences, context, async subscriber =>
     {
-        var (subscriber, refusal) = await ResolveAsync(token, LinkPurpose.Preferences, context);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
-        var s = WebStrings.For(subscriber!.Language);
+        var s = WebStrings.For(subscriber.Language);
         var all = await issues.ListAsync(context.RequestAborted);
         var latest = all.Count > 0 ? all[^1] : null;
         if (latest is null)
@@ -128,29 +104,17 @@ public sealed class SubscriberPages(
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers.ContentSecurityPolicy = "sandbox allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation; default-src 'none'; img-src https: data:; style-src 'unsafe-inline'";
         return Results.Content(email.Rendered.Html, "text/html; charset=utf-8");
-    }
+    });
 
-    public async Task<IResult> ShowEraseAsync(string token, HttpContext context)
+    public Task<IResult> ShowEraseAsync(string token, HttpContext context) => links.ForReaderAsync(token, LinkPurpose.Preferences, context, async subscriber =>
     {
-        var (subscriber, refusal) = await ResolveAsync(token, LinkPurpose.Preferences, context);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
-        var s = WebStrings.For(subscriber!.Language);
+        var s = WebStrings.For(subscriber.Language);
         return await PageAsync(new MessagePage(s, s.EraseTitle, s.EraseQuestion) { FormAction = context.Request.Path, ButtonLabel = s.EraseButton });
-    }
+    });
 
-    public async Task<IResult> EraseAsync(string token, HttpContext context)
+    public Task<IResult> EraseAsync(string token, HttpContext context) => links.ForReaderAsync(token, LinkPurpose.Preferences, context, async subscriber =>
     {
-        var (subscriber, refusal) = await ResolveAsync(token, LinkPurpose.Preferences, context);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
-        var s = WebStrings.For(subscriber!.Language);
+        var s = WebStrings.For(subscriber.Language);
         if (await links.RefuseOtherOriginAsync(context, s) is { } otherOrigin)
         {
             return otherOrigin;
@@ -159,23 +123,14 @@ public sealed class SubscriberPages(
         await subscribers.EraseAsync(subscriber, context.RequestAborted);
         logger.LogInformation("Subscriber {SubscriberId} erased at their request", subscriber.Id);
         return await PageAsync(new MessagePage(s, s.ErasedTitle, s.Erased));
-    }
+    });
 
-    public async Task<IResult> ShowPreferencesAsync(string token, HttpContext context)
+    public Task<IResult> ShowPreferencesAsync(string token, HttpContext context) => links.ForReaderAsync(token, LinkPurpose.Preferences, context, subscriber =>
+        PreferencesAsync(subscriber, FormOf(subscriber, time), context, errors: null, notice: null, noticeIsError: false, status: 200));
+
+    public Task<IResult> SavePreferencesAsync(string token, HttpContext context) => links.ForReaderAsync(token, LinkPurpose.Preferences, context, async subscriber =>
     {
-        var (subscriber, refusal) = await ResolveAsync(token, LinkPurpose.Preferences, context);
-        return refusal ?? await PreferencesAsync(subscriber!, FormOf(subscriber!, time), context, errors: null, notice: null, noticeIsError: false, status: 200);
-    }
-
-    public async Task<IResult> SavePreferencesAsync(string token, HttpContext context)
-    {
-        var (subscriber, refusal) = await ResolveAsync(token, LinkPurpose.Preferences, context);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
-        var strings = WebStrings.For(subscriber!.Language);
+        var strings = WebStrings.For(subscriber.Language);
         if (await links.RefuseOtherOriginAsync(context, strings) is { } otherOrigin)
         {
             return otherOrigin;
@@ -217,7 +172,7 @@ public sealed class SubscriberPages(
             var fresh = await subscribers.FindByIdAsync(subscriber.Id, context.RequestAborted) ?? subscriber;
             return await PreferencesAsync(fresh, FormOf(fresh, time), context, errors: null, strings.Stale, noticeIsError: true, StatusCodes.Status409Conflict);
         }
-    }
+    });
 
     private async Task<Subscriber> SaveAsync(Subscriber subscriber, PreferencesForm form, CancellationToken cancellationToken)
     {
@@ -331,9 +286,6 @@ public sealed class SubscriberPages(
     private Task<(IFormCollection? Form, IResult? Refusal)> ReadFormAsync(HttpContext context, WebStrings s) => links.ReadFormAsync(context, s);
 
     private string PreferencesUrl(Subscriber subscriber) => digestLinks.Preferences(subscriber.Id);
-
-    private Task<(Subscriber? Subscriber, IResult? Refusal)> ResolveAsync(string token, LinkPurpose purpose, HttpContext context) =>
-        links.ResolveAsync(token, purpose, context);
 
     private Task<IResult> PageAsync(MessagePage page, int status = StatusCodes.Status200OK) => links.PageAsync(page, status);
 }
