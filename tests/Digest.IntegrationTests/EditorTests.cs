@@ -111,9 +111,16 @@ public sealed partial class EditorTests(ITestOutputHelper output) : IAsyncLifeti
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
         var session = (await SignInAsync(http, Key)).Headers.GetValues("Set-Cookie").Single().Split(';')[0];
 
-        var desk = await (await GetAsync(http, "/editor", session)).Content.ReadAsStringAsync();
+        // The desk does not read every subscriber on each visit: the dry run is the editor's click, and is kept for this draft.
+        var before = TextOf(await (await GetAsync(http, "/editor", session)).Content.ReadAsStringAsync());
+        var desk = await (await GetAsync(http, "/editor?dryrun=1", session)).Content.ReadAsStringAsync();
         var text = TextOf(desk);
+        var again = TextOf(await (await GetAsync(http, "/editor", session)).Content.ReadAsStringAsync());
         output.WriteLine(text);
+        Assert.Contains("Lancer la simulation", before);
+        Assert.DoesNotContain("le recevraient", before);
+        Assert.Contains("4 abonnés le recevraient.", again);
+        Assert.Contains("pour ce brouillon", again);
 
         Assert.Contains("Prochain numéro (n° 2) — 2 articles", text);
         Assert.Contains("Nettoyer sa base CRM avant l’hiver", text);

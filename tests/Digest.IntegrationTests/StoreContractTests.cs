@@ -189,6 +189,30 @@ public abstract class DeliveryLedgerContractTests
     }
 
     [Fact]
+    public async Task TheCountersFollowWhatWasQueuedAndSettledEvenWhenWritersAddAtOnce()
+    {
+        await Ledger.AddQueuedAsync(2, 250, CancellationToken.None);
+        await Ledger.AddQueuedAsync(2, 7, CancellationToken.None);
+        // Four workers' groups of outcomes at once: each group's counts must be added, none lost to another.
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(worker => Task.Run(() => Ledger.RecordAllAsync(
+        [
+            .. Enumerable.Range(0, 20).Select(i => new DeliveryRecord(2, $"w{worker}s{i:D2}", DeliveryOutcome.Sent, Now, 1, null)),
+            new DeliveryRecord(2, $"w{worker}skip", DeliveryOutcome.SkippedEmpty, Now, 0, "no fr post"),
+            new DeliveryRecord(2, $"w{worker}later", DeliveryOutcome.Deferred, Now, 3, "451"),
+        ], CancellationToken.None))));
+        await Ledger.RecordAllAsync([new DeliveryRecord(2, "gone", DeliveryOutcome.Bounced, Now, 1, "550"), new DeliveryRecord(2, "refused", DeliveryOutcome.Failed, Now, 1, "554")], CancellationToken.None);
+
+        var counts = await Ledger.CountAsync(2, CancellationToken.None);
+
+        Assert.Equal(new DeliveryCounts(257, 80, 4, 1, 1), counts);
+        Assert.Equal(171, counts.Waiting);
+        Assert.Equal(DeliveryCounts.None, await Ledger.CountAsync(3, CancellationToken.None));
+        // The same as counting every reader's latest record.
+        var listed = await Ledger.ListAsync(2, CancellationToken.None);
+        Assert.Equal(listed.Count(record => record.Outcome == DeliveryOutcome.Sent), counts.Sent);
+    }
+
+    [Fact]
     public async Task AClaimThatRanOutIsNotBroughtBackByALateRenewal()
     {
         Assert.True(await ClaimAsync("dd44", Now));

@@ -11,15 +11,21 @@ namespace Digest.Editing;
 /// and why, and how large the emails would be against Gmail's clipping. Subscribers are streamed;
 /// one email is rendered per distinct content (language + posts), not per subscriber.
 /// </summary>
-public sealed class IssueDryRun(ISubscriberStore subscribers, IssuePreview preview)
+public sealed class IssueDryRun(ISubscriberStore subscribers, IssuePreview preview, TimeProvider time)
 {
     /// <summary>Gmail clips an HTML part larger than this, hiding the rest (and the unsubscribe link) behind "View entire message".</summary>
     public const int GmailClipBytes = 102 * 1024;
     private const int MaxDistinctRenders = 300;
 
+    // The last result and the draft it was for: the desk shows it again until the draft changes (posts, intro, number).
+    private (string Draft, DryRunReport Report)? kept;
+
+    /// <summary>The last dry run's result if it was for this very draft; null otherwise.</summary>
+    public DryRunReport? Kept(Issue draft) => kept is { } last && last.Draft == KeyOf(draft) ? last.Report : null;
+
     public async Task<DryRunReport> RunAsync(Issue issue, CancellationToken cancellationToken)
     {
-        var report = new DryRunReport();
+        var report = new DryRunReport { ComputedAt = time.GetUtcNow() };
         var contents = new Dictionary<string, (Subscriber Reader, int Count)>(StringComparer.Ordinal);
         await foreach (var subscriber in subscribers.ListAsync(cancellationToken))
         {
@@ -55,12 +61,17 @@ public sealed class IssueDryRun(ISubscriberStore subscribers, IssuePreview previ
             }
         }
 
+        kept = (KeyOf(issue), report);
         return report;
     }
+
+    private static string KeyOf(Issue draft) =>
+        $"{draft.Number}\n{draft.IntroMarkdown}\n{string.Join('\n', draft.Posts.Select(post => post.Id + "@" + post.PublishedAt.UtcTicks))}";
 }
 
 public sealed class DryRunReport
 {
+    public DateTimeOffset ComputedAt { get; init; }
     public int WouldReceive { get; set; }
     /// <summary>Reason → how many active subscribers nothing in the issue matched.</summary>
     public SortedDictionary<string, int> SkippedEmpty { get; } = new(StringComparer.Ordinal);

@@ -1,3 +1,4 @@
+using Digest.Delivery.Ledger;
 using Digest.Delivery.Queue;
 using Digest.Issues;
 using Digest.Subscribers;
@@ -12,7 +13,8 @@ namespace Digest.Planning;
 /// partial chunk per due time is held, so memory does not grow with the list.
 /// </summary>
 public sealed class IssueFanOut(
-    ISubscriberStore subscribers, IIssueStore issues, IDeliveryQueue queue, TimeProvider time, IOptions<FanOutOptions> options, ILogger<IssueFanOut> logger)
+    ISubscriberStore subscribers, IIssueStore issues, IDeliveryQueue queue, IDeliveryLedger ledger, TimeProvider time, IOptions<FanOutOptions> options,
+    ILogger<IssueFanOut> logger)
 {
     /// <summary>How long after it is made a reader who joins still gets an issue (a week's issue, until the next one).</summary>
     public static readonly TimeSpan LateJoinWindow = TimeSpan.FromDays(7);
@@ -34,6 +36,7 @@ public sealed class IssueFanOut(
         }
 
         await queue.EnqueueAsync(new DeliveryChunk(latest.Number, [subscriber.Id]), dueAt - now, cancellationToken);
+        await ledger.AddQueuedAsync(latest.Number, 1, cancellationToken);
         logger.LogInformation("Subscriber {SubscriberId} joined after issue {IssueNumber} went out: queued for it", subscriber.Id, latest.Number);
     }
 
@@ -79,6 +82,7 @@ public sealed class IssueFanOut(
     private async Task EnqueueAsync(Issue issue, DateTimeOffset slot, List<string> ids, DateTimeOffset now, FanOutReport report, CancellationToken cancellationToken)
     {
         await queue.EnqueueAsync(new DeliveryChunk(issue.Number, [.. ids]), slot - now, cancellationToken);
+        await ledger.AddQueuedAsync(issue.Number, ids.Count, cancellationToken);
         report.Chunks++;
         if (slot > now)
         {

@@ -28,11 +28,8 @@ public sealed record EditorDashboardPage(EditorStrings Strings, string DigestTit
     public IReadOnlyList<PastIssue> Past { get; init; } = [];
 }
 
-/// <summary>An issue already planned and the latest delivery outcome of each subscriber tried, counted.</summary>
-public sealed record PastIssue(Issue Issue, IReadOnlyDictionary<DeliveryOutcome, int> Counts)
-{
-    public int Count(DeliveryOutcome outcome) => Counts.GetValueOrDefault(outcome);
-}
+/// <summary>An issue already planned and how its delivery stands (the ledger's counters).</summary>
+public sealed record PastIssue(Issue Issue, DeliveryCounts Counts);
 
 /// <summary>One reader's email from one issue, shown at phone and desktop width, with the form to send it as a test.</summary>
 public sealed record EditorPreviewPage(EditorStrings Strings, string DigestTitle, int IssueNumber, string Who, PreviewRequest Request, string Query)

@@ -205,8 +205,7 @@ public sealed class EditorPages(
         var pastIssues = new List<PastIssue>();
         foreach (var issue in past.Reverse().Take(26))
         {
-            var counts = (await ledger.ListAsync(issue.Number, cancellationToken)).GroupBy(record => record.Outcome).ToDictionary(group => group.Key, group => group.Count());
-            pastIssues.Add(new PastIssue(issue, counts));
+            pastIssues.Add(new PastIssue(issue, await ledger.CountAsync(issue.Number, cancellationToken)));
         }
 
         var posts = next?.Posts ?? (past.Count > 0 ? past[^1].Posts : []);
@@ -216,7 +215,8 @@ public sealed class EditorPages(
             Next = next,
             LastNumber = past.Count > 0 ? past[^1].Number : null,
             Rejected = rejected,
-            DryRun = next is null ? null : await dryRun.RunAsync(next, cancellationToken),
+            // Reading every subscriber is the editor's choice (?dryrun=1); its result is kept for this draft.
+            DryRun = next is null ? null : context.Request.Query["dryrun"] == "1" ? await dryRun.RunAsync(next, cancellationToken) : dryRun.Kept(next),
             Intro = intro,
             IntroHtml = intro.Length > 0 ? Posts.EmailHtmlSanitizer.IntroToSafeHtml(intro) : null,
             Notice = notice,

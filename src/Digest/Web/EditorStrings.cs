@@ -27,6 +27,8 @@ public sealed record EditorStrings
     public required string IntroTooLong { get; init; }
     public required string IntroStale { get; init; }
     public required string DryRun { get; init; }
+    public required string RunDryRun { get; init; }
+    public required Func<string, string> DryRunAt { get; init; }
     public required Func<int, string> WouldReceive { get; init; }
     public required string SkippedEmpty { get; init; }
     public required string NotReceiving { get; init; }
@@ -111,6 +113,8 @@ public sealed record EditorStrings
         IntroTooLong = "L’introduction dépasse 5 000 caractères.",
         IntroStale = "Un numéro a été planifié entre-temps : relisez le prochain avant d’enregistrer.",
         DryRun = "Simulation d’envoi",
+        RunDryRun = "Lancer la simulation : qui le recevrait, qui non et pourquoi, la taille des e-mails (lit chaque abonné)",
+        DryRunAt = time => $"(calculé à {time} pour ce brouillon)",
         WouldReceive = count => count == 1 ? "1 abonné le recevrait." : $"{count} abonnés le recevraient.",
         SkippedEmpty = "Rien pour eux dans ce numéro (aucun e-mail)",
         NotReceiving = "Ne reçoivent rien",
@@ -192,6 +196,8 @@ public sealed record EditorStrings
         IntroTooLong = "The intro is longer than 5,000 characters.",
         IntroStale = "An issue was planned meanwhile: review the next one before saving.",
         DryRun = "Dry run",
+        RunDryRun = "Run the dry run: who would receive it, who would not and why, how large the emails are (reads every subscriber)",
+        DryRunAt = time => $"(worked out at {time} for this draft)",
         WouldReceive = count => count == 1 ? "1 subscriber would receive it." : $"{count} subscribers would receive it.",
         SkippedEmpty = "Nothing for them in this issue (no email)",
         NotReceiving = "Receive nothing",

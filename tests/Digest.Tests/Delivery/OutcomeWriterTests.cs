@@ -88,6 +88,10 @@ public sealed class OutcomeWriterTests
 
         public Task<IReadOnlyList<DeliveryRecord>> ListAsync(int issueNumber, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+        public Task AddQueuedAsync(int issueNumber, int readers, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<DeliveryCounts> CountAsync(int issueNumber, CancellationToken cancellationToken) => throw new NotSupportedException();
+
         public Task RenewClaimsAsync(int issueNumber, IReadOnlyCollection<string> subscriberIds, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
     }

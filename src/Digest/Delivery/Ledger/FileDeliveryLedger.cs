@@ -79,6 +79,36 @@ public sealed class FileDeliveryLedger(string folder) : IDeliveryLedger, IDispos
         }
     }
 
+    public async Task AddQueuedAsync(int issueNumber, int readers, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            Directory.CreateDirectory(folder);
+            var path = QueuedPath(issueNumber);
+            var queued = await ReadQueuedAsync(path, cancellationToken) + readers;
+            var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+            await File.WriteAllTextAsync(temporary, queued.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    // The records are in memory already: the final ones are counted from them.
+    public async Task<DeliveryCounts> CountAsync(int issueNumber, CancellationToken cancellationToken)
+    {
+        var latest = (await OpenAsync(issueNumber, cancellationToken)).Latest.Values;
+        return DeliveryCounts.Of(latest) with { Queued = await ReadQueuedAsync(QueuedPath(issueNumber), cancellationToken) };
+    }
+
+    private string QueuedPath(int issueNumber) => Path.Combine(folder, $"issue-{issueNumber}.queued");
+
+    private static async Task<int> ReadQueuedAsync(string path, CancellationToken cancellationToken) =>
+        File.Exists(path) && int.TryParse(await File.ReadAllTextAsync(path, cancellationToken), out var queued) ? queued : 0;
+
     public async Task RecordAllAsync(IReadOnlyCollection<DeliveryRecord> records, CancellationToken cancellationToken)
     {
         foreach (var byIssue in records.GroupBy(record => record.IssueNumber))

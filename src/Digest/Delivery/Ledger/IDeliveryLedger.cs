@@ -36,6 +36,12 @@ public interface IDeliveryLedger
     /// </summary>
     Task RecordAllAsync(IReadOnlyCollection<DeliveryRecord> records, CancellationToken cancellationToken);
 
+    /// <summary>Adds readers put on the delivery queue for an issue (<see cref="DeliveryCounts.Queued"/>).</summary>
+    Task AddQueuedAsync(int issueNumber, int readers, CancellationToken cancellationToken);
+
+    /// <summary>The issue's counters, read in one request; <see cref="DeliveryCounts.None"/> before anything was queued.</summary>
+    Task<DeliveryCounts> CountAsync(int issueNumber, CancellationToken cancellationToken);
+
     /// <summary>The latest record of every subscriber tried for an issue.</summary>
     Task<IReadOnlyList<DeliveryRecord>> ListAsync(int issueNumber, CancellationToken cancellationToken);
 }

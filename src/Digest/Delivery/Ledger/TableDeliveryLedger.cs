@@ -13,6 +13,8 @@ namespace Digest.Delivery.Ledger;
 /// </summary>
 public sealed class TableDeliveryLedger(TableClient table) : IDeliveryLedger
 {
+    private const string CountsPartition = "counts";
+
     public async Task<DeliveryRecord?> FindAsync(int issueNumber, string subscriberId, CancellationToken cancellationToken)
     {
         var row = await table.GetEntityIfExistsAsync<TableEntity>(Partition(issueNumber, subscriberId), subscriberId, cancellationToken: cancellationToken);
@@ -134,7 +136,62 @@ public sealed class TableDeliveryLedger(TableClient table) : IDeliveryLedger
         var transactions = latest.Select(Write).GroupBy(row => row.PartitionKey).SelectMany(partition => partition.Chunk(100));
         await Parallel.ForEachAsync(transactions, Parallelism(cancellationToken), async (rows, token) =>
             await table.SubmitTransactionAsync(rows.Select(row => new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)), token));
+        foreach (var issue in records.GroupBy(record => record.IssueNumber))
+        {
+            await AddToCountsAsync(issue.Key, DeliveryCounts.Of(issue), cancellationToken);
+        }
     }
+
+    public Task AddQueuedAsync(int issueNumber, int readers, CancellationToken cancellationToken) =>
+        AddToCountsAsync(issueNumber, DeliveryCounts.None with { Queued = readers }, cancellationToken);
+
+    public async Task<DeliveryCounts> CountAsync(int issueNumber, CancellationToken cancellationToken)
+    {
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(CountsPartition, CountsRow(issueNumber), cancellationToken: cancellationToken);
+        return row.HasValue ? ReadCounts(row.Value!) : DeliveryCounts.None;
+    }
+
+    // One row per issue in a partition of its own (outside the issues' "000001-ab" ranges), changed by ETag so that
+    // workers adding at once each add theirs: a group of outcomes costs one more read and write, not one per reader.
+    private async Task AddToCountsAsync(int issueNumber, DeliveryCounts added, CancellationToken cancellationToken)
+    {
+        if (added == DeliveryCounts.None)
+        {
+            return;
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var row = await table.GetEntityIfExistsAsync<TableEntity>(CountsPartition, CountsRow(issueNumber), cancellationToken: cancellationToken);
+            var total = (row.HasValue ? ReadCounts(row.Value!) : DeliveryCounts.None).Plus(added);
+            var write = new TableEntity(CountsPartition, CountsRow(issueNumber))
+            {
+                ["Queued"] = total.Queued, ["Sent"] = total.Sent, ["SkippedEmpty"] = total.SkippedEmpty, ["Bounced"] = total.Bounced, ["Failed"] = total.Failed,
+            };
+            try
+            {
+                if (row.HasValue)
+                {
+                    await table.UpdateEntityAsync(write, row.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+                }
+                else
+                {
+                    await table.AddEntityAsync(write, cancellationToken);
+                }
+
+                return;
+            }
+            catch (RequestFailedException raced) when (raced.Status is 409 or 412 && attempt < 20)
+            {
+                // Another worker added its group first: read again and add ours to theirs.
+            }
+        }
+    }
+
+    private static DeliveryCounts ReadCounts(TableEntity row) => new(
+        row.GetInt32("Queued") ?? 0, row.GetInt32("Sent") ?? 0, row.GetInt32("SkippedEmpty") ?? 0, row.GetInt32("Bounced") ?? 0, row.GetInt32("Failed") ?? 0);
+
+    private static string CountsRow(int issueNumber) => issueNumber.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
 
     public async Task<IReadOnlyList<DeliveryRecord>> ListAsync(int issueNumber, CancellationToken cancellationToken)
     {
