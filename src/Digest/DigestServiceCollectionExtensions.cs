@@ -57,7 +57,9 @@ public static class DigestServiceCollectionExtensions
             services.AddSingleton<IPostSource>(provider => new FolderPostSource(paths.Resolve(provider.GetRequiredService<IOptions<PostOptions>>().Value.Folder)));
             services.AddSingleton<IIssueStore>(provider => new FolderIssueStore(Path.Combine(DataFolder(provider), "issues")));
             services.AddSingleton<ISubscriberStore>(provider => new FileSubscriberStore(Path.Combine(DataFolder(provider), "subscribers.json")));
-            services.AddSingleton<IDeliveryLedger>(provider => new FileDeliveryLedger(Path.Combine(DataFolder(provider), "ledger")));
+            services.AddSingleton(provider => new FileDeliveryLedger(Path.Combine(DataFolder(provider), "ledger")));
+            services.AddSingleton<IDeliveryLedger>(provider => provider.GetRequiredService<FileDeliveryLedger>());
+            services.AddSingleton<IDeliveryHistory>(provider => provider.GetRequiredService<FileDeliveryLedger>());
             services.AddSingleton<IDeliveryQueue>(provider => new FolderDeliveryQueue(
                 Path.Combine(DataFolder(provider), "queue"), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<FolderDeliveryQueue>>()));
         }
@@ -117,7 +119,9 @@ public static class DigestServiceCollectionExtensions
         services.AddSingleton<IPostSource>(p => new BlobPostSource(Clients(p).Container(Options(p).PostsContainer)));
         services.AddSingleton<IIssueStore>(p => new BlobIssueStore(Clients(p).Container(Options(p).IssuesContainer)));
         services.AddSingleton<ISubscriberStore>(p => new TableSubscriberStore(Clients(p).Table(Options(p).SubscribersTable), Clients(p).Table(Options(p).SubscriberEmailsTable)));
-        services.AddSingleton<IDeliveryLedger>(p => new TableDeliveryLedger(Clients(p).Table(Options(p).LedgerTable)));
+        services.AddSingleton(p => new TableDeliveryLedger(Clients(p).Table(Options(p).LedgerTable)));
+        services.AddSingleton<IDeliveryLedger>(p => p.GetRequiredService<TableDeliveryLedger>());
+        services.AddSingleton<IDeliveryHistory>(p => p.GetRequiredService<TableDeliveryLedger>());
         services.AddSingleton<IDeliveryQueue>(p => new StorageDeliveryQueue(
             Clients(p).Queue(Options(p).DeliveryQueue),
             Clients(p).Queue(Options(p).DeliveryQueue + "-poison"),

@@ -163,7 +163,7 @@ public sealed class AzureStorageTests(Azurite azurite) : IDisposable
         Assert.True(await ledger.ClaimOneAsync(1, "ab12", Now.AddMinutes(16), lease, CancellationToken.None));
         await ledger.RecordOneAsync(new DeliveryRecord(1, "ab12", DeliveryOutcome.Sent, Now.AddMinutes(16), 1, null), CancellationToken.None);
         Assert.False(await ledger.ClaimOneAsync(1, "ab12", Now.AddDays(30), lease, CancellationToken.None));
-        Assert.Equal(DeliveryOutcome.Sent, Assert.Single(await ledger.ListAsync(1, CancellationToken.None)).Outcome);
+        Assert.Equal(DeliveryOutcome.Sent, Assert.Single(await digest.Get<IDeliveryHistory>().ListAsync(1, CancellationToken.None)).Outcome);
     }
 
     [Fact]
@@ -211,7 +211,7 @@ public sealed class AzureStorageTests(Azurite azurite) : IDisposable
 
         await ledger.RecordAllAsync(records, CancellationToken.None);
 
-        var listed = await ledger.ListAsync(2, CancellationToken.None);
+        var listed = await digest.Get<IDeliveryHistory>().ListAsync(2, CancellationToken.None);
         Assert.Equal(450, listed.Count);
         Assert.All(listed, record => Assert.Equal("no fr post on the topics nft", record.Detail));
         Assert.False(await ledger.ClaimOneAsync(2, records[0].SubscriberId, Now, TimeSpan.FromMinutes(15), CancellationToken.None));

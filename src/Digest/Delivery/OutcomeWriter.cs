@@ -245,6 +245,3 @@ public sealed class OutcomeWriter : IAsyncDisposable, IDisposable
         }
     }
 }
-
-/// <summary>Outcomes of messages already sent could not be written: the pass stops, and the subscribers are settled when their claims expire.</summary>
-public sealed class DeliveryLedgerException(string message, Exception inner) : Exception(message, inner);

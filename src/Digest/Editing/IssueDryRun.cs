@@ -68,20 +68,3 @@ public sealed class IssueDryRun(ISubscriberStore subscribers, IssuePreview previ
     private static string KeyOf(Issue draft) =>
         $"{draft.Number}\n{draft.IntroMarkdown}\n{string.Join('\n', draft.Posts.Select(post => post.Id + "@" + post.PublishedAt.UtcTicks))}";
 }
-
-public sealed class DryRunReport
-{
-    public DateTimeOffset ComputedAt { get; init; }
-    public int WouldReceive { get; set; }
-    /// <summary>Reason → how many active subscribers nothing in the issue matched.</summary>
-    public SortedDictionary<string, int> SkippedEmpty { get; } = new(StringComparer.Ordinal);
-    /// <summary>Status → how many get nothing because of it (pending, paused, unsubscribed, bounced).</summary>
-    public SortedDictionary<SubscriberStatus, int> NotReceiving { get; } = [];
-    public int DistinctContents { get; set; }
-    /// <summary>Receivers whose email size was measured (all of them unless there are very many distinct contents).</summary>
-    public int Measured { get; set; }
-    public int LargestHtmlBytes { get; set; }
-    public int SmallestHtmlBytes { get; set; }
-    /// <summary>Receivers whose HTML would be clipped by Gmail.</summary>
-    public int OverClipLimit { get; set; }
-}

@@ -196,14 +196,5 @@ public sealed class SubscriberCsvImporter(ISubscriberStore store, TimeProvider t
     }
 }
 
-public sealed class ImportReport
-{
-    public int Added { get; set; }
-    public int Updated { get; set; }
-    public int Unchanged { get; set; }
-    public List<RowError> Errors { get; } = [];
-    public List<string> Warnings { get; } = [];
-}
-
 /// <param name="Line">1-based line number in the file, header included.</param>
 public sealed record RowError(int Line, string Message);

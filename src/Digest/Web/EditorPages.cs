@@ -24,7 +24,7 @@ public sealed class EditorPages(
     IssuePreview preview,
     IssueDryRun dryRun,
     IIssueStore issues,
-    IDeliveryLedger ledger,
+    IDeliveryHistory ledger,
     TransportPool transports,
     WebPages pages,
     TimeProvider time,

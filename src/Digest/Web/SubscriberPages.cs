@@ -18,7 +18,7 @@ public sealed class SubscriberPages(
     DigestLinks digestLinks,
     ISubscriberStore subscribers,
     IIssueStore issues,
-    IDeliveryLedger ledger,
+    IDeliveryHistory ledger,
     Editing.IssuePreview preview,
     WebPages pages,
     TimeProvider time,

@@ -73,7 +73,7 @@ public sealed class FunctionsAppDeliveryTests : IDisposable
         var received = smtp.Messages();
         Assert.Equal(expected.Order(), received.Select(message => message.EnvelopeTo).Order());
         Assert.All(received, message => Assert.StartsWith("v=1; a=rsa-sha256;", message.Message.Headers["DKIM-Signature"], StringComparison.Ordinal));
-        var ledger = app.Get<IDeliveryLedger>();
+        var ledger = app.Get<IDeliveryHistory>();
         var subscribers = app.Get<ISubscriberStore>();
         foreach (var address in expected)
         {

@@ -72,7 +72,7 @@ public class IssueDeliveryTests
 
         Assert.Equal(("nft@example.org", "no fr post on the topics nft"), Assert.Single(report.SkippedEmpty));
         Assert.Empty(Outbox(digest));
-        var record = await digest.Get<IDeliveryLedger>().FindAsync(1, reader.Id, CancellationToken.None);
+        var record = await digest.Get<IDeliveryHistory>().FindAsync(1, reader.Id, CancellationToken.None);
         Assert.Equal(DeliveryOutcome.SkippedEmpty, record!.Outcome);
     }
 

@@ -78,19 +78,13 @@ public sealed class OutcomeWriterTests
         }
 
 
-        public Task<DeliveryRecord?> FindAsync(int issueNumber, string subscriberId, CancellationToken cancellationToken) => throw new NotSupportedException();
-
         public Task<IReadOnlyDictionary<string, DeliveryRecord>> FindAllAsync(int issueNumber, IReadOnlyCollection<string> subscriberIds, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 
         public Task<IReadOnlySet<string>> TryClaimAllAsync(int issueNumber, IReadOnlyCollection<string> subscriberIds, DateTimeOffset now, TimeSpan lease,
             CancellationToken cancellationToken, IReadOnlyDictionary<string, DeliveryRecord>? known = null) => throw new NotSupportedException();
 
-        public Task<IReadOnlyList<DeliveryRecord>> ListAsync(int issueNumber, CancellationToken cancellationToken) => throw new NotSupportedException();
-
         public Task AddQueuedAsync(int issueNumber, int readers, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<DeliveryCounts> CountAsync(int issueNumber, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task RenewClaimsAsync(int issueNumber, IReadOnlyCollection<string> subscriberIds, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) =>
             throw new NotSupportedException();

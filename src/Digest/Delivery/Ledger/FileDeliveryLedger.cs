@@ -8,7 +8,7 @@ namespace Digest.Delivery.Ledger;
 /// Each batch of records is flushed to the operating system before the caller goes on, so a
 /// killed process loses none it had written.
 /// </summary>
-public sealed class FileDeliveryLedger(string folder) : IDeliveryLedger, IDisposable
+public sealed class FileDeliveryLedger(string folder) : IDeliveryLedger, IDeliveryHistory, IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(DigestJson.Options) { WriteIndented = false };
 

@@ -4,13 +4,11 @@ namespace Digest.Delivery.Ledger;
 /// What was delivered to whom, keyed by issue + subscriber. A sender claims a delivery before it
 /// sends and records the outcome after, so any number of senders, restarted at any point, send
 /// each subscriber at most one copy: only a claim whose lease ran out (its sender died between
-/// claim and record) can be taken over.
+/// claim and record) can be taken over. This is what delivery needs of it (the pass, the outcome
+/// writer, the fan-out); what the pages read is <see cref="IDeliveryHistory"/>.
 /// </summary>
 public interface IDeliveryLedger
 {
-    /// <summary>The latest record for this issue and subscriber, or null when nothing was tried.</summary>
-    Task<DeliveryRecord?> FindAsync(int issueNumber, string subscriberId, CancellationToken cancellationToken);
-
     /// <summary>The latest record of each of these subscribers that has one, in as few reads as the store allows.</summary>
     Task<IReadOnlyDictionary<string, DeliveryRecord>> FindAllAsync(int issueNumber, IReadOnlyCollection<string> subscriberIds, CancellationToken cancellationToken);
 
@@ -38,10 +36,4 @@ public interface IDeliveryLedger
 
     /// <summary>Adds readers put on the delivery queue for an issue (<see cref="DeliveryCounts.Queued"/>).</summary>
     Task AddQueuedAsync(int issueNumber, int readers, CancellationToken cancellationToken);
-
-    /// <summary>The issue's counters, read in one request; <see cref="DeliveryCounts.None"/> before anything was queued.</summary>
-    Task<DeliveryCounts> CountAsync(int issueNumber, CancellationToken cancellationToken);
-
-    /// <summary>The latest record of every subscriber tried for an issue.</summary>
-    Task<IReadOnlyList<DeliveryRecord>> ListAsync(int issueNumber, CancellationToken cancellationToken);
 }

@@ -11,7 +11,7 @@ namespace Digest.Delivery.Ledger;
 /// ETag-checked takeover of a deferred or expired claim), so of any number of workers handed
 /// the same subscriber, one sends.
 /// </summary>
-public sealed class TableDeliveryLedger(TableClient table) : IDeliveryLedger
+public sealed class TableDeliveryLedger(TableClient table) : IDeliveryLedger, IDeliveryHistory
 {
     private const string CountsPartition = "counts";
 

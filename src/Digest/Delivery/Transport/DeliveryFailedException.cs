@@ -1,0 +1,10 @@
+using Digest.Delivery.Ledger;
+
+namespace Digest.Delivery.Transport;
+
+/// <summary>A message that did not go out, and whether trying again later can help.</summary>
+public sealed class DeliveryFailedException(DeliveryOutcome outcome, string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>Deferred (try later), Failed (the message was refused) or Bounced (the address was refused).</summary>
+    public DeliveryOutcome Outcome { get; } = outcome;
+}

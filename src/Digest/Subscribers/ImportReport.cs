@@ -1,0 +1,10 @@
+namespace Digest.Subscribers;
+
+public sealed class ImportReport
+{
+    public int Added { get; set; }
+    public int Updated { get; set; }
+    public int Unchanged { get; set; }
+    public List<RowError> Errors { get; } = [];
+    public List<string> Warnings { get; } = [];
+}

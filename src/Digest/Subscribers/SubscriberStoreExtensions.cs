@@ -1,0 +1,30 @@
+namespace Digest.Subscribers;
+
+public static class SubscriberStoreExtensions
+{
+    /// <summary>
+    /// Applies <paramref name="change"/> to the stored subscriber as it is now, and saves it; when someone else saved in between,
+    /// reads again and reapplies (up to five times), so a change made from a copy read earlier (a bounce found at the end of a
+    /// batch) never overwrites what the reader did meanwhile. Null when the subscriber no longer exists.
+    /// </summary>
+    public static async Task<Subscriber?> UpdateAsync(this ISubscriberStore store, string id, Func<Subscriber, Subscriber> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await store.FindByIdAsync(id, cancellationToken) is not { } current)
+            {
+                return null;
+            }
+
+            try
+            {
+                var updated = change(current);
+                await store.SaveAsync(updated, cancellationToken);
+                return updated;
+            }
+            catch (StaleSubscriberException) when (attempt < 5)
+            {
+            }
+        }
+    }
+}
