@@ -17,6 +17,8 @@ public sealed record Preferences
     /// <summary>Topics or sources one reader may list; and the longest one kept.</summary>
     public const int MaxListItems = 100;
     public const int MaxItemLength = 100;
+    /// <summary>The longest pause with an end date: a year and a day.</summary>
+    public const int MaxPauseDays = 366;
 
     /// <summary>The languages a digest is written in (its strings, its posts' language).</summary>
     public static IReadOnlyList<string> Languages { get; } = ["fr", "en"];
@@ -46,6 +48,8 @@ public sealed record Preferences
     public DayOfWeek? DeliveryDay { get; init; }
     public int? DeliveryHour { get; init; }
     public string TimeZone { get; init; } = DefaultTimeZone;
+    /// <summary>With a pause: the first day (in <see cref="TimeZone"/>) digests come again; null = until the reader resumes. Applied with the status.</summary>
+    public DateOnly? PausedUntil { get; init; }
 
     /// <summary>
     /// Reads preferences as people type them (empty means the default). Always returns a value, with the default in
@@ -116,12 +120,28 @@ public sealed record Preferences
             value = value with { DeliveryDay = Days[dayText], DeliveryHour = Hour(input.DeliveryHour!) };
         }
 
+        var pauseText = (input.PauseUntil ?? "").Trim();
+        if (pauseText.Length > 0)
+        {
+            var today = input.Today ?? DateOnly.MinValue;
+            if (DateOnly.TryParseExact(pauseText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var until)
+                && until > today && until <= today.AddDays(MaxPauseDays))
+            {
+                value = value with { PausedUntil = until };
+            }
+            else
+            {
+                errors.Add(new(PreferenceField.PauseUntil, $"pauseUntil '{pauseText}' must be a day after today and at most {MaxPauseDays} days away, as yyyy-MM-dd"));
+            }
+        }
+
         return (value, errors);
     }
 
     /// <summary>What a subscriber has chosen now.</summary>
     public static Preferences Of(Subscriber subscriber) => new()
     {
+        PausedUntil = subscriber.PausedUntil,
         Language = subscriber.Language,
         Topics = subscriber.Topics,
         Sources = subscriber.Sources,
@@ -181,6 +201,9 @@ public sealed record PreferenceInput
     public string? DeliveryDay { get; init; }
     public string? DeliveryHour { get; init; }
     public string? TimeZone { get; init; }
+    /// <summary>yyyy-MM-dd, with a pause; it must come after <see cref="Today"/> (the reader's own today).</summary>
+    public string? PauseUntil { get; init; }
+    public DateOnly? Today { get; init; }
 }
 
 public enum PreferenceField
@@ -190,6 +213,7 @@ public enum PreferenceField
     MaxPosts,
     Slot,
     TimeZone,
+    PauseUntil,
 }
 
 /// <param name="Message">What was wrong, with the value given, in words an import report can print.</param>

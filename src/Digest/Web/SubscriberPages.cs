@@ -176,18 +176,21 @@ public sealed class SubscriberPages(
 
     private async Task<Subscriber> SaveAsync(Subscriber subscriber, PreferencesForm form, CancellationToken cancellationToken)
     {
-        var updated = Parse(form).Value.AppliedTo(subscriber) with
+        var chosen = Parse(form, subscriber.LocalDate(time.GetUtcNow())).Value;
+        var updated = chosen.AppliedTo(subscriber) with
         {
             Status = Enum.Parse<SubscriberStatus>(form.Status, ignoreCase: true),
-            PausedUntil = form.PauseUntil.Length == 0 ? null : DateOnly.ParseExact(form.PauseUntil, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            PausedUntil = chosen.PausedUntil,
             UpdatedAt = time.GetUtcNow(),
         };
         await subscribers.SaveAsync(updated, cancellationToken);
         return await subscribers.FindByIdAsync(subscriber.Id, cancellationToken) ?? updated;
     }
 
-    private static (Preferences Value, IReadOnlyList<PreferenceError> Errors) Parse(PreferencesForm form) => Preferences.Parse(new PreferenceInput
+    private static (Preferences Value, IReadOnlyList<PreferenceError> Errors) Parse(PreferencesForm form, DateOnly today) => Preferences.Parse(new PreferenceInput
     {
+        PauseUntil = form.PauseUntil,
+        Today = today,
         Language = form.Language,
         Topics = form.Topics,
         Sources = form.Sources,
@@ -197,11 +200,11 @@ public sealed class SubscriberPages(
         TimeZone = form.TimeZone,
     });
 
-    /// <summary>The preferences' own rules (<see cref="Preferences.Parse"/>), shown by field in the reader's language; then what only this page has: status and pause.</summary>
+    /// <summary>The preferences' own rules (<see cref="Preferences.Parse"/>, the pause's end included), shown by field in the reader's language; then the status, which only this page sets.</summary>
     private static Dictionary<string, string> Validate(PreferencesForm form, WebStrings s, DateOnly today)
     {
         var errors = new Dictionary<string, string>();
-        foreach (var problem in Parse(form).Errors)
+        foreach (var problem in Parse(form, today).Errors)
         {
             var (field, message) = problem.Field switch
             {
@@ -209,6 +212,7 @@ public sealed class SubscriberPages(
                 PreferenceField.MaxPosts => ("maxPosts", s.ErrorMaxPosts),
                 PreferenceField.Slot => ("slot", s.ErrorSlot),
                 PreferenceField.TimeZone => ("timeZone", s.ErrorTimeZone),
+                PreferenceField.PauseUntil => ("pauseUntil", s.ErrorPauseUntil),
                 _ => ("topics", s.ErrorTooMany),
             };
             errors[field] = message;
@@ -233,12 +237,6 @@ public sealed class SubscriberPages(
         if (form.Status is not ("active" or "paused" or "unsubscribed"))
         {
             errors["status"] = s.ErrorStatus;
-        }
-
-        if (form.PauseUntil.Length > 0 && (!DateOnly.TryParseExact(form.PauseUntil, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
-                System.Globalization.DateTimeStyles.None, out var until) || until <= today || until > today.AddDays(366)))
-        {
-            errors["pauseUntil"] = s.ErrorPauseUntil;
         }
 
         return errors;

@@ -72,4 +72,18 @@ public class PreferencesTests
 
         Assert.Equal(reader with { Language = "en", MaxPosts = 3 }, changed);
     }
+
+    [Theory]
+    [InlineData("2026-12-25", true)]
+    [InlineData("2026-12-02", false)] // today: not a pause
+    [InlineData("2027-12-04", false)] // past a year and a day
+    [InlineData("25/12/2026", false)]
+    public void APauseEndsOnADayAfterTodayAndWithinAYear(string until, bool accepted)
+    {
+        var (value, errors) = Preferences.Parse(new PreferenceInput { PauseUntil = until, Today = new DateOnly(2026, 12, 2) });
+
+        Assert.Equal(accepted, errors.Count == 0);
+        Assert.Equal(accepted ? DateOnly.ParseExact(until, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : null, value.PausedUntil);
+        Assert.All(errors, error => Assert.Equal(PreferenceField.PauseUntil, error.Field));
+    }
 }
