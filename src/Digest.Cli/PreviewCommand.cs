@@ -30,7 +30,7 @@ public static class PreviewCommand
         using var host = CliHost.Build(Flags.ToConfiguration(parse));
         var services = host.Services;
         var email = parse.GetValue(Subscriber)!;
-        var subscriber = await services.GetRequiredService<ISubscriberStore>().FindByEmailAsync(email, cancellationToken);
+        var subscriber = await services.GetRequiredService<ISubscriberRecords>().FindByEmailAsync(email, cancellationToken);
         if (subscriber is null)
         {
             await Console.Error.WriteLineAsync($"No subscriber {email}: import them first (subscribers import FILE.csv).");

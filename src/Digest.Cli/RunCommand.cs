@@ -154,7 +154,7 @@ public static class RunCommand
 
         var issue = await services.GetRequiredService<IIssueStore>().FindAsync(latest.IssueNumber, cancellationToken);
         var ledger = services.GetRequiredService<IDeliveryHistory>();
-        await foreach (var subscriber in services.GetRequiredService<ISubscriberStore>().ListAsync(cancellationToken))
+        await foreach (var subscriber in services.GetRequiredService<ISubscriberList>().ListAsync(cancellationToken))
         {
             var record = await ledger.FindAsync(latest.IssueNumber, subscriber.Id, cancellationToken);
             if (issue is null || record?.Outcome != DeliveryOutcome.Sent)

@@ -64,6 +64,10 @@ public static class DigestServiceCollectionExtensions
                 Path.Combine(DataFolder(provider), "queue"), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<FolderDeliveryQueue>>()));
         }
 
+        // One store, seen by each caller through the interface it needs.
+        services.AddSingleton<ISubscriberRecords>(provider => provider.GetRequiredService<ISubscriberStore>());
+        services.AddSingleton<ISubscriberList>(provider => provider.GetRequiredService<ISubscriberStore>());
+        services.AddSingleton<ISubscriberImport>(provider => provider.GetRequiredService<ISubscriberStore>());
         services.AddSingleton<EmailHtmlSanitizer>();
         services.AddSingleton<PostBody>();
         services.AddSingleton<PostParser>();

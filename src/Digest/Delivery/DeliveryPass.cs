@@ -22,7 +22,7 @@ public sealed class DeliveryPass : IAsyncDisposable
     private readonly Issue issue;
     private readonly DateTimeOffset now;
     private readonly IDeliveryLedger ledger;
-    private readonly ISubscriberStore subscribers;
+    private readonly ISubscriberRecords subscribers;
     private readonly DigestComposer composer;
     private readonly TransportPool transports;
     private readonly SendPace pace;
@@ -38,7 +38,7 @@ public sealed class DeliveryPass : IAsyncDisposable
     private bool completed;
 
     public DeliveryPass(
-        Issue issue, DateTimeOffset now, IDeliveryLedger ledger, ISubscriberStore subscribers, DigestComposer composer,
+        Issue issue, DateTimeOffset now, IDeliveryLedger ledger, ISubscriberRecords subscribers, DigestComposer composer,
         TransportPool transports, OutcomeWriter writer, SendPace pace, TimeProvider time, DeliveryOptions options, ILogger logger)
     {
         this.issue = issue;

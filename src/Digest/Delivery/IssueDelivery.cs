@@ -17,7 +17,7 @@ namespace Digest.Delivery;
 /// the writer. Safe to run twice, or on several machines at once.
 /// </summary>
 public sealed class IssueDelivery(
-    ISubscriberStore subscribers,
+    ISubscriberRecords subscribers,
     IDeliveryLedger ledger,
     DigestComposer composer,
     TransportPool transports,

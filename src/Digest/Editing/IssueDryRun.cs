@@ -11,7 +11,7 @@ namespace Digest.Editing;
 /// and why, and how large the emails would be against Gmail's clipping. Subscribers are streamed;
 /// one email is rendered per distinct content (language + posts), not per subscriber.
 /// </summary>
-public sealed class IssueDryRun(ISubscriberStore subscribers, IssuePreview preview, TimeProvider time)
+public sealed class IssueDryRun(ISubscriberList subscribers, IssuePreview preview, TimeProvider time)
 {
     /// <summary>Gmail clips an HTML part larger than this, hiding the rest (and the unsubscribe link) behind "View entire message".</summary>
     public const int GmailClipBytes = 102 * 1024;

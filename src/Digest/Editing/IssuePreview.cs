@@ -12,7 +12,7 @@ namespace Digest.Editing;
 /// intro) or a past one, and the exact email one subscriber or persona gets from it. Previews and
 /// test sends are made for a stand-in reader, so their personal links lead to no one's settings.
 /// </summary>
-public sealed class IssuePreview(IssuePlanner planner, IIssueStore issues, ISubscriberStore subscribers, DigestComposer composer, TimeProvider time)
+public sealed class IssuePreview(IssuePlanner planner, IIssueStore issues, ISubscriberRecords subscribers, DigestComposer composer, TimeProvider time)
 {
     /// <summary>The id personal links in previews and test sends are signed for: it belongs to nobody.</summary>
     public const string StandInId = "preview";

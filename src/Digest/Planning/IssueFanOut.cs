@@ -13,7 +13,7 @@ namespace Digest.Planning;
 /// partial chunk per due time is held, so memory does not grow with the list.
 /// </summary>
 public sealed class IssueFanOut(
-    ISubscriberStore subscribers, IIssueStore issues, IDeliveryQueue queue, IDeliveryLedger ledger, TimeProvider time, IOptions<FanOutOptions> options,
+    ISubscriberList subscribers, IIssueStore issues, IDeliveryQueue queue, IDeliveryLedger ledger, TimeProvider time, IOptions<FanOutOptions> options,
     ILogger<IssueFanOut> logger)
 {
     /// <summary>How long after it is made a reader who joins still gets an issue (a week's issue, until the next one).</summary>

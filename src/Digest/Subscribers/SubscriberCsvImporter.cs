@@ -10,7 +10,7 @@ namespace Digest.Subscribers;
 /// own error and is skipped; good rows are added or update the subscriber with that address.
 /// An import never brings back an address that unsubscribed or bounced.
 /// </summary>
-public sealed class SubscriberCsvImporter(ISubscriberStore store, TimeProvider time, ILogger<SubscriberCsvImporter> logger)
+public sealed class SubscriberCsvImporter(ISubscriberImport store, TimeProvider time, ILogger<SubscriberCsvImporter> logger)
 {
     private const int SaveBatchSize = 5000;
 

@@ -7,7 +7,7 @@ public static class SubscriberStoreExtensions
     /// reads again and reapplies (up to five times), so a change made from a copy read earlier (a bounce found at the end of a
     /// batch) never overwrites what the reader did meanwhile. Null when the subscriber no longer exists.
     /// </summary>
-    public static async Task<Subscriber?> UpdateAsync(this ISubscriberStore store, string id, Func<Subscriber, Subscriber> change, CancellationToken cancellationToken)
+    public static async Task<Subscriber?> UpdateAsync(this ISubscriberRecords store, string id, Func<Subscriber, Subscriber> change, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {

@@ -7,7 +7,7 @@ namespace Digest.Web;
 
 /// <summary>What every page behind a signed link does first: find whose link it is, or answer why not.</summary>
 public sealed class SignedLinkPages(
-    LinkSigner signer, ISubscriberStore subscribers, WebPages pages, Microsoft.Extensions.Options.IOptions<DigestOptions> options, ILogger<SignedLinkPages> logger)
+    LinkSigner signer, ISubscriberRecords subscribers, WebPages pages, Microsoft.Extensions.Options.IOptions<DigestOptions> options, ILogger<SignedLinkPages> logger)
 {
     /// <summary>
     /// How every page behind a signed link starts: <paramref name="page"/> for the token's subscriber, or the page that says

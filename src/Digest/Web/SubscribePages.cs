@@ -23,7 +23,7 @@ namespace Digest.Web;
 public sealed class SubscribePages(
     SignedLinkPages links,
     DigestLinks digestLinks,
-    ISubscriberStore subscribers,
+    ISubscriberRecords subscribers,
     IIssueStore issues,
     IssueFanOut fanOut,
     DigestMessageBuilder messages,

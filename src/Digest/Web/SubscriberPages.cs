@@ -16,7 +16,7 @@ namespace Digest.Web;
 public sealed class SubscriberPages(
     SignedLinkPages links,
     DigestLinks digestLinks,
-    ISubscriberStore subscribers,
+    ISubscriberRecords subscribers,
     IIssueStore issues,
     IDeliveryHistory ledger,
     Editing.IssuePreview preview,
