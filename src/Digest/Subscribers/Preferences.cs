@@ -138,19 +138,6 @@ public sealed record Preferences
         return (value, errors);
     }
 
-    /// <summary>What a subscriber has chosen now.</summary>
-    public static Preferences Of(Subscriber subscriber) => new()
-    {
-        PausedUntil = subscriber.PausedUntil,
-        Language = subscriber.Language,
-        Topics = subscriber.Topics,
-        Sources = subscriber.Sources,
-        MaxPosts = subscriber.MaxPosts,
-        DeliveryDay = subscriber.DeliveryDay,
-        DeliveryHour = subscriber.DeliveryHour,
-        TimeZone = subscriber.TimeZone,
-    };
-
     /// <summary>The subscriber with these preferences, everything else (address, status, pause, dates) as it was.</summary>
     public Subscriber AppliedTo(Subscriber subscriber) => subscriber with
     {

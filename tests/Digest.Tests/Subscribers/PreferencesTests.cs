@@ -14,7 +14,7 @@ public class PreferencesTests
         Assert.Empty(value.Topics);
         Assert.Empty(value.Sources);
         // A subscriber made with no preferences has the same ones.
-        var fresh = Preferences.Of(new Subscriber { Id = "x", Email = "x@example.org" });
+        var fresh = new Subscriber { Id = "x", Email = "x@example.org" };
         Assert.Equal((value.Language, value.MaxPosts, value.TimeZone), (fresh.Language, fresh.MaxPosts, fresh.TimeZone));
     }
 
