@@ -21,6 +21,12 @@ public sealed class IssuePlanner(
         }
 
         var (issue, rejected) = await DraftAsync(now, introMarkdown, cancellationToken);
+        if (issue is null && await issues.FindAsync(period, cancellationToken) is { } madeMeanwhile)
+        {
+            // Another planner made this period's issue between the first look and the draft, which then found nothing new.
+            return new PlanResult(madeMeanwhile, Created: false, madeMeanwhile.Rejected);
+        }
+
         if (issue is null)
         {
             logger.LogInformation("No new posts since the last issue: no issue for {Period}", period);

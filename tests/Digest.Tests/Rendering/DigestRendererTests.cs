@@ -137,8 +137,10 @@ public class DigestRendererTests
             var text = email.Text.Replace('\u00A0', ' ').Replace('\u202F', ' ');
             Assert.All(titles, title => Assert.Contains(title, text, StringComparison.Ordinal));
             Assert.All(allTitles.Except(titles), title => Assert.DoesNotContain(title, text, StringComparison.Ordinal));
+            // Link tokens are random base64 and may hold "Ann" by chance (seen once in some hundred runs): names are looked for around them.
+            var words = Regex.Replace(email.Html + email.Text, @"https://digest\.example\.org/(unsubscribe|preferences)/[A-Za-z0-9_.-]+", " ");
             Assert.All(names.Where(other => !(name ?? "").Contains(other, StringComparison.Ordinal)),
-                other => Assert.DoesNotContain(other, email.Html + email.Text, StringComparison.Ordinal));
+                other => Assert.DoesNotContain(other, words, StringComparison.Ordinal));
             // Their own links, in both parts: the tokens verify as this reader's and no one else's.
             foreach (var (path, purpose) in new[] { ("unsubscribe", Digest.Links.LinkPurpose.Unsubscribe), ("preferences", Digest.Links.LinkPurpose.Preferences) })
             {
