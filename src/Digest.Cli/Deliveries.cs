@@ -6,7 +6,7 @@ namespace Digest.Cli;
 /// <summary>What one <c>run</c> delivered, issue by issue: the chunks' reports added up as the worker finishes them, and what waits for later.</summary>
 public sealed class Deliveries
 {
-    private readonly Dictionary<int, DeliveryReport> byIssue = [];
+    private readonly IssueReports issues = new();
     private readonly HashSet<string> queuedAgain = new(StringComparer.Ordinal);
 
     /// <summary>Chunks that failed or went to the poison queue in this run.</summary>
@@ -20,7 +20,7 @@ public sealed class Deliveries
     {
         foreach (var chunk in waiting ?? [])
         {
-            var report = For(chunk.Chunk.IssueNumber);
+            var report = issues.For(chunk.Chunk.IssueNumber);
             var later = chunk.Chunk.SubscriberIds.Count(id => !queuedAgain.Contains(id));
             if (later > 0)
             {
@@ -34,32 +34,22 @@ public sealed class Deliveries
     {
         if (periodIssue is { } number)
         {
-            For(number);
+            issues.For(number);
         }
 
-        return [.. byIssue.Values.OrderBy(report => report.IssueNumber)];
-    }
-
-    private DeliveryReport For(int issueNumber)
-    {
-        if (!byIssue.TryGetValue(issueNumber, out var report))
-        {
-            byIssue[issueNumber] = report = new DeliveryReport(issueNumber);
-        }
-
-        return report;
+        return issues.All;
     }
 
     private sealed class Collector(Deliveries owner, ProgressBar bar) : IProgress<DeliveryReport>
     {
         public void Report(DeliveryReport chunk)
         {
+            owner.issues.Report(chunk);
             lock (owner)
             {
-                owner.For(chunk.IssueNumber).Add(chunk);
                 owner.queuedAgain.UnionWith(chunk.RetryIds);
                 owner.queuedAgain.UnionWith(chunk.HeldIds);
-                bar.Report(owner.For(chunk.IssueNumber));
+                bar.Report(owner.issues.For(chunk.IssueNumber));
             }
         }
     }

@@ -32,8 +32,7 @@ public sealed class DeliveryPass : IAsyncDisposable
     private readonly OutcomeWriter.PassOutcomes outcomes;
     // Claimed and no outcome yet: what the renewal keeps alive.
     private readonly ConcurrentDictionary<string, byte> inHand = new(StringComparer.Ordinal);
-    private readonly CancellationTokenSource stopRenewing = new();
-    private readonly Task renewing;
+    private readonly Renewal renewing;
     private int consecutiveDeferrals;
     private bool completed;
 
@@ -53,7 +52,18 @@ public sealed class DeliveryPass : IAsyncDisposable
         this.logger = logger;
         outcomes = writer.Open();
         Report = new DeliveryReport(issue.Number);
-        renewing = RenewClaimsAsync(stopRenewing.Token);
+        // Every third of the lease, so a slow server never lets another sender take over a reader this pass still sends to.
+        renewing = Renewal.Start(o.ClaimLease, time, async token =>
+            {
+                if (!inHand.IsEmpty)
+                {
+                    await ledger.RenewClaimsAsync(issue.Number, [.. inHand.Keys], time.GetUtcNow(), o.ClaimLease, token);
+                }
+
+                return true;
+            },
+            // The claims then run out after their lease as they would have without renewing; the ledger's outcomes still decide.
+            failed => logger.LogWarning("Could not renew the claims of issue {IssueNumber}: {Reason}", issue.Number, failed.Message.Split('\n')[0]));
     }
 
     public DeliveryReport Report { get; }
@@ -117,14 +127,13 @@ public sealed class DeliveryPass : IAsyncDisposable
     public async Task CompleteAsync()
     {
         completed = true;
-        await StopRenewingAsync();
+        await renewing.DisposeAsync();
         await outcomes.FlushAsync();
     }
 
     public async ValueTask DisposeAsync()
     {
-        await StopRenewingAsync();
-        stopRenewing.Dispose();
+        await renewing.DisposeAsync();
         if (!completed)
         {
             // Leaving on an exception: still write what was sent, but let the first exception be the one seen.
@@ -273,37 +282,4 @@ public sealed class DeliveryPass : IAsyncDisposable
         new(issue.Number, subscriber.Id, outcome, time.GetUtcNow(), attempts, detail);
 
     private static string WithoutAddress(string reply, string email) => reply.Replace(email, "<subscriber>", StringComparison.OrdinalIgnoreCase);
-
-    private async Task StopRenewingAsync()
-    {
-        if (!stopRenewing.IsCancellationRequested)
-        {
-            await stopRenewing.CancelAsync();
-        }
-
-        await renewing;
-    }
-
-    private async Task RenewClaimsAsync(CancellationToken stop)
-    {
-        try
-        {
-            while (true)
-            {
-                await Task.Delay(o.ClaimLease / 3, time, stop);
-                if (!inHand.IsEmpty)
-                {
-                    await ledger.RenewClaimsAsync(issue.Number, [.. inHand.Keys], time.GetUtcNow(), o.ClaimLease, stop);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-        }
-        catch (Exception failed)
-        {
-            // The claims then run out after their lease as they would have without renewing; the ledger's outcomes still decide.
-            logger.LogWarning("Could not renew the claims of issue {IssueNumber}: {Reason}", issue.Number, failed.Message.Split('\n')[0]);
-        }
-    }
 }

@@ -80,48 +80,25 @@ public sealed class QueueWorker(IDeliveryQueue queue, ChunkDelivery chunks, IOpt
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> while renewing the message's invisibility every third of <see cref="FanOutOptions.MessageVisibility"/>;
-    /// the renewing has stopped when this returns, so the message's receipt is settled for deleting it.
+    /// Keeps the message invisible while its chunk is delivered (renewed every third of <see cref="FanOutOptions.MessageVisibility"/>),
+    /// as the Functions host does for DeliverChunk.
     /// </summary>
-    private async Task<T> WhileInvisibleAsync<T>(QueuedChunk message, Func<Task<T>> work, CancellationToken cancellationToken)
-    {
-        using var working = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var renewing = KeepInvisibleAsync(message, working.Token);
-        try
-        {
-            return await work();
-        }
-        finally
-        {
-            await working.CancelAsync();
-            await renewing;
-        }
-    }
-
-    /// <summary>Renews the message's invisibility every third of <see cref="FanOutOptions.MessageVisibility"/> until the chunk is done.</summary>
-    private async Task KeepInvisibleAsync(QueuedChunk message, CancellationToken done)
+    private Renewal KeepInvisible(QueuedChunk message, CancellationToken cancellationToken)
     {
         var visibility = options.Value.MessageVisibility;
-        try
+        return Renewal.Start(visibility, time, async token =>
         {
-            while (true)
+            if (await queue.RenewAsync(message, visibility, token))
             {
-                await Task.Delay(visibility / 3, time, done);
-                if (!await queue.RenewAsync(message, visibility, done))
-                {
-                    logger.LogWarning("Message {MessageId} was taken by another worker while this one delivered it; the ledger's claims keep its readers from a second copy", message.Id);
-                    return;
-                }
+                return true;
             }
-        }
-        catch (OperationCanceledException) when (done.IsCancellationRequested)
-        {
-        }
-        catch (Exception failed)
-        {
-            // Not fatal: the claims still hold the readers; the message may come back to another worker, which then sends nothing twice.
-            logger.LogWarning("Could not renew message {MessageId}: {Reason}", message.Id, failed.Message.Split('\n')[0]);
-        }
+
+            logger.LogWarning("Message {MessageId} was taken by another worker while this one delivered it; the ledger's claims keep its readers from a second copy", message.Id);
+            return false;
+        },
+        // Not fatal: the claims still hold the readers; the message may come back to another worker, which then sends nothing twice.
+        failed => logger.LogWarning("Could not renew message {MessageId}: {Reason}", message.Id, failed.Message.Split('\n')[0]),
+        cancellationToken);
     }
 
     private async Task HandleAsync(QueuedChunk message, WorkerReport report, IProgress<DeliveryReport>? delivered, CancellationToken cancellationToken)
@@ -136,7 +113,13 @@ public sealed class QueueWorker(IDeliveryQueue queue, ChunkDelivery chunks, IOpt
 
         try
         {
-            var chunk = await WhileInvisibleAsync(message, () => chunks.DeliverAsync(DeliveryChunk.Read(message.Body), cancellationToken), cancellationToken);
+            DeliveryReport chunk;
+            // The renewing stops before the delete, so the message's receipt is settled.
+            await using (KeepInvisible(message, cancellationToken))
+            {
+                chunk = await chunks.DeliverAsync(DeliveryChunk.Read(message.Body), cancellationToken);
+            }
+
             await queue.DeleteAsync(message, cancellationToken);
             report.Count(chunks: 1, sent: chunk.Sent, deferred: chunk.Deferred.Count, busyUntil: time.GetUtcNow());
             delivered?.Report(chunk);

@@ -122,10 +122,9 @@ public sealed class TestDigest : IDisposable
     /// <summary>Runs a worker on the queue until nothing is visible; the chunks' reports added up per issue, oldest first.</summary>
     public async Task<IReadOnlyList<DeliveryReport>> DrainAsync()
     {
-        var reports = new SortedDictionary<int, DeliveryReport>();
-        var collector = new ChunkReports(reports);
-        await Get<QueueWorker>().RunAsync(TimeSpan.Zero, CancellationToken.None, collector);
-        return [.. reports.Values];
+        var reports = new IssueReports();
+        await Get<QueueWorker>().RunAsync(TimeSpan.Zero, CancellationToken.None, reports);
+        return reports.All;
     }
 
     private void MoveClockTo(DateTimeOffset now)
@@ -137,22 +136,6 @@ public sealed class TestDigest : IDisposable
         else if (now < Clock.GetUtcNow())
         {
             Clock.AdjustTime(now);
-        }
-    }
-
-    private sealed class ChunkReports(SortedDictionary<int, DeliveryReport> reports) : IProgress<DeliveryReport>
-    {
-        public void Report(DeliveryReport chunk)
-        {
-            lock (reports)
-            {
-                if (!reports.TryGetValue(chunk.IssueNumber, out var report))
-                {
-                    reports[chunk.IssueNumber] = report = new DeliveryReport(chunk.IssueNumber);
-                }
-
-                report.Add(chunk);
-            }
         }
     }
 
