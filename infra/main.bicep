@@ -236,6 +236,8 @@ var baseSettings = [
   { name: 'Digest__Storage__Mode', value: 'azure' }
   { name: 'Digest__Storage__DeliveryQueue', value: deliveryQueue }
   { name: 'Digest__PublicBaseUrl', value: publicBaseUrl }
+  // The client's address for the per-client limits: the front end and the Functions host (on loopback) append to it.
+  { name: 'Digest__Web__ClientAddressHeader', value: 'X-Forwarded-For' }
   { name: 'Digest__MailDomain', value: mailDomain }
   { name: 'Digest__FromAddress', value: fromAddress }
   { name: 'Digest__FromName', value: fromName }

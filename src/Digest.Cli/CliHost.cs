@@ -39,11 +39,8 @@ public static class CliHost
     {
         builder.Configuration.AddInMemoryCollection(flags);
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.IncludeScopes = false;
-        });
+        builder.Logging.AddConsole(console => console.FormatterName = MaskedConsoleFormatter.Name)
+            .AddConsoleFormatter<MaskedConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(
             console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddDigest(builder.Configuration, DigestPaths.FindFrom(Environment.CurrentDirectory));

@@ -35,6 +35,10 @@ public sealed class EditorFunctions(EditorPages editor)
     public Task<IActionResult> PreviewAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "editor/preview")] HttpRequest request) =>
         HandlerResults.WriteAsync(editor.PreviewAsync(request.HttpContext), request);
 
+    [Function("EditorChoosePreview")]
+    public Task<IActionResult> ChoosePreviewAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "editor/preview")] HttpRequest request) =>
+        HandlerResults.WriteAsync(editor.ChoosePreviewAsync(request.HttpContext), request);
+
     [Function("EditorPreviewHtml")]
     public Task<IActionResult> PreviewHtmlAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "editor/preview/html")] HttpRequest request) =>
         HandlerResults.WriteAsync(editor.PreviewHtmlAsync(request.HttpContext), request);

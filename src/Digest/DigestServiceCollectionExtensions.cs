@@ -41,6 +41,7 @@ public static class DigestServiceCollectionExtensions
         services.AddOptions<DkimOptions>().Bind(configuration.GetSection(DkimOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FanOutOptions>().Bind(configuration.GetSection(FanOutOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EditorOptions>().Bind(configuration.GetSection(EditorOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ClientOptions>().Bind(configuration.GetSection(ClientOptions.Section));
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(paths);
@@ -93,6 +94,7 @@ public static class DigestServiceCollectionExtensions
         services.AddSingleton<SendPace>();
         services.AddSingleton<IssueDelivery>();
         services.AddSingleton<ChunkDelivery>();
+        services.AddSingleton<IReaderMail, ReaderMail>();
         services.AddSingleton<QueueWorker>();
         services.AddSingleton<IssueFanOut>();
         services.AddSingleton<ScheduledPlanning>();
@@ -105,6 +107,7 @@ public static class DigestServiceCollectionExtensions
         services.AddSingleton<IssuePreview>();
         services.AddSingleton<IssueDryRun>();
         services.AddSingleton<EditorSession>();
+        services.AddSingleton<ClientLimits>();
         services.AddSingleton<EditorPages>();
         return services;
     }

@@ -286,7 +286,7 @@ public sealed class AzureStorageTests(Azurite azurite) : IDisposable
         await Task.Delay(TimeSpan.FromSeconds(11));
         var later = await shortLease.Get<QueueWorker>().RunAsync(TimeSpan.FromSeconds(1), CancellationToken.None);
 
-        Assert.Equal(2, first.Sent);
+        Assert.Equal(2, first!.Sent);
         Assert.Equal(1, later.Sent);
         var outbox = Directory.GetFiles(Path.Combine(shortLease.Folder, "outbox"), "*.eml");
         Assert.Equal(readers.Select(r => r.Email).Order(), outbox.Select(path => MimeKit.MimeMessage.Load(path).To.Mailboxes.Single().Address).Order());
@@ -307,8 +307,8 @@ public sealed class AzureStorageTests(Azurite azurite) : IDisposable
             Task.Run(() => digest.Get<ChunkDelivery>().DeliverAsync(chunk, CancellationToken.None)));
         var again = await digest.Get<ChunkDelivery>().DeliverAsync(chunk, CancellationToken.None);
 
-        Assert.Equal(40, reports.Sum(report => report.Sent));
-        Assert.Equal(0, again.Sent);
+        Assert.Equal(40, reports.Sum(report => report!.Sent));
+        Assert.Equal(0, again!.Sent);
         var outbox = Directory.GetFiles(Path.Combine(digest.Folder, "outbox"), "*.eml");
         Assert.Equal(40, outbox.Length);
         Assert.Equal(40, outbox.Select(path => MimeKit.MimeMessage.Load(path).To.Mailboxes.Single().Address).Distinct().Count());

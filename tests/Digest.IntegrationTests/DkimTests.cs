@@ -111,6 +111,13 @@ public sealed class DkimTests : IDisposable
 
         Assert.NotEqual(0, (await VerifyAsync(otherSubject, record)).ExitCode);
         Assert.NotEqual(0, (await VerifyAsync(otherBody, record)).ExitCode);
+        // A replay with a second Subject, From or To put on top (what many clients show): over-signing makes each fail.
+        foreach (var added in new[] { "Subject: Gagnez un iPhone", "From: Banque <alerte@digest.example.org>", "To: someone.else@example.net" })
+        {
+            var replayed = Encoding.ASCII.GetBytes(added + "\r\n" + text);
+            Assert.True((await VerifyAsync(replayed, record)).ExitCode != 0, $"a replay with '{added}' added still verifies");
+        }
+
         Assert.NotEqual(0, (await VerifyAsync(message, otherKey)).ExitCode);
         Assert.Equal(0, (await VerifyAsync(message, record)).ExitCode);
     }

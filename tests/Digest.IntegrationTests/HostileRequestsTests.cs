@@ -78,25 +78,64 @@ public sealed class HostileRequestsTests(ITestOutputHelper output) : IAsyncLifet
             foreach (var path in new[] { $"/preferences/{token}", $"/preferences/{token}/export", $"/preferences/{token}/erase", $"/preferences/{token}/preview", $"/unsubscribe/{token}", $"/confirm/{token}" }
                 .Where(path => !path.StartsWith(belongs, StringComparison.Ordinal)))
             {
-                // An expired preferences token is 410 where it belongs; anywhere else its purpose is wrong first.
-                var expected = name == "expired" && path.StartsWith("/preferences/", StringComparison.Ordinal) ? new[] { 410 } : name == "10 000 characters" ? [400, 404, 414] : [400, 404];
+                // An expired preferences token is 410 where it belongs (the settings and their preview); anywhere else, the data
+                // pages included, its purpose is wrong first.
+                var belongsToPreferences = path == $"/preferences/{token}" || path == $"/preferences/{token}/preview";
+                var expected = name == "expired" && belongsToPreferences ? new[] { 410 } : name == "10 000 characters" ? [400, 404, 414] : [400, 404];
                 await ExpectAsync("bad token", $"{name}: GET {Short(path)}", Get(path), expected, addresses);
                 var readOnly = path.EndsWith("/export", StringComparison.Ordinal) || path.EndsWith("/preview", StringComparison.Ordinal);
                 await ExpectAsync("bad token", $"{name}: POST {Short(path)}", Post(path, Form(("List-Unsubscribe", "One-Click"), ("status", "unsubscribed"))), readOnly ? [400, 404, 405, 414] : expected, addresses);
             }
         }
 
+        // Link exchange: what a valid link opens, and no more. A preferences link (in every digest, 90 days) cannot download or
+        // erase; a data link (mailed on request, an hour) opens nothing else; the unsubscribe and confirm pages (reached with links
+        // that mail providers see) hand out no preferences link.
+        var signer = new LinkSigner(new Dictionary<string, byte[]> { ["local"] = key }, "local", TimeProvider.System);
+        var alice = MailOf("alice.martin@example.org");
+        var aliceId = Regex.Match(Encoding.UTF8.GetString(Convert.FromBase64String(Pad(Token(alice, "preferences").Split('.')[1]))), "\\|([0-9a-f]+)\\|").Groups[1].Value;
+        var alicePreferencesToken = Token(alice, "preferences");
+        var aliceData = signer.Sign(LinkPurpose.DataAccess, aliceId, TimeSpan.FromHours(1));
+        foreach (var (what, request) in new (string, HttpRequestMessage)[]
+        {
+            ("preferences link to export", Get($"/preferences/{alicePreferencesToken}/export")),
+            ("preferences link to the erase page", Get($"/preferences/{alicePreferencesToken}/erase")),
+            ("preferences link to erase", Post($"/preferences/{alicePreferencesToken}/erase", Form(("confirm", "1")))),
+            ("data link to the preferences", Get($"/preferences/{aliceData}")),
+            ("data link to save preferences", Post($"/preferences/{aliceData}", Form(("language", "en"), ("maxPosts", "1"), ("timeZone", "UTC"), ("status", "unsubscribed")))),
+            ("data link to the preview", Get($"/preferences/{aliceData}/preview")),
+            ("data link to unsubscribe", Post($"/unsubscribe/{aliceData}", Form(("List-Unsubscribe", "One-Click")))),
+            ("data link to confirm", Post($"/confirm/{aliceData}", Form(("confirm", "1")))),
+        })
+        {
+            await ExpectAsync("link exchange", what, request, [400], addresses, owner: "alice.martin@example.org");
+        }
+
+        var emmaUnsubscribe = Token(MailOf("emma.wright@example.com"), "unsubscribe");
+        foreach (var (what, request) in new (string, HttpRequestMessage)[]
+        {
+            ("unsubscribe page", Get($"/unsubscribe/{emmaUnsubscribe}")),
+            ("confirm page of an active reader", Get($"/confirm/{signer.Sign(LinkPurpose.Confirm, aliceId + ":0000", TimeSpan.FromDays(1))}")),
+            ("confirm POST of an active reader", Post($"/confirm/{signer.Sign(LinkPurpose.Confirm, aliceId + ":0000", TimeSpan.FromDays(1))}", Form(("confirm", "1")))),
+        })
+        {
+            await ExpectNoWiderLinkAsync(what, request, addresses);
+        }
+
         // Replays: a valid one-click POST twice is answered 200 both times and changes nothing more.
         for (var i = 0; i < 3; i++)
         {
             await ExpectAsync("replayed token", $"one-click unsubscribe #{i + 1}", Post($"/unsubscribe/{unsubscribe}", Form(("List-Unsubscribe", "One-Click"))), [200], addresses, owner: "dan.harper@example.com");
+            await ExpectNoWiderLinkAsync($"one-click answer #{i + 1}", Post($"/unsubscribe/{unsubscribe}", Form(("List-Unsubscribe", "One-Click"))), addresses);
         }
 
         // Cross-origin POSTs to every form that changes something: refused before anything is read.
         foreach (var (path, fields) in new (string, (string, string)[])[]
         {
             ($"/preferences/{Token(MailOf("alice.martin@example.org"), "preferences")}", [("language", "en"), ("maxPosts", "1"), ("timeZone", "UTC"), ("status", "active")]),
-            ($"/preferences/{Token(MailOf("alice.martin@example.org"), "preferences")}/erase", [("confirm", "1")]),
+            ($"/preferences/{aliceData}/erase", [("confirm", "1")]),
+            ($"/confirm/{signer.Sign(LinkPurpose.Confirm, aliceId + ":0000", TimeSpan.FromDays(1))}", [("confirm", "1")]),
+            ("/editor/preview", [("issue", "1"), ("subscriber", "alice.martin@example.org")]),
             ("/subscribe", [("email", "victim@example.org"), ("language", "fr")]),
             ("/editor/sign-in", [("key", EditorKey)]),
             ("/editor/intro", [("number", "2"), ("intro", "defaced")]),
@@ -173,7 +212,7 @@ public sealed class HostileRequestsTests(ITestOutputHelper output) : IAsyncLifet
         await ExpectAsync("script in input", "subscribe with a script in the name and a topic", scripted, [200], addresses, owner: "script@example.org");
         var scriptedPrefs = Post(alicePreferences, Form(("topics", "<script>alert(4)</script>"), ("language", "fr"), ("maxPosts", "5"), ("timeZone", "\"><script>alert(5)</script>"), ("status", "active")));
         await ExpectAsync("script in input", "preferences with a script in a topic and the time zone", scriptedPrefs, [422], addresses, owner: "alice.martin@example.org");
-        var editorPreview = Get("/editor/preview?issue=1&subscriber=%3Cscript%3Ealert(6)%3C/script%3E&topics=%3Cscript%3E");
+        var editorPreview = Post("/editor/preview", Form(("issue", "1"), ("subscriber", "<script>alert(6)</script>"), ("topics", "<script>")));
         editorPreview.Headers.Add("Cookie", session);
         await ExpectAsync("script in input", "editor preview for a scripted address", editorPreview, [404], addresses);
 
@@ -183,8 +222,11 @@ public sealed class HostileRequestsTests(ITestOutputHelper output) : IAsyncLifet
             await ExpectAsync("odd path", path, Get(path), path.StartsWith("/editor", StringComparison.Ordinal) ? [303] : [404, 405], addresses);
         }
 
-        // Afterwards: the site is up, Dan alone is unsubscribed, nobody else changed, no mail went out but the one confirmation.
+        // Afterwards: the site is up, Dan alone is unsubscribed, nobody else changed, no mail went out but the one confirmation
+        // (sent by serve's worker, after the form answered).
         Assert.Equal("ok", await http.GetStringAsync(site.Url("/healthz")));
+        Assert.True(await LocalSite.EventuallyAsync(() => Directory.GetFiles(Path.Combine(cli.Folder, "outbox")).Length > outboxBefore), "the confirmation was not sent");
+        await Task.Delay(TimeSpan.FromSeconds(2));
         var after = JsonDocument.Parse(SubscribersFile()).RootElement.EnumerateArray().ToDictionary(s => s.GetProperty("email").GetString()!, s => s);
         foreach (var before in JsonDocument.Parse(subscribersBefore).RootElement.EnumerateArray())
         {
@@ -227,6 +269,23 @@ public sealed class HostileRequestsTests(ITestOutputHelper output) : IAsyncLifet
             {
                 Assert.Contains("<html lang=", body); // a page a person can read
             }
+        }
+    }
+
+    /// <summary>A page reached with a link that mail providers see: 200, and no link to wider rights (no preferences link, no other token).</summary>
+    private async Task ExpectNoWiderLinkAsync(string what, HttpRequestMessage request, List<string> addresses)
+    {
+        tried["link exchange"] = tried.GetValueOrDefault("link exchange") + 1;
+        var reachedWith = request.RequestUri!.AbsolutePath.Split('/')[2];
+        using (request)
+        using (var response = await http.SendAsync(request))
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"link exchange — {what}: got {(int)response.StatusCode}\n{body[..Math.Min(body.Length, 400)]}");
+            Assert.DoesNotContain("/preferences/", body, StringComparison.Ordinal);
+            var tokens = Regex.Matches(body, @"[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{40,}").Select(match => match.Value).Where(token => token != reachedWith);
+            Assert.True(!tokens.Any(), $"link exchange — {what}: the page hands out another token");
+            Assert.DoesNotContain(addresses, address => body.Contains(address, StringComparison.OrdinalIgnoreCase));
         }
     }
 

@@ -57,8 +57,16 @@ public sealed class NewReaderJourneyTests : IAsyncLifetime, IDisposable
         await page.GetByRole(AriaRole.Button, new() { Name = "Je confirme" }).ClickAsync();
         await page.GetByRole(AriaRole.Heading, new() { Name = "Abonnement confirmé" }).WaitForAsync();
 
+        // The schedule delivers this week's issue to her, once; the confirmed page gave no preferences link (a confirm link is
+        // not exchangeable for wider rights): the digest carries it.
+        Assert.True(await LocalSite.EventuallyAsync(() => smtp.Messages().Count == 2), "the digest did not arrive");
+        var digest = smtp.Messages()[1];
+        Assert.Equal("lea@example.org", digest.EnvelopeTo);
+        Assert.Matches("^Le Digest n°\\s1\\s:", digest.Message.Subject);
+        Assert.Equal(0, await page.GetByRole(AriaRole.Link, new() { Name = "Gérer mes préférences" }).CountAsync());
+
         // Preferences, and the latest issue as they would send it: her one topic, CRM.
-        await page.GetByRole(AriaRole.Link, new() { Name = "Gérer mes préférences" }).ClickAsync();
+        await page.GotoAsync(site.Local(Regex.Match(digest.Message.HtmlBody!, "href=\"(https://digest.example.org/preferences/[^\"]+)\"").Groups[1].Value));
         await page.GetByRole(AriaRole.Heading, new() { Name = "Mes préférences" }).WaitForAsync();
         var preferences = page.Url;
         await page.GetByRole(AriaRole.Link, new() { Name = "Voir le dernier numéro tel que ces préférences me l’enverraient" }).ClickAsync();
@@ -78,11 +86,6 @@ public sealed class NewReaderJourneyTests : IAsyncLifetime, IDisposable
         Assert.Equal(0, await page.GetByRole(AriaRole.Heading, new() { Name = "Segmentation RFM : la vieille méthode qui marche encore" }).CountAsync());
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "4-preview-seo.png"), FullPage = true });
 
-        // The schedule delivers this week's issue to her, once.
-        Assert.True(await LocalSite.EventuallyAsync(() => smtp.Messages().Count == 2), "the digest did not arrive");
-        var digest = smtp.Messages()[1];
-        Assert.Equal("lea@example.org", digest.EnvelopeTo);
-        Assert.Matches("^Le Digest n°\\s1\\s:", digest.Message.Subject);
 
         // One click from the mail client: RFC 8058 POST to the List-Unsubscribe URL; 200, no redirect; twice is harmless.
         Assert.Equal("List-Unsubscribe=One-Click", digest.Message.Headers["List-Unsubscribe-Post"]);

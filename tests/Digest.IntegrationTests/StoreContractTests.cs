@@ -16,6 +16,22 @@ public abstract class SubscriberStoreContractTests
     private static Subscriber Reader(string email) => new() { Id = Subscriber.NewId(), Email = email, Language = "fr" };
 
     [Fact]
+    public async Task ASubscribeRequestWaitsBesideTheRecordAndComesBackWhole()
+    {
+        var left = Reader("left@example.org") with { Name = "Ann", Topics = ["data"], Status = SubscriberStatus.Unsubscribed };
+        await Store.SaveAsync(left, CancellationToken.None);
+        var read = (await Store.FindByIdAsync(left.Id, CancellationToken.None))!;
+        var asked = new SubscriptionRequest("0f1e2d3c", "Mallory", "en", ["seo", "crm"], new DateTimeOffset(2026, 12, 2, 10, 0, 0, TimeSpan.Zero));
+
+        await Store.SaveAsync(read with { Request = asked, ConfirmationsSent = 1 }, CancellationToken.None);
+
+        var stored = (await Store.FindByEmailAsync("left@example.org", CancellationToken.None))!;
+        Assert.Equal(("Ann", SubscriberStatus.Unsubscribed, "fr"), (stored.Name, stored.Status, stored.Language));
+        Assert.Equal((asked.Id, asked.Name, asked.Language, asked.At), (stored.Request!.Id, stored.Request.Name, stored.Request.Language, stored.Request.At));
+        Assert.Equal(["seo", "crm"], stored.Request.Topics);
+    }
+
+    [Fact]
     public async Task AStaleSaveIsRefusedAndTheFresherChangeStays()
     {
         var zoe = Reader("zoe@example.org");

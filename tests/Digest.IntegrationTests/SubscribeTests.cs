@@ -40,6 +40,13 @@ public sealed class SubscribeTests : IAsyncLifetime, IDisposable
         return await http.SendAsync(request);
     }
 
+    /// <summary>True once serve's worker has taken every message the pages queued (the mails go out of the request).</summary>
+    private bool QueueDrained()
+    {
+        var queue = Path.Combine(cli.DataFolder, "queue");
+        return !Directory.Exists(queue) || (Directory.GetFiles(queue).Length == 0 && Directory.GetFiles(Path.Combine(queue, "incoming")).Length == 0);
+    }
+
     private List<JsonElement> Subscribers()
     {
         var path = Path.Combine(cli.DataFolder, "subscribers.json");
@@ -56,11 +63,14 @@ public sealed class SubscribeTests : IAsyncLifetime, IDisposable
         Assert.Contains("<label for=\"email\"", form);
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         Assert.Contains("Vérifiez votre boîte mail", answerPage);
+        Assert.True(await LocalSite.EventuallyAsync(() => smtp.Count == 1), "the confirmation did not arrive");
         var zoe = Assert.Single(Subscribers());
         Assert.Equal("pending", zoe.GetProperty("status").GetString());
 
         var mail = Assert.Single(smtp.Messages());
         Assert.Equal("zoe@example.org", mail.EnvelopeTo);
+        // Addressed to the bare address: the name is whatever someone typed into the form.
+        Assert.Equal("zoe@example.org", mail.Message.To.ToString());
         Assert.Equal("Confirmez votre abonnement à Le Digest", mail.Message.Subject);
         var link = System.Text.RegularExpressions.Regex.Match(mail.Message.TextBody!, "https://digest.example.org(/confirm/\\S+)").Groups[1].Value;
 
@@ -84,6 +94,7 @@ public sealed class SubscribeTests : IAsyncLifetime, IDisposable
             answers.Add(await (await SubscribeAsync("repeat@example.org")).Content.ReadAsStringAsync());
         }
 
+        Assert.True(await LocalSite.EventuallyAsync(QueueDrained), "the queued requests were not taken");
         Assert.Single(Subscribers());
         Assert.Equal(3, smtp.Messages().Count);
         Assert.Single(answers.Distinct());
@@ -102,6 +113,7 @@ public sealed class SubscribeTests : IAsyncLifetime, IDisposable
         Assert.Contains("Le nom ne peut contenir ni retour à la ligne", page);
         Assert.Equal(HttpStatusCode.Forbidden, crossSite.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, tampered.StatusCode);
+        Assert.True(await LocalSite.EventuallyAsync(QueueDrained), "the queue was not drained");
         Assert.Empty(Subscribers());
         Assert.Empty(smtp.Messages());
     }
@@ -117,6 +129,7 @@ public sealed class SubscribeTests : IAsyncLifetime, IDisposable
 
         Assert.Equal(10, statuses.Count(s => s == HttpStatusCode.OK));
         Assert.Equal(2, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+        Assert.True(await LocalSite.EventuallyAsync(QueueDrained), "the queued requests were not taken");
         Assert.Equal(10, smtp.Messages().Count);
     }
 }

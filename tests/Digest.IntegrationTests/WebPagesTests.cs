@@ -35,7 +35,12 @@ public sealed class WebPagesTests : IAsyncLifetime, IDisposable
 
     private MimeKit.MimeMessage MailOf(string email) =>
         Directory.EnumerateFiles(Path.Combine(cli.Folder, "outbox"), "*.eml").Select(path => MimeKit.MimeMessage.Load(path))
-            .Single(message => message.To.Mailboxes.Single().Address == email);
+            .Single(message => message.To.Mailboxes.Single().Address == email && message.Headers[MimeKit.HeaderId.ListUnsubscribe] is not null);
+
+    /// <summary>The data link serve's worker mailed to <paramref name="email"/>, once it is there.</summary>
+    private MimeKit.MimeMessage? DataMailOf(string email) =>
+        Directory.EnumerateFiles(Path.Combine(cli.Folder, "outbox"), "*.eml").Select(path => MimeKit.MimeMessage.Load(path))
+            .SingleOrDefault(message => message.To.Mailboxes.Single().Address == email && message.Subject?.StartsWith("Vos données", StringComparison.Ordinal) == true);
 
     private string UnsubscribeUrl(string email) =>
         Local(MailOf(email).Headers[MimeKit.HeaderId.ListUnsubscribe]!.Split('<', '>')[1]);
@@ -190,7 +195,21 @@ public sealed class WebPagesTests : IAsyncLifetime, IDisposable
     public async Task AReaderDownloadsThenErasesTheirDataAndAListImportCannotBringThemBack()
     {
         var preferences = PreferencesUrl("bruno.lefevre@example.org");
-        var export = await http.GetAsync(new Uri(preferences + "/export"));
+        // The preferences link from the digest cannot download or erase: that takes a fresh link mailed on request.
+        var withPreferences = await http.GetAsync(new Uri(preferences + "/export"));
+        using var ask = new HttpRequestMessage(HttpMethod.Post, new Uri(preferences)) { Content = new FormUrlEncodedContent([KeyValuePair.Create("action", "data-link")]) };
+        ask.Headers.Add("Origin", site.Origin);
+        var asked = await http.SendAsync(ask);
+        Assert.Equal(HttpStatusCode.BadRequest, withPreferences.StatusCode);
+        Assert.Contains("Le lien part vers votre adresse ; il marche une heure.", await asked.Content.ReadAsStringAsync());
+        Assert.True(await LocalSite.EventuallyAsync(() => DataMailOf("bruno.lefevre@example.org") is not null), "the data link was not mailed");
+        var dataMail = DataMailOf("bruno.lefevre@example.org")!;
+        Assert.Equal("bruno.lefevre@example.org", dataMail.To.ToString());
+        var exportUrl = Local(System.Text.RegularExpressions.Regex.Match(dataMail.TextBody!, @"https://digest\.example\.org/preferences/\S+/export").Value);
+        var eraseUrl = Local(System.Text.RegularExpressions.Regex.Match(dataMail.TextBody!, @"https://digest\.example\.org/preferences/\S+/erase").Value);
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync(new Uri(exportUrl.Replace("/export", "", StringComparison.Ordinal)))).StatusCode);
+
+        var export = await http.GetAsync(new Uri(exportUrl));
         var json = await export.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, export.StatusCode);
@@ -201,8 +220,8 @@ public sealed class WebPagesTests : IAsyncLifetime, IDisposable
             Assert.Equal("sent", data.RootElement.GetProperty("deliveries")[0].GetProperty("outcome").GetString());
         }
 
-        var confirmPage = await http.GetStringAsync(new Uri(preferences + "/erase"));
-        using var erase = new HttpRequestMessage(HttpMethod.Post, new Uri(preferences + "/erase")) { Content = new FormUrlEncodedContent([KeyValuePair.Create("confirm", "1")]) };
+        var confirmPage = await http.GetStringAsync(new Uri(eraseUrl));
+        using var erase = new HttpRequestMessage(HttpMethod.Post, new Uri(eraseUrl)) { Content = new FormUrlEncodedContent([KeyValuePair.Create("confirm", "1")]) };
         erase.Headers.Add("Origin", site.Origin);
         var erased = await http.SendAsync(erase);
 

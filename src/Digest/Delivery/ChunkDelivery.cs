@@ -7,18 +7,32 @@ namespace Digest.Delivery;
 /// <summary>
 /// What a worker does with one chunk, whatever the queue: deliver it (the only way a digest is sent),
 /// then queue again whoever could not be served now (deferred by the server, cut off by a pause, or due
-/// later since the fan-out). Safe to run twice: the ledger claims make a second run send nothing.
+/// later since the fan-out). A message carrying a reader's mail (the subscribe form's confirmation) goes to
+/// <see cref="IReaderMail"/>. Safe to run twice: the ledger claims make a second run send nothing.
 /// Subscribers another sender holds are queued again for when its claims would have run out, so none is
 /// lost if it died.
 /// </summary>
 public sealed class ChunkDelivery(
-    IIssueStore issues, IssueDelivery delivery, IDeliveryQueue queue, TimeProvider time, IOptions<FanOutOptions> options, IOptions<DeliveryOptions> delivering)
+    IIssueStore issues,
+    IssueDelivery delivery,
+    IReaderMail readerMail,
+    IDeliveryQueue queue,
+    TimeProvider time,
+    IOptions<FanOutOptions> options,
+    IOptions<DeliveryOptions> delivering)
 {
     // A frozen issue never changes: the last one read serves the next chunks (and keeps its renders, see DigestComposer).
     private Issue? last;
 
-    public async Task<DeliveryReport> DeliverAsync(DeliveryChunk chunk, CancellationToken cancellationToken)
+    /// <summary>The chunk's report; null for a reader's mail.</summary>
+    public async Task<DeliveryReport?> DeliverAsync(DeliveryChunk chunk, CancellationToken cancellationToken)
     {
+        if (chunk.Mail is { } mail)
+        {
+            await readerMail.SendAsync(mail, cancellationToken);
+            return null;
+        }
+
         var issue = last is { } known && known.Number == chunk.IssueNumber
             ? known
             : await issues.FindAsync(chunk.IssueNumber, cancellationToken) ?? throw new InvalidDataException($"Issue {chunk.IssueNumber} does not exist.");

@@ -244,7 +244,7 @@ public sealed class DeliveryPass : IAsyncDisposable
         if (outcome == DeliveryOutcome.Bounced)
         {
             // The record as it is now, not the copy read at the start of the batch: a change the reader made meanwhile stays.
-            await subscribers.UpdateAsync(subscriber.Id, current => current with { Status = SubscriberStatus.Bounced, UpdatedAt = time.GetUtcNow() }, cancellationToken);
+            await subscribers.UpdateAsync(subscriber.Id, current => current.Move(StatusChanger.Delivery, SubscriberStatus.Bounced, time.GetUtcNow()), cancellationToken);
             logger.LogWarning("Marked {SubscriberId} bounced: {Reply}", subscriber.Id, detail);
         }
     }
@@ -264,13 +264,13 @@ public sealed class DeliveryPass : IAsyncDisposable
             }
             catch (DeliveryFailedException failure) when (failure.Outcome != DeliveryOutcome.Deferred || attempt >= o.MaxAttempts)
             {
-                var reason = WithoutAddress(failure.Message, email);
+                var reason = failure.Message;
                 logger.LogWarning("Could not send {MessageId} after {Attempts} attempts: {Reason}", composed.Message.MessageId, attempt, reason);
                 return (failure.Outcome, attempt, reason);
             }
             catch (DeliveryFailedException failure)
             {
-                logger.LogInformation("Retrying {MessageId} in {Delay}: {Reason}", composed.Message.MessageId, delay, WithoutAddress(failure.Message, email));
+                logger.LogInformation("Retrying {MessageId} in {Delay}: {Reason}", composed.Message.MessageId, delay, failure.Message);
                 await Task.Delay(delay, time, cancellationToken);
                 delay *= 2;
             }
@@ -280,6 +280,4 @@ public sealed class DeliveryPass : IAsyncDisposable
     // The ledger keeps ids only (and replies without the address), so erasing a subscriber leaves nothing personal in it.
     private DeliveryRecord Record(Subscriber subscriber, DeliveryOutcome outcome, int attempts, string? detail) =>
         new(issue.Number, subscriber.Id, outcome, time.GetUtcNow(), attempts, detail);
-
-    private static string WithoutAddress(string reply, string email) => reply.Replace(email, "<subscriber>", StringComparison.OrdinalIgnoreCase);
 }

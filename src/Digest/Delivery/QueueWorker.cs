@@ -113,7 +113,7 @@ public sealed class QueueWorker(IDeliveryQueue queue, ChunkDelivery chunks, IOpt
 
         try
         {
-            DeliveryReport chunk;
+            DeliveryReport? chunk;
             // The renewing stops before the delete, so the message's receipt is settled.
             await using (KeepInvisible(message, cancellationToken))
             {
@@ -121,14 +121,23 @@ public sealed class QueueWorker(IDeliveryQueue queue, ChunkDelivery chunks, IOpt
             }
 
             await queue.DeleteAsync(message, cancellationToken);
-            report.Count(chunks: 1, sent: chunk.Sent, deferred: chunk.Deferred.Count, busyUntil: time.GetUtcNow());
-            delivered?.Report(chunk);
+            report.Count(chunks: 1, sent: chunk?.Sent ?? 0, deferred: chunk?.Deferred.Count ?? 0, busyUntil: time.GetUtcNow());
+            if (chunk is not null)
+            {
+                delivered?.Report(chunk);
+            }
         }
         catch (InvalidDataException unreadable)
         {
             // Retrying cannot make it readable: keep it for a person.
             await queue.MoveToPoisonAsync(message, unreadable.Message, cancellationToken);
             report.Count(poisoned: 1);
+        }
+        catch (Transport.DeliveryFailedException deferred)
+        {
+            // A reader's mail the server deferred (a digest's deferrals go back on the queue inside the chunk): it comes back after its visibility timeout.
+            logger.LogWarning("Message {MessageId} (try {DequeueCount}) deferred by the mail server: {Reason}; it will be retried", message.Id, message.DequeueCount, deferred.Message);
+            report.Count(failed: 1);
         }
         catch (Exception unreachable) when (IsStorageOutage(unreachable))
         {

@@ -27,12 +27,16 @@ public sealed class IssuePreview(IssuePlanner planner, IIssueStore issues, ISubs
         : int.TryParse(which, out var number) ? await issues.FindAsync(number, cancellationToken)
         : null;
 
-    /// <summary>The reader a preview is made for: a subscriber found by address, or a persona. Null when the address is unknown.</summary>
+    /// <summary>The id of the subscriber with this address, or null: the editor types an address, URLs carry the id.</summary>
+    public async Task<string?> SubscriberIdAsync(string email, CancellationToken cancellationToken) =>
+        EmailAddress.Problem(email) is null ? (await subscribers.FindByEmailAsync(EmailAddress.Normalize(email), cancellationToken))?.Id : null;
+
+    /// <summary>The reader a preview is made for: a subscriber found by id, or a persona. Null when the subscriber is unknown.</summary>
     public async Task<Subscriber?> ReaderAsync(PreviewRequest request, CancellationToken cancellationToken)
     {
-        if (request.SubscriberEmail is { Length: > 0 } email)
+        if (request.SubscriberId is { Length: > 0 } id)
         {
-            return await subscribers.FindByEmailAsync(email, cancellationToken) is { } found ? StandIn(found, found.Email) : null;
+            return await subscribers.FindByIdAsync(id, cancellationToken) is { } found ? StandIn(found, found.Email) : null;
         }
 
         return StandIn(new Subscriber
@@ -67,11 +71,11 @@ public sealed class IssuePreview(IssuePlanner planner, IIssueStore issues, ISubs
         reader with { Id = StandInId, Email = email, Status = SubscriberStatus.Active, Version = null };
 }
 
-/// <summary>Whom to preview as: a subscriber's address, or a persona's language, topics, sources and maximum.</summary>
+/// <summary>Whom to preview as: a subscriber (by id, so no address is ever in a URL), or a persona's language, topics, sources and maximum.</summary>
 public sealed record PreviewRequest
 {
     public string Issue { get; init; } = "next";
-    public string? SubscriberEmail { get; init; }
+    public string? SubscriberId { get; init; }
     public string Language { get; init; } = "fr";
     public IReadOnlyList<string> Topics { get; init; } = [];
     public IReadOnlyList<string> Sources { get; init; } = [];

@@ -17,8 +17,19 @@ public sealed class DigestLinks(LinkSigner signer, IOptions<DigestOptions> diges
     public string UnsubscribeMailto(string subscriberId) =>
         $"mailto:unsubscribe@{digest.Value.MailDomain}?subject=unsubscribe%20{signer.Sign(LinkPurpose.Unsubscribe, subscriberId, signing.Value.UnsubscribeLifetime)}";
 
-    public string Confirm(string subscriberId) =>
-        $"{baseUrl}/confirm/{signer.Sign(LinkPurpose.Confirm, subscriberId, signing.Value.ConfirmLifetime)}";
+    /// <summary>Confirms one subscribe request (<paramref name="requestId"/>) of the subscriber: a later request voids this link.</summary>
+    public string Confirm(string subscriberId, string requestId) =>
+        $"{baseUrl}/confirm/{signer.Sign(LinkPurpose.Confirm, subscriberId + RequestSeparator + requestId, signing.Value.ConfirmLifetime)}";
+
+    /// <summary>The two pages a data-access link opens: download (JSON) and erase.</summary>
+    public (string Export, string Erase) DataAccess(string subscriberId)
+    {
+        var token = signer.Sign(LinkPurpose.DataAccess, subscriberId, signing.Value.DataAccessLifetime);
+        return ($"{baseUrl}/preferences/{token}/export", $"{baseUrl}/preferences/{token}/erase");
+    }
+
+    /// <summary>Between the subscriber id and the request id in a confirm token's subject.</summary>
+    public const char RequestSeparator = ':';
 
     public string WebVersion(int issueNumber) => $"{baseUrl}/issues/{issueNumber}";
 }

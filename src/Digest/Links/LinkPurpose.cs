@@ -7,4 +7,6 @@ public enum LinkPurpose
     Preferences,
     Confirm,
     EditorSession,
+    /// <summary>Download or erase one reader's data: mailed on request from the preference page, valid for an hour.</summary>
+    DataAccess,
 }

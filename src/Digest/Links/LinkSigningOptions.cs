@@ -19,6 +19,10 @@ public sealed class LinkSigningOptions
     [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
     public TimeSpan PreferencesLifetime { get; set; } = TimeSpan.FromDays(90);
 
+    /// <summary>How long a mailed link to download or erase a reader's data works: short, since it is the widest a reader holds.</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "1.00:00:00")]
+    public TimeSpan DataAccessLifetime { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>How long the link in a subscription confirmation mail works.</summary>
     [Range(typeof(TimeSpan), "01:00:00", "90.00:00:00")]
     public TimeSpan ConfirmLifetime { get; set; } = TimeSpan.FromDays(7);

@@ -19,9 +19,12 @@ public sealed record Subscriber
     public SubscriberStatus Status { get; init; } = SubscriberStatus.Active;
     /// <summary>With <see cref="SubscriberStatus.Paused"/>: the first day (in <see cref="TimeZone"/>) they get digests again; null = until they resume.</summary>
     public DateOnly? PausedUntil { get; init; }
-    /// <summary>Confirmation emails sent since <see cref="ConfirmationWindowStart"/>: the per-address limit of the subscribe form.</summary>
+    /// <summary>Mails the pages sent this address since <see cref="ConfirmationWindowStart"/> (confirmations, data links): their per-address limit.</summary>
     public int ConfirmationsSent { get; init; }
     public DateTimeOffset? ConfirmationWindowStart { get; init; }
+    /// <summary>What the subscribe form asked for this address, waiting for its owner to confirm from the mailed link; until
+    /// then nothing else in the record changes, whoever filled in the form.</summary>
+    public SubscriptionRequest? Request { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 
@@ -44,3 +47,6 @@ public sealed record Subscriber
 
     public static string NewId() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 }
+
+/// <summary>A subscribe form's choices, applied to the record only when the link mailed for this <see cref="Id"/> is confirmed.</summary>
+public sealed record SubscriptionRequest(string Id, string? Name, string Language, IReadOnlyList<string> Topics, DateTimeOffset At);

@@ -8,7 +8,10 @@ namespace Digest.Subscribers;
 /// <summary>
 /// Imports subscribers from a CSV whose columns are read by header. Each bad row gets its
 /// own error and is skipped; good rows are added or update the subscriber with that address.
-/// An import never brings back an address that unsubscribed or bounced.
+/// An update changes only what the file says: a column the file does not have keeps the stored
+/// value (a reader's own choices survive a re-import), an empty cell clears it to the default,
+/// and a pause's end is kept. Status moves follow <see cref="StatusRules"/> for a list import: it
+/// never makes active a reader who left, bounced or has not confirmed (a warning says who was kept).
 /// </summary>
 public sealed class SubscriberCsvImporter(ISubscriberImport store, TimeProvider time, ILogger<SubscriberCsvImporter> logger)
 {
@@ -48,6 +51,7 @@ public sealed class SubscriberCsvImporter(ISubscriberImport store, TimeProvider 
         }
 
         var firstLineOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var given = new HashSet<string>(columns.Where(c => KnownColumns.Contains(c, StringComparer.OrdinalIgnoreCase)), StringComparer.OrdinalIgnoreCase);
         var pending = new List<(Subscriber Row, bool StatusGiven, int Line)>();
         while (await reader.ReadAsync())
         {
@@ -76,12 +80,12 @@ public sealed class SubscriberCsvImporter(ISubscriberImport store, TimeProvider 
             pending.Add((subscriber, row.Has("status"), line));
             if (pending.Count >= SaveBatchSize)
             {
-                await SaveBatchAsync(pending, report, cancellationToken);
+                await SaveBatchAsync(pending, given, report, cancellationToken);
                 pending.Clear();
             }
         }
 
-        await SaveBatchAsync(pending, report, cancellationToken);
+        await SaveBatchAsync(pending, given, report, cancellationToken);
         report.Errors.Sort((a, b) => a.Line.CompareTo(b.Line));
 
         logger.LogInformation("Imported subscribers: {Added} added, {Updated} updated, {Errors} rows rejected",
@@ -90,7 +94,8 @@ public sealed class SubscriberCsvImporter(ISubscriberImport store, TimeProvider 
     }
 
     // Looking up an address is a request or two on Table Storage: do a batch's lookups side by side.
-    private async Task SaveBatchAsync(List<(Subscriber Row, bool StatusGiven, int Line)> rows, ImportReport report, CancellationToken cancellationToken)
+    private async Task SaveBatchAsync(
+        List<(Subscriber Row, bool StatusGiven, int Line)> rows, HashSet<string> given, ImportReport report, CancellationToken cancellationToken)
     {
         var found = new AddressLookup[rows.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, rows.Count), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
@@ -101,7 +106,7 @@ public sealed class SubscriberCsvImporter(ISubscriberImport store, TimeProvider 
             report.Errors.Add(new RowError(rows[i].Line, $"{rows[i].Row.Email} asked for their data to be erased; a list import cannot add it back"));
         }
 
-        var changed = rows.Select((row, i) => found[i].Erased ? null : Merge(row.Row, row.StatusGiven, found[i].Subscriber, report)).OfType<Subscriber>().ToList();
+        var changed = rows.Select((row, i) => found[i].Erased ? null : Merge(row, given, found[i].Subscriber, report)).OfType<Subscriber>().ToList();
         if (changed.Count > 0)
         {
             await store.SaveAllAsync(changed, cancellationToken);
@@ -109,20 +114,42 @@ public sealed class SubscriberCsvImporter(ISubscriberImport store, TimeProvider 
     }
 
     /// <summary>The subscriber to save for this row (new or updated), or null when nothing changes.</summary>
-    private Subscriber? Merge(Subscriber row, bool statusGiven, Subscriber? existing, ImportReport report)
+    private Subscriber? Merge((Subscriber Row, bool StatusGiven, int Line) line, HashSet<string> given, Subscriber? existing, ImportReport report)
     {
         var now = time.GetUtcNow();
+        var row = line.Row;
         if (existing is null)
         {
             report.Added++;
             return row with { Id = Subscriber.NewId(), CreatedAt = now, UpdatedAt = now };
         }
 
-        // Unsubscribing and bouncing are the reader's and the mail server's word: a list import cannot undo them.
-        var status = existing.Status is SubscriberStatus.Unsubscribed or SubscriberStatus.Bounced || !statusGiven
-            ? existing.Status
-            : row.Status;
-        var updated = row with { Id = existing.Id, Status = status, CreatedAt = existing.CreatedAt, UpdatedAt = existing.UpdatedAt, Version = existing.Version };
+        // Only the columns the file has; an empty cell in one of them is the default the row already holds.
+        var updated = existing with
+        {
+            Name = given.Contains("name") ? row.Name : existing.Name,
+            Language = given.Contains("language") ? row.Language : existing.Language,
+            Topics = given.Contains("topics") ? row.Topics : existing.Topics,
+            Sources = given.Contains("sources") ? row.Sources : existing.Sources,
+            MaxPosts = given.Contains("maxPosts") ? row.MaxPosts : existing.MaxPosts,
+            TimeZone = given.Contains("timeZone") ? row.TimeZone : existing.TimeZone,
+            DeliveryDay = given.Contains("deliveryDay") || given.Contains("deliveryHour") ? row.DeliveryDay : existing.DeliveryDay,
+            DeliveryHour = given.Contains("deliveryDay") || given.Contains("deliveryHour") ? row.DeliveryHour : existing.DeliveryHour,
+        };
+        if (line.StatusGiven && row.Status != existing.Status)
+        {
+            if (StatusRules.Allows(StatusChanger.ListImport, existing.Status, row.Status))
+            {
+                // A pause the list starts has no end; one the list ends is over.
+                updated = updated with { Status = row.Status, PausedUntil = null };
+            }
+            else
+            {
+                report.Warnings.Add($"line {line.Line}: {row.Email} is {existing.Status.ToString().ToLowerInvariant()}; a list import cannot make them " +
+                    $"{row.Status.ToString().ToLowerInvariant()}, so their status was kept");
+            }
+        }
+
         if (SamePreferences(updated, existing))
         {
             report.Unchanged++;

@@ -171,6 +171,7 @@ public sealed class TableSubscriberStore(TableClient subscribers, TableClient em
         ["PausedUntil"] = s.PausedUntil?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         ["ConfirmationsSent"] = s.ConfirmationsSent,
         ["ConfirmationWindowStart"] = s.ConfirmationWindowStart,
+        ["Request"] = s.Request is { } request ? JsonSerializer.Serialize(request, DigestJson.Options) : null,
         ["CreatedAt"] = s.CreatedAt,
         ["UpdatedAt"] = s.UpdatedAt,
     };
@@ -191,6 +192,7 @@ public sealed class TableSubscriberStore(TableClient subscribers, TableClient em
         PausedUntil = e.GetString("PausedUntil") is { } until ? DateOnly.ParseExact(until, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : null,
         ConfirmationsSent = e.GetInt32("ConfirmationsSent") ?? 0,
         ConfirmationWindowStart = e.GetDateTimeOffset("ConfirmationWindowStart"),
+        Request = e.GetString("Request") is { } request ? JsonSerializer.Deserialize<SubscriptionRequest>(request, DigestJson.Options) : null,
         CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? default,
         UpdatedAt = e.GetDateTimeOffset("UpdatedAt") ?? default,
         Version = e.ETag.ToString(),

@@ -31,6 +31,7 @@ public static class DigestWebEndpoints
         app.MapGet("/editor", (HttpContext context, EditorPages pages) => pages.DashboardAsync(context));
         app.MapPost("/editor/intro", (HttpContext context, EditorPages pages) => pages.SaveIntroAsync(context)).DisableAntiforgery();
         app.MapGet("/editor/preview", (HttpContext context, EditorPages pages) => pages.PreviewAsync(context));
+        app.MapPost("/editor/preview", (HttpContext context, EditorPages pages) => pages.ChoosePreviewAsync(context)).DisableAntiforgery();
         app.MapGet("/editor/preview/html", (HttpContext context, EditorPages pages) => pages.PreviewHtmlAsync(context));
         app.MapPost("/editor/test", (HttpContext context, EditorPages pages) => pages.SendTestAsync(context)).DisableAntiforgery();
         return app;

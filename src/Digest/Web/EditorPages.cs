@@ -26,16 +26,13 @@ public sealed class EditorPages(
     IIssueStore issues,
     IDeliveryHistory ledger,
     TransportPool transports,
+    ClientLimits limits,
     WebPages pages,
-    TimeProvider time,
     IOptions<DigestOptions> options,
-    IOptions<EditorOptions> editor,
     ILogger<EditorPages> logger)
 {
     public const int MaxIntroChars = 5000;
     private const string Html = "text/html; charset=utf-8";
-    private readonly ClientLimit signInAttempts = new(10, TimeSpan.FromMinutes(15), time);
-    private readonly ClientLimit testSends = new(editor.Value.TestSendsPerHour, TimeSpan.FromHours(1), time);
 
     public async Task<IResult> ShowSignInAsync(HttpContext context)
     {
@@ -61,7 +58,7 @@ public sealed class EditorPages(
             return refusal;
         }
 
-        if (!signInAttempts.TryTake(context))
+        if (!limits.TrySignIn(context))
         {
             logger.LogWarning("Editor sign-in refused: too many attempts from one client");
             return await SignInPageAsync(context, s.TooManyAttempts, StatusCodes.Status429TooManyRequests);
@@ -131,6 +128,33 @@ public sealed class EditorPages(
         return await PreviewPageAsync(context, request, composed, sendTo: "", notice: null, noticeIsError: false, StatusCodes.Status200OK);
     }
 
+    /// <summary>
+    /// The dashboard's "preview as" form, POSTed so the address stays out of URLs (and of every log and telemetry record of them):
+    /// 303 to the preview of that subscriber's id, or of the persona.
+    /// </summary>
+    public async Task<IResult> ChoosePreviewAsync(HttpContext context)
+    {
+        var s = Strings(context);
+        var (form, refusal) = await SignedInFormAsync(context);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var request = RequestOf(key => form![key]);
+        if (form!["subscriber"].ToString().Trim() is { Length: > 0 } address)
+        {
+            if (await preview.SubscriberIdAsync(address, context.RequestAborted) is not { } id)
+            {
+                return await MessageAsync(context, s.Back, s.UnknownSubscriber, StatusCodes.Status404NotFound, "/editor");
+            }
+
+            request = request with { SubscriberId = id };
+        }
+
+        return NoStore(context, SeeOther(context, "/editor/preview" + QueryOf(request)));
+    }
+
     /// <summary>The exact HTML part, for the preview's iframes; sandboxed, so nothing in it can run or reach the editor's session.</summary>
     public async Task<IResult> PreviewHtmlAsync(HttpContext context)
     {
@@ -141,9 +165,10 @@ public sealed class EditorPages(
 
         var (_, _, result, problem) = await ComposeAsync(RequestOf(key => context.Request.Query[key]), sendTo: "", Strings(context), context.RequestAborted);
         context.Response.Headers.ContentSecurityPolicy = "sandbox allow-popups allow-popups-to-escape-sandbox; default-src 'none'; img-src https: data:; style-src 'unsafe-inline'";
-        return result?.Email is { } email
+        // A subscriber's digest: not kept by the browser or anything between, like every editor page.
+        return NoStore(context, result?.Email is { } email
             ? Results.Content(email.Rendered.Html, Html)
-            : Results.Content($"<!DOCTYPE html><p>{System.Net.WebUtility.HtmlEncode(problem ?? result?.EmptyReason)}</p>", Html, statusCode: StatusCodes.Status404NotFound);
+            : Results.Content($"<!DOCTYPE html><p>{System.Net.WebUtility.HtmlEncode(problem ?? result?.EmptyReason)}</p>", Html, statusCode: StatusCodes.Status404NotFound));
     }
 
     /// <summary>Sends the previewed message, exactly, to one address; the ledger is not touched.</summary>
@@ -164,7 +189,7 @@ public sealed class EditorPages(
             return await PreviewPageAsync(context, request, unsent, to, s.BadAddress, noticeIsError: true, StatusCodes.Status422UnprocessableEntity);
         }
 
-        if (!testSends.TryTake(context))
+        if (!limits.TryTestSend(context))
         {
             var unsent = await ComposeAsync(request, sendTo: "", s, context.RequestAborted);
             return await PreviewPageAsync(context, request, unsent, to, s.TooManyTests, noticeIsError: true, StatusCodes.Status429TooManyRequests);
@@ -188,6 +213,7 @@ public sealed class EditorPages(
         }
         catch (DeliveryFailedException failed)
         {
+            // The reason holds no address: SmtpTransport masks every address in a server's reply.
             logger.LogWarning("Test of issue {IssueNumber} to a {Domain} address failed: {Reason}", issue!.Number, DomainOf(to), failed.Message);
             return await PreviewPageAsync(context, request, composed, to, s.TestFailed(failed.Message), noticeIsError: true, StatusCodes.Status502BadGateway);
         }
@@ -238,7 +264,7 @@ public sealed class EditorPages(
             return await MessageAsync(context, s.Back, problem, StatusCodes.Status404NotFound, "/editor");
         }
 
-        var who = request.SubscriberEmail is { Length: > 0 } email ? email
+        var who = request.SubscriberId is { Length: > 0 } ? reader!.Email
             : $"{s.Persona} ({reader!.Language}{(reader.Topics.Count > 0 ? " · " + string.Join(", ", reader.Topics) : "")}{(reader.Sources.Count > 0 ? " · " + string.Join(", ", reader.Sources) : "")})";
         var page = new EditorPreviewPage(s, options.Value.Title, issue!.Number, who, request, QueryOf(request))
         {
@@ -280,7 +306,7 @@ public sealed class EditorPages(
         return new PreviewRequest
         {
             Issue = get("issue").ToString() is { Length: > 0 and <= 10 } issue ? issue : "next",
-            SubscriberEmail = get("subscriber").ToString().Trim() is { Length: > 0 and <= 320 } email ? email : null,
+            SubscriberId = get("reader").ToString() is { Length: 32 } id && id.All(char.IsAsciiHexDigitLower) ? id : null,
             Language = persona.Language,
             Topics = persona.Topics,
             Sources = persona.Sources,
@@ -291,9 +317,9 @@ public sealed class EditorPages(
     private static string QueryOf(PreviewRequest request)
     {
         var pairs = new List<KeyValuePair<string, string?>> { new("issue", request.Issue) };
-        if (request.SubscriberEmail is { } email)
+        if (request.SubscriberId is { } id)
         {
-            pairs.Add(new("subscriber", email));
+            pairs.Add(new("reader", id));
         }
         else
         {

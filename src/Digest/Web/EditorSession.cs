@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Digest.Editing;
@@ -13,7 +12,7 @@ namespace Digest.Web;
 /// signed session cookie (HttpOnly, SameSite=Strict, Secure over https). The session is bound to
 /// the key, so changing the key signs everyone out.
 /// </summary>
-public sealed class EditorSession(LinkSigner signer, IOptions<EditorOptions> options)
+public sealed class EditorSession(LinkSigner signer, IOptions<EditorOptions> options, IOptions<DigestOptions> digest)
 {
     public const string CookieName = "digest_editor";
     public const string CookiePath = "/editor";
@@ -36,14 +35,13 @@ public sealed class EditorSession(LinkSigner signer, IOptions<EditorOptions> opt
     {
         HttpOnly = true,
         SameSite = SameSiteMode.Strict,
-        // Secure whenever the request came over https; plain http only reaches a local host on loopback.
-        Secure = context.Request.IsHttps || !IsLoopback(context),
+        // Secure whenever the site is https (behind a proxy that ends TLS the request itself is plain http) or the request is;
+        // only a local site served over plain http (PublicBaseUrl http://…) gets a cookie a browser sends over http.
+        Secure = context.Request.IsHttps || !digest.Value.PublicBaseUrl.StartsWith("http://", StringComparison.OrdinalIgnoreCase),
         Path = CookiePath,
         MaxAge = options.Value.SessionLifetime,
         IsEssential = true,
     };
-
-    private static bool IsLoopback(HttpContext context) => context.Connection.RemoteIpAddress is { } ip && IPAddress.IsLoopback(ip);
 
     /// <summary>What the session token is signed for: a MAC of the key, so no key, no session, and a new key ends old sessions.</summary>
     private string Subject() =>

@@ -13,14 +13,18 @@ public sealed class SignedLinkPages(
     /// How every page behind a signed link starts: <paramref name="page"/> for the token's subscriber, or the page that says
     /// why there is none. A handler never sees a subscriber the token was not signed for, for its purpose.
     /// </summary>
-    public async Task<IResult> ForReaderAsync(string token, LinkPurpose purpose, HttpContext context, Func<Subscriber, Task<IResult>> page)
+    public Task<IResult> ForReaderAsync(string token, LinkPurpose purpose, HttpContext context, Func<Subscriber, Task<IResult>> page) =>
+        ForReaderAsync(token, purpose, context, (subscriber, _) => page(subscriber));
+
+    /// <summary>The same, with the request a confirm token names (null for every other token, and for a confirm token made before requests had ids).</summary>
+    public async Task<IResult> ForReaderAsync(string token, LinkPurpose purpose, HttpContext context, Func<Subscriber, string?, Task<IResult>> page)
     {
-        var (subscriber, refusal) = await ResolveAsync(token, purpose, context);
-        return refusal ?? await page(subscriber!);
+        var (subscriber, requestId, refusal) = await ResolveAsync(token, purpose, context);
+        return refusal ?? await page(subscriber!, requestId);
     }
 
     /// <summary>The token's subscriber, or the page that says why there is none (400 bad, 410 expired, 404 gone).</summary>
-    public async Task<(Subscriber? Subscriber, IResult? Refusal)> ResolveAsync(string token, LinkPurpose purpose, HttpContext context)
+    private async Task<(Subscriber? Subscriber, string? RequestId, IResult? Refusal)> ResolveAsync(string token, LinkPurpose purpose, HttpContext context)
     {
         var s = WebStrings.For(LanguageOf(context));
         var check = signer.Verify(token, purpose);
@@ -28,14 +32,17 @@ public sealed class SignedLinkPages(
         {
             logger.LogInformation("Refused a {Purpose} link: {Problem}", purpose, check.Problem);
             return check.Problem == LinkProblem.Expired
-                ? (null, await PageAsync(new MessagePage(s, s.ExpiredLinkTitle, s.ExpiredLink), StatusCodes.Status410Gone))
-                : (null, await PageAsync(new MessagePage(s, s.InvalidLinkTitle, s.InvalidLink), StatusCodes.Status400BadRequest));
+                ? (null, null, await PageAsync(new MessagePage(s, s.ExpiredLinkTitle, s.ExpiredLink), StatusCodes.Status410Gone))
+                : (null, null, await PageAsync(new MessagePage(s, s.InvalidLinkTitle, s.InvalidLink), StatusCodes.Status400BadRequest));
         }
 
-        var subscriber = await subscribers.FindByIdAsync(check.SubscriberId!, context.RequestAborted);
+        var (id, requestId) = purpose == LinkPurpose.Confirm && check.SubscriberId!.Split(DigestLinks.RequestSeparator) is [var subject, var request]
+            ? (subject, request)
+            : (check.SubscriberId!, null);
+        var subscriber = await subscribers.FindByIdAsync(id, context.RequestAborted);
         return subscriber is null
-            ? (null, await PageAsync(new MessagePage(s, s.UnknownSubscriberTitle, s.UnknownSubscriber), StatusCodes.Status404NotFound))
-            : (subscriber, null);
+            ? (null, null, await PageAsync(new MessagePage(s, s.UnknownSubscriberTitle, s.UnknownSubscriber), StatusCodes.Status404NotFound))
+            : (subscriber, requestId, null);
     }
 
     /// <summary>Null for a POST from this site; the 403 page for one from another.</summary>

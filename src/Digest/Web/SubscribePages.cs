@@ -1,8 +1,4 @@
-using System.Collections.Concurrent;
-using System.Text;
-using Digest.Delivery;
-using Digest.Delivery.Mail;
-using Digest.Delivery.Transport;
+using Digest.Delivery.Queue;
 using Digest.Issues;
 using Digest.Links;
 using Digest.Planning;
@@ -10,32 +6,29 @@ using Digest.Subscribers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using MimeKit;
 
 namespace Digest.Web;
 
 /// <summary>
-/// Subscribing with double opt-in: the form makes a pending subscriber and mails a signed confirm
-/// link; the confirm page's button makes them active. Every answer to the form is the same page,
-/// so it never tells whether an address is already subscribed, and sending is limited per
-/// address (3 a day) and per client (10 an hour).
+/// Subscribing with double opt-in: the form puts the request on the delivery queue and answers; the worker
+/// (<see cref="ReaderMail"/>) keeps it with the address's record and mails a link signed for that request; the
+/// confirm page's button applies it and makes the reader active. The form's answer, and the work done before
+/// it, are the same whatever the address's state, so neither tells whether it is subscribed; nothing in an
+/// existing record changes until its owner confirms. Limited per client (<see cref="ClientLimits"/>) and, in
+/// the worker, per address (3 mails a day).
 /// </summary>
 public sealed class SubscribePages(
     SignedLinkPages links,
-    DigestLinks digestLinks,
     ISubscriberRecords subscribers,
     IIssueStore issues,
     IssueFanOut fanOut,
-    DigestMessageBuilder messages,
-    TransportPool transports,
+    IDeliveryQueue queue,
+    ClientLimits limits,
     WebPages pages,
     TimeProvider time,
     IOptions<DigestOptions> options,
     ILogger<SubscribePages> logger)
 {
-    private const int MaxPerAddressPerDay = 3;
-    private const int MaxPerClientPerHour = 10;
-    private readonly ClientLimit clients = new(MaxPerClientPerHour, TimeSpan.FromHours(1), time);
 
     public async Task<IResult> ShowFormAsync(HttpContext context)
     {
@@ -83,111 +76,77 @@ public sealed class SubscribePages(
             }, StatusCodes.Status422UnprocessableEntity);
         }
 
-        if (!clients.TryTake(context))
+        if (!limits.TrySubscribe(context))
         {
             return await MessageAsync(new MessagePage(strings, strings.TooManyTitle, strings.TooMany), StatusCodes.Status429TooManyRequests);
         }
 
-        await RequestConfirmationAsync(EmailAddress.Normalize(email), name.Length == 0 ? null : name, language, topics, context.RequestAborted);
+        var mail = new ReaderMailRequest(ReaderMailKind.Confirmation)
+        {
+            Email = EmailAddress.Normalize(email), Name = name.Length == 0 ? null : name, Language = language, Topics = topics,
+        };
+        await queue.EnqueueAsync(DeliveryChunk.ForMail(mail), TimeSpan.Zero, context.RequestAborted);
         return await MessageAsync(new MessagePage(strings, strings.CheckInboxTitle, strings.CheckInbox));
     }
 
-    public Task<IResult> ShowConfirmAsync(string token, HttpContext context) => links.ForReaderAsync(token, LinkPurpose.Confirm, context, async subscriber =>
+    public Task<IResult> ShowConfirmAsync(string token, HttpContext context) => links.ForReaderAsync(token, LinkPurpose.Confirm, context, async (subscriber, requestId) =>
     {
-        var s = WebStrings.For(subscriber.Language);
+        var s = WebStrings.For(subscriber.Request?.Language ?? subscriber.Language);
         // GET never confirms: link scanners open links, and consent must come from a person.
-        return subscriber.Status == SubscriberStatus.Pending
+        return Waiting(subscriber, requestId)
             ? await MessageAsync(new MessagePage(s, s.ConfirmTitle, s.ConfirmQuestion(options.Value.Title)) { FormAction = context.Request.Path, ButtonLabel = s.ConfirmButton })
-            : await MessageAsync(new MessagePage(s, s.ConfirmedTitle, s.Confirmed(options.Value.Title)));
+            : await AfterAsync(subscriber, s);
     });
 
-    public Task<IResult> ConfirmAsync(string token, HttpContext context) => links.ForReaderAsync(token, LinkPurpose.Confirm, context, async subscriber =>
+    /// <summary>
+    /// Applies the request the link was mailed for and makes the reader active; the same page again, and for a second POST at
+    /// once (the store lets one of them save; the other reads the result). A link whose request a later one replaced does nothing.
+    /// </summary>
+    public Task<IResult> ConfirmAsync(string token, HttpContext context) => links.ForReaderAsync(token, LinkPurpose.Confirm, context, async (subscriber, requestId) =>
     {
-        if (subscriber.Status == SubscriberStatus.Pending)
+        var s = WebStrings.For(subscriber.Request?.Language ?? subscriber.Language);
+        if (await links.RefuseOtherOriginAsync(context, s) is { } otherOrigin)
         {
-            var active = subscriber with { Status = SubscriberStatus.Active, UpdatedAt = time.GetUtcNow() };
-            await subscribers.SaveAsync(active, context.RequestAborted);
+            return otherOrigin;
+        }
+
+        Subscriber? activated = null;
+        var now = time.GetUtcNow();
+        var current = await subscribers.UpdateAsync(subscriber.Id, stored =>
+        {
+            activated = null;
+            if (!Waiting(stored, requestId))
+            {
+                return stored;
+            }
+
+            var applied = stored.Request is { } asked
+                ? stored with { Name = asked.Name ?? stored.Name, Language = asked.Language, Topics = asked.Topics, Request = null }
+                : stored;
+            activated = applied.Move(StatusChanger.ConfirmLink, SubscriberStatus.Active, now) with { PausedUntil = null, UpdatedAt = now };
+            return activated;
+        }, context.RequestAborted) ?? subscriber;
+
+        if (activated is not null)
+        {
             logger.LogInformation("Subscriber {SubscriberId} confirmed", subscriber.Id);
             // This week's issue too, if it went out before they confirmed.
-            await fanOut.AddLateReaderAsync(active, context.RequestAborted);
+            await fanOut.AddLateReaderAsync(activated, context.RequestAborted);
         }
 
-        // On to their preferences right away; the link stays on this site, so it is a path.
-        var s = WebStrings.For(subscriber.Language);
-        return await MessageAsync(new MessagePage(s, s.ConfirmedTitle, s.Confirmed(options.Value.Title))
-        {
-            LinkUrl = new Uri(digestLinks.Preferences(subscriber.Id)).PathAndQuery, LinkText = s.ManagePreferences,
-        });
+        return await AfterAsync(current, WebStrings.For(current.Language));
     });
 
-    private async Task RequestConfirmationAsync(string email, string? name, string language, List<string> topics, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        var existing = await subscribers.FindByEmailAsync(email, cancellationToken);
-        // Active, paused and bounced addresses get nothing, and the page says the same as for anyone.
-        if (existing is { Status: SubscriberStatus.Active or SubscriberStatus.Paused or SubscriberStatus.Bounced })
-        {
-            return;
-        }
+    /// <summary>True when this link's request is the one waiting (or, for a link made before requests had ids, the reader is pending).</summary>
+    private static bool Waiting(Subscriber subscriber, string? requestId) =>
+        StatusRules.Allows(StatusChanger.ConfirmLink, subscriber.Status, SubscriberStatus.Active) && subscriber.Status != SubscriberStatus.Active
+        && (requestId is null ? subscriber.Status == SubscriberStatus.Pending : subscriber.Request?.Id == requestId);
 
-        var fresh = existing?.ConfirmationWindowStart is { } start && now - start < TimeSpan.FromDays(1);
-        var sent = fresh ? existing!.ConfirmationsSent : 0;
-        if (sent >= MaxPerAddressPerDay)
-        {
-            logger.LogWarning("Confirmation mail for {SubscriberId} not sent: {Count} already today", existing!.Id, sent);
-            return;
-        }
-
-        var pending = (existing ?? new Subscriber { Id = Subscriber.NewId(), Email = email, CreatedAt = now }) with
-        {
-            Name = name ?? existing?.Name,
-            Language = language,
-            Topics = topics,
-            Status = SubscriberStatus.Pending,
-            ConfirmationsSent = sent + 1,
-            ConfirmationWindowStart = fresh ? existing!.ConfirmationWindowStart : now,
-            UpdatedAt = now,
-        };
-        try
-        {
-            await subscribers.SaveAsync(pending, cancellationToken);
-        }
-        catch (StaleSubscriberException)
-        {
-            // Two forms for one address at once: the other one sends the mail.
-            return;
-        }
-
-        await SendConfirmationAsync(pending, cancellationToken);
-    }
-
-    private async Task SendConfirmationAsync(Subscriber subscriber, CancellationToken cancellationToken)
-    {
-        var o = options.Value;
-        var s = WebStrings.For(subscriber.Language);
-        var link = digestLinks.Confirm(subscriber.Id);
-        var subject = s.ConfirmationSubject(o.Title);
-        var text = new StringBuilder().Append(s.ConfirmationBody(o.Title)).Append("\n\n").Append(link).Append("\n\n").Append(s.ConfirmationIgnore).Append('\n').ToString();
-        var html = $"<!DOCTYPE html><html lang=\"{s.Lang}\"><head><meta charset=\"utf-8\"><title>{Encode(subject)}</title></head><body style=\"font-family:Georgia,serif;font-size:17px;line-height:1.5\">" +
-            $"<p>{Encode(s.ConfirmationBody(o.Title))}</p><p><a href=\"{Encode(link)}\">{Encode(s.ConfirmButton)}</a></p><p style=\"color:#5f5b55\">{Encode(s.ConfirmationIgnore)}</p></body></html>";
-        // Built and signed like a digest, and sent on the process's pooled sessions.
-        using var message = messages.BuildConfirmation(subscriber, subject, text, html, time.GetUtcNow());
-        try
-        {
-            await transports.UseAsync(async transport =>
-            {
-                await transport.SendAsync(message, cancellationToken);
-                return true;
-            }, cancellationToken);
-        }
-        catch (DeliveryFailedException failed)
-        {
-            // The page already says "check your inbox"; the reader can ask again.
-            logger.LogWarning("Confirmation mail for {SubscriberId} not sent: {Reason}", subscriber.Id, failed.Message);
-        }
-    }
-
-    private static string Encode(string text) => System.Net.WebUtility.HtmlEncode(text);
+    /// <summary>The page after a confirm link was used or replaced: confirmed for a reader who gets digests, else "use the newer link".</summary>
+    private Task<IResult> AfterAsync(Subscriber subscriber, WebStrings s) =>
+        subscriber.Status is SubscriberStatus.Active or SubscriberStatus.Paused
+            ? MessageAsync(new MessagePage(s, s.ConfirmedTitle, s.Confirmed(options.Value.Title)))
+            : MessageAsync(new MessagePage(s, s.ConfirmLinkUsedTitle, s.ConfirmLinkUsed), StatusCodes.Status410Gone);
 
     private async Task<IReadOnlyList<string>> TopicsAsync(string language, HttpContext context) =>
         [.. (await issues.ListAsync(context.RequestAborted)).TakeLast(4).SelectMany(issue => issue.Posts)

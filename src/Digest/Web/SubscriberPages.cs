@@ -1,4 +1,5 @@
 using Digest.Delivery.Ledger;
+using Digest.Delivery.Queue;
 using Digest.Issues;
 using Digest.Links;
 using Digest.Subscribers;
@@ -15,8 +16,8 @@ namespace Digest.Web;
 /// </summary>
 public sealed class SubscriberPages(
     SignedLinkPages links,
-    DigestLinks digestLinks,
     ISubscriberRecords subscribers,
+    IDeliveryQueue queue,
     IIssueStore issues,
     IDeliveryHistory ledger,
     Editing.IssuePreview preview,
@@ -36,13 +37,11 @@ public sealed class SubscriberPages(
     public Task<IResult> ShowUnsubscribeAsync(string token, HttpContext context) => links.ForReaderAsync(token, LinkPurpose.Unsubscribe, context, async subscriber =>
     {
         var s = WebStrings.For(subscriber.Language);
-        // GET never unsubscribes: mail scanners follow links.
+        // GET never unsubscribes: mail scanners follow links. No link to the preferences: an unsubscribe link, which mail
+        // providers see in List-Unsubscribe, must not be exchangeable for the reader's settings, data or erasure.
         return subscriber.Status == SubscriberStatus.Unsubscribed
-            ? await PageAsync(new MessagePage(s, s.UnsubscribedTitle, s.Unsubscribed(options.Value.Title)) { LinkUrl = PreferencesUrl(subscriber), LinkText = s.ManagePreferences })
-            : await PageAsync(new MessagePage(s, s.UnsubscribeTitle, s.UnsubscribeQuestion(options.Value.Title))
-            {
-                FormAction = context.Request.Path, ButtonLabel = s.UnsubscribeButton, LinkUrl = PreferencesUrl(subscriber), LinkText = s.ManagePreferences,
-            });
+            ? await PageAsync(Unsubscribed(subscriber))
+            : await PageAsync(new MessagePage(s, s.UnsubscribeTitle, s.UnsubscribeQuestion(options.Value.Title)) { FormAction = context.Request.Path, ButtonLabel = s.UnsubscribeButton });
     });
 
     /// <summary>The button's POST and the RFC 8058 one-click POST alike: unsubscribe, answer 200, no redirect; again is a no-op.</summary>
@@ -55,20 +54,23 @@ public sealed class SubscriberPages(
 
         if (subscriber.Status != SubscriberStatus.Unsubscribed)
         {
-            subscriber = await subscribers.UpdateAsync(subscriber.Id, s => s with { Status = SubscriberStatus.Unsubscribed, UpdatedAt = time.GetUtcNow() }, context.RequestAborted)
+            subscriber = await subscribers.UpdateAsync(subscriber.Id, s => s.Move(StatusChanger.UnsubscribeLink, SubscriberStatus.Unsubscribed, time.GetUtcNow()), context.RequestAborted)
                 ?? subscriber;
             logger.LogInformation("Subscriber {SubscriberId} unsubscribed", subscriber.Id);
         }
 
-        var strings = WebStrings.For(subscriber.Language);
-        return await PageAsync(new MessagePage(strings, strings.UnsubscribedTitle, strings.Unsubscribed(options.Value.Title))
-        {
-            LinkUrl = PreferencesUrl(subscriber), LinkText = strings.ManagePreferences,
-        });
+        return await PageAsync(Unsubscribed(subscriber));
     });
 
-    /// <summary>Everything kept about the subscriber, as JSON: their record and what was sent to them.</summary>
-    public Task<IResult> ExportAsync(string token, HttpContext context) => links.ForReaderAsync(token, LinkPurpose.Preferences, context, async subscriber =>
+    /// <summary>"You are unsubscribed", with the way back: the subscribe form, whose confirmation mail is the reader's consent.</summary>
+    private MessagePage Unsubscribed(Subscriber subscriber)
+    {
+        var s = WebStrings.For(subscriber.Language);
+        return new MessagePage(s, s.UnsubscribedTitle, s.Unsubscribed(options.Value.Title)) { LinkUrl = $"/subscribe?lang={s.Lang}", LinkText = s.SubscribeAgain };
+    }
+
+    /// <summary>Everything kept about the subscriber, as JSON: their record and what was sent to them. Only with a fresh data-access link.</summary>
+    public Task<IResult> ExportAsync(string token, HttpContext context) => links.ForReaderAsync(token, LinkPurpose.DataAccess, context, async subscriber =>
     {
         var deliveries = new List<object>();
         foreach (var issue in await issues.ListAsync(context.RequestAborted))
@@ -80,6 +82,7 @@ public sealed class SubscriberPages(
         }
 
         var data = new { subscriber = subscriber with { Version = null }, deliveries };
+        context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers.ContentDisposition = "attachment; filename=\"digest-data.json\"";
         return Results.Text(System.Text.Json.JsonSerializer.Serialize(data, DigestJson.Options), "application/json; charset=utf-8");
     });
@@ -92,13 +95,13 @@ public sealed class SubscriberPages(
         var latest = all.Count > 0 ? all[^1] : null;
         if (latest is null)
         {
-            return await PageAsync(new MessagePage(s, s.NoIssueTitle, s.NoIssue) { LinkUrl = PreferencesUrl(subscriber), LinkText = s.ManagePreferences }, StatusCodes.Status404NotFound);
+            return await PageAsync(new MessagePage(s, s.NoIssueTitle, s.NoIssue) { LinkUrl = $"/preferences/{token}", LinkText = s.ManagePreferences }, StatusCodes.Status404NotFound);
         }
 
         var result = await preview.ComposeAsync(latest, subscriber with { Status = SubscriberStatus.Active }, subscriber.Email);
         if (result.Email is not { } email)
         {
-            return await PageAsync(new MessagePage(s, s.PreviewEmptyTitle, s.PreviewEmpty(latest.Number)) { LinkUrl = PreferencesUrl(subscriber), LinkText = s.ManagePreferences });
+            return await PageAsync(new MessagePage(s, s.PreviewEmptyTitle, s.PreviewEmpty(latest.Number)) { LinkUrl = $"/preferences/{token}", LinkText = s.ManagePreferences });
         }
 
         context.Response.Headers.CacheControl = "no-store";
@@ -106,13 +109,13 @@ public sealed class SubscriberPages(
         return Results.Content(email.Rendered.Html, "text/html; charset=utf-8");
     });
 
-    public Task<IResult> ShowEraseAsync(string token, HttpContext context) => links.ForReaderAsync(token, LinkPurpose.Preferences, context, async subscriber =>
+    public Task<IResult> ShowEraseAsync(string token, HttpContext context) => links.ForReaderAsync(token, LinkPurpose.DataAccess, context, async subscriber =>
     {
         var s = WebStrings.For(subscriber.Language);
         return await PageAsync(new MessagePage(s, s.EraseTitle, s.EraseQuestion) { FormAction = context.Request.Path, ButtonLabel = s.EraseButton });
     });
 
-    public Task<IResult> EraseAsync(string token, HttpContext context) => links.ForReaderAsync(token, LinkPurpose.Preferences, context, async subscriber =>
+    public Task<IResult> EraseAsync(string token, HttpContext context) => links.ForReaderAsync(token, LinkPurpose.DataAccess, context, async subscriber =>
     {
         var s = WebStrings.For(subscriber.Language);
         if (await links.RefuseOtherOriginAsync(context, s) is { } otherOrigin)
@@ -142,6 +145,14 @@ public sealed class SubscriberPages(
             return tooLarge;
         }
 
+        if (form!["action"].ToString() == "data-link")
+        {
+            // The widest rights a reader has go only to their inbox, for an hour; never to whoever holds this link.
+            await queue.EnqueueAsync(DeliveryChunk.ForMail(new ReaderMailRequest(ReaderMailKind.DataLink) { SubscriberId = subscriber.Id }), TimeSpan.Zero, context.RequestAborted);
+            logger.LogInformation("Subscriber {SubscriberId} asked for a data link", subscriber.Id);
+            return await PreferencesAsync(subscriber, FormOf(subscriber, time), context, errors: null, strings.DataLinkSent, noticeIsError: false, status: 200);
+        }
+
         var submitted = new PreferencesForm
         {
             Topics = Preferences.List(form!["topics"]),
@@ -154,7 +165,7 @@ public sealed class SubscriberPages(
             Status = form["status"].ToString(),
             PauseUntil = form["status"].ToString() == "paused" ? form["pauseUntil"].ToString().Trim() : "",
         };
-        var errors = Validate(submitted, strings, subscriber.LocalDate(time.GetUtcNow()));
+        var errors = Validate(submitted, subscriber, strings, subscriber.LocalDate(time.GetUtcNow()));
         if (errors.Count > 0)
         {
             return await PreferencesAsync(subscriber, submitted, context, errors, strings.FixErrors, noticeIsError: true, StatusCodes.Status422UnprocessableEntity);
@@ -177,12 +188,10 @@ public sealed class SubscriberPages(
     private async Task<Subscriber> SaveAsync(Subscriber subscriber, PreferencesForm form, CancellationToken cancellationToken)
     {
         var chosen = Parse(form, subscriber.LocalDate(time.GetUtcNow())).Value;
-        var updated = chosen.AppliedTo(subscriber) with
-        {
-            Status = Enum.Parse<SubscriberStatus>(form.Status, ignoreCase: true),
-            PausedUntil = chosen.PausedUntil,
-            UpdatedAt = time.GetUtcNow(),
-        };
+        var now = time.GetUtcNow();
+        var status = Enum.Parse<SubscriberStatus>(form.Status, ignoreCase: true);
+        var updated = chosen.AppliedTo(subscriber).Move(StatusChanger.PreferencePage, status, now) with { UpdatedAt = now };
+        updated = updated with { PausedUntil = updated.Status == SubscriberStatus.Paused ? chosen.PausedUntil : null };
         await subscribers.SaveAsync(updated, cancellationToken);
         return await subscribers.FindByIdAsync(subscriber.Id, cancellationToken) ?? updated;
     }
@@ -201,7 +210,7 @@ public sealed class SubscriberPages(
     });
 
     /// <summary>The preferences' own rules (<see cref="Preferences.Parse"/>, the pause's end included), shown by field in the reader's language; then the status, which only this page sets.</summary>
-    private static Dictionary<string, string> Validate(PreferencesForm form, WebStrings s, DateOnly today)
+    private Dictionary<string, string> Validate(PreferencesForm form, Subscriber subscriber, WebStrings s, DateOnly today)
     {
         var errors = new Dictionary<string, string>();
         foreach (var problem in Parse(form, today).Errors)
@@ -234,7 +243,8 @@ public sealed class SubscriberPages(
             errors["timeZone"] = s.ErrorTimeZone;
         }
 
-        if (form.Status is not ("active" or "paused" or "unsubscribed"))
+        // Only the moves StatusRules gives this page: it cannot clear a bounce, confirm a pending reader or bring back one who left.
+        if (!StatusChoices(subscriber).Contains(form.Status))
         {
             errors["status"] = s.ErrorStatus;
         }
@@ -252,8 +262,17 @@ public sealed class SubscriberPages(
         var sources = recent.Select(post => (post.Source, post.SourceName)).Concat(values.Sources.Select(id => (id, id)))
             .DistinctBy(source => source.Item1, StringComparer.OrdinalIgnoreCase).OrderBy(source => source.Item2, StringComparer.OrdinalIgnoreCase).ToList();
         var zones = CommonTimeZones.Contains(values.TimeZone) || values.TimeZone.Length == 0 ? CommonTimeZones : [values.TimeZone, .. CommonTimeZones];
-        var page = new PreferencesPage(WebStrings.For(subscriber.Language), context.Request.Path, values)
+        var strings = WebStrings.For(subscriber.Language);
+        var page = new PreferencesPage(strings, context.Request.Path, values)
         {
+            StatusChoices = StatusChoices(subscriber),
+            StatusNote = subscriber.Status switch
+            {
+                SubscriberStatus.Pending => strings.StatusIsPending,
+                SubscriberStatus.Unsubscribed => strings.StatusIsUnsubscribed,
+                SubscriberStatus.Bounced => strings.StatusIsBounced,
+                _ => null,
+            },
             KnownTopics = topics,
             KnownSources = sources,
             TimeZones = zones,
@@ -274,16 +293,22 @@ public sealed class SubscriberPages(
         Hour = s.DeliveryHour?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
         TimeZone = s.TimeZone,
         MaxPosts = s.MaxPosts.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        Status = s.Status == SubscriberStatus.Unsubscribed ? "unsubscribed"
-            : s.Status == SubscriberStatus.Paused && !s.ReceivesAt(time.GetUtcNow()) ? "paused"
-            : "active",
+        Status = s.Status == SubscriberStatus.Paused && s.ReceivesAt(time.GetUtcNow()) ? "active" : StatusName(s.Status),
         PauseUntil = s.Status == SubscriberStatus.Paused && !s.ReceivesAt(time.GetUtcNow())
             ? s.PausedUntil?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "" : "",
     };
 
     private Task<(IFormCollection? Form, IResult? Refusal)> ReadFormAsync(HttpContext context, WebStrings s) => links.ReadFormAsync(context, s);
 
-    private string PreferencesUrl(Subscriber subscriber) => digestLinks.Preferences(subscriber.Id);
+    /// <summary>What the status field may say for this reader: where <see cref="StatusRules"/> lets this page move them (a pause that has ended counts as active).</summary>
+    private IReadOnlyList<string> StatusChoices(Subscriber subscriber)
+    {
+        var from = subscriber.Status == SubscriberStatus.Paused && subscriber.ReceivesAt(time.GetUtcNow()) ? SubscriberStatus.Active : subscriber.Status;
+        return [.. StatusRules.Choices(StatusChanger.PreferencePage, from).Concat(StatusRules.Choices(StatusChanger.PreferencePage, subscriber.Status)).Distinct()
+            .Order().Select(StatusName)];
+    }
+
+    private static string StatusName(SubscriberStatus status) => status.ToString().ToLowerInvariant();
 
     private Task<IResult> PageAsync(MessagePage page, int status = StatusCodes.Status200OK) => links.PageAsync(page, status);
 }

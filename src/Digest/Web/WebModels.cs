@@ -23,6 +23,10 @@ public sealed record PreferencesPage(WebStrings Strings, string Action, Preferen
     public string? Notice { get; init; }
     public bool NoticeIsError { get; init; }
     public string? UnsubscribeUrl { get; init; }
+    /// <summary>The statuses the form may set ("active", "paused", "unsubscribed", or the reader's own fixed one).</summary>
+    public IReadOnlyList<string> StatusChoices { get; init; } = [];
+    /// <summary>Why the status cannot be changed here (pending, unsubscribed, bounced); null when it can.</summary>
+    public string? StatusNote { get; init; }
 }
 
 /// <summary>The preference fields as the form carries them.</summary>

@@ -83,6 +83,18 @@ public sealed record WebStrings
     public required string EraseButton { get; init; }
     public required string ErasedTitle { get; init; }
     public required string Erased { get; init; }
+    public required string SubscribeAgain { get; init; }
+    public required string StatusIsPending { get; init; }
+    public required string StatusIsUnsubscribed { get; init; }
+    public required string StatusIsBounced { get; init; }
+    public required string DataLinkHint { get; init; }
+    public required string DataLinkButton { get; init; }
+    public required string DataLinkSent { get; init; }
+    public required Func<string, string> DataLinkSubject { get; init; }
+    public required string DataLinkBody { get; init; }
+    public required string DataLinkIgnore { get; init; }
+    public required string ConfirmLinkUsedTitle { get; init; }
+    public required string ConfirmLinkUsed { get; init; }
 
     public static WebStrings For(string? language) => language == "en" ? English : French;
 
@@ -99,7 +111,7 @@ public sealed record WebStrings
         UnsubscribeQuestion = title => $"Ne plus recevoir {title} ?",
         UnsubscribeButton = "Me désabonner",
         UnsubscribedTitle = "Vous êtes désabonné·e",
-        Unsubscribed = title => $"Vous ne recevrez plus {title}. Vous pouvez vous réabonner depuis vos préférences.",
+        Unsubscribed = title => $"Vous ne recevrez plus {title}.",
         ManagePreferences = "Gérer mes préférences",
         PreferencesTitle = "Mes préférences",
         Saved = "Vos préférences sont enregistrées.",
@@ -156,7 +168,7 @@ public sealed record WebStrings
         ConfirmQuestion = title => $"Confirmez-vous votre abonnement à {title} ?",
         ConfirmButton = "Je confirme",
         ConfirmedTitle = "Abonnement confirmé",
-        Confirmed = title => $"Merci ! Vous recevrez {title} à partir du prochain numéro.",
+        Confirmed = title => $"Merci ! Vous recevrez {title} à partir du prochain numéro. Chaque numéro porte un lien vers vos préférences.",
         ConfirmationSubject = title => $"Confirmez votre abonnement à {title}",
         ConfirmationBody = title => $"Pour recevoir {title}, confirmez votre adresse en ouvrant ce lien :",
         ConfirmationIgnore = "Si vous n’avez rien demandé, ignorez cet e-mail : vous ne recevrez rien.",
@@ -168,6 +180,18 @@ public sealed record WebStrings
         EraseButton = "Effacer définitivement",
         ErasedTitle = "Vos données sont effacées",
         Erased = "Votre abonnement et vos données personnelles ont été effacés.",
+        SubscribeAgain = "Se réabonner",
+        StatusIsPending = "Votre abonnement attend encore votre confirmation : ouvrez le lien de l’e-mail de confirmation.",
+        StatusIsUnsubscribed = "Vous êtes désabonné·e. Pour revenir, réabonnez-vous : un e-mail vous demandera de confirmer.",
+        StatusIsBounced = "Votre messagerie a refusé nos e-mails : nous n’envoyons plus rien à cette adresse.",
+        DataLinkHint = "Pour les télécharger ou les effacer, nous envoyons un lien à votre adresse ; il marche une heure.",
+        DataLinkButton = "M’envoyer le lien",
+        DataLinkSent = "Le lien part vers votre adresse ; il marche une heure.",
+        DataLinkSubject = title => $"Vos données — {title}",
+        DataLinkBody = "Voici le lien demandé depuis vos préférences. Il marche une heure.",
+        DataLinkIgnore = "Si vous n’avez rien demandé, ignorez cet e-mail : rien ne change sans ce lien.",
+        ConfirmLinkUsedTitle = "Lien remplacé",
+        ConfirmLinkUsed = "Une demande plus récente a été faite pour cette adresse : utilisez le lien du dernier e-mail de confirmation.",
     };
 
     public static WebStrings English { get; } = new()
@@ -183,7 +207,7 @@ public sealed record WebStrings
         UnsubscribeQuestion = title => $"Stop receiving {title}?",
         UnsubscribeButton = "Unsubscribe me",
         UnsubscribedTitle = "You are unsubscribed",
-        Unsubscribed = title => $"You will not receive {title} any more. You can subscribe again from your preferences.",
+        Unsubscribed = title => $"You will not receive {title} any more.",
         ManagePreferences = "Manage preferences",
         PreferencesTitle = "My preferences",
         Saved = "Your preferences are saved.",
@@ -240,7 +264,7 @@ public sealed record WebStrings
         ConfirmQuestion = title => $"Do you confirm your subscription to {title}?",
         ConfirmButton = "I confirm",
         ConfirmedTitle = "Subscription confirmed",
-        Confirmed = title => $"Thank you! You will receive {title} from the next issue on.",
+        Confirmed = title => $"Thank you! You will receive {title} from the next issue on. Every issue carries a link to your preferences.",
         ConfirmationSubject = title => $"Confirm your subscription to {title}",
         ConfirmationBody = title => $"To receive {title}, confirm your address by opening this link:",
         ConfirmationIgnore = "If you did not ask for this, ignore this email: you will receive nothing.",
@@ -252,5 +276,17 @@ public sealed record WebStrings
         EraseButton = "Erase for good",
         ErasedTitle = "Your data is erased",
         Erased = "Your subscription and your personal data have been erased.",
+        SubscribeAgain = "Subscribe again",
+        StatusIsPending = "Your subscription still waits for your confirmation: open the link in the confirmation email.",
+        StatusIsUnsubscribed = "You are unsubscribed. To come back, subscribe again: an email will ask you to confirm.",
+        StatusIsBounced = "Your mail server refused our emails: we no longer send anything to this address.",
+        DataLinkHint = "To download or erase it, we mail a link to your address; it works for an hour.",
+        DataLinkButton = "Mail me the link",
+        DataLinkSent = "The link is on its way to your address; it works for an hour.",
+        DataLinkSubject = title => $"Your data — {title}",
+        DataLinkBody = "Here is the link you asked for from your preferences. It works for an hour.",
+        DataLinkIgnore = "If you did not ask for this, ignore this email: nothing changes without this link.",
+        ConfirmLinkUsedTitle = "Link replaced",
+        ConfirmLinkUsed = "A newer request was made for this address: use the link in the latest confirmation email.",
     };
 }

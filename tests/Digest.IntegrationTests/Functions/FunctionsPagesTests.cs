@@ -1,4 +1,5 @@
 using Digest.Cli;
+using Digest.Delivery.Queue;
 using Digest.IntegrationTests.Support;
 using Digest.Links;
 using Digest.Subscribers;
@@ -72,7 +73,10 @@ public sealed class FunctionsPagesTests(Azurite azurite) : IAsyncLifetime, IDisp
     private static readonly DateTimeOffset Joined = new(2026, 9, 1, 8, 0, 0, TimeSpan.Zero);
     private static readonly Subscriber Reader = Twin("elodie@example.org", "Élodie", SubscriberStatus.Active, ["data", "relation client"]);
     private static readonly Subscriber Leaver = Twin("leon@example.org", "Léon", SubscriberStatus.Active, []);
-    private static readonly Subscriber Pending = Twin("paula@example.org", null, SubscriberStatus.Pending, []);
+    private static readonly Subscriber Pending = Twin("paula@example.org", null, SubscriberStatus.Pending, []) with
+    {
+        Request = new SubscriptionRequest("a1b2", "Paula", "fr", ["data"], Joined),
+    };
     private static readonly Subscriber Eraser = Twin("eric@example.org", "Éric", SubscriberStatus.Active, []);
     private static readonly Subscriber[] Readers = [Reader, Leaver, Pending, Eraser];
 
@@ -88,8 +92,8 @@ public sealed class FunctionsPagesTests(Azurite azurite) : IAsyncLifetime, IDisp
             new("GET", "/subscribe") { Query = "lang=en" },
             new("POST", "/subscribe", "email=new.reader%40example.org&name=Nouveau&language=fr&topics=data", form),
             new("POST", "/subscribe", "email=new.reader%40example.org", new Dictionary<string, string> { ["Origin"] = "https://elsewhere.example" }),
-            new("GET", PathOf(links.Confirm(Pending.Id))),
-            new("POST", PathOf(links.Confirm(Pending.Id)), "", form),
+            new("GET", PathOf(links.Confirm(Pending.Id, "a1b2"))),
+            new("POST", PathOf(links.Confirm(Pending.Id, "a1b2")), "", form),
             new("GET", "/confirm/not-a-token"),
             new("GET", PathOf(links.Unsubscribe(Reader.Id))),
             new("POST", PathOf(links.Unsubscribe(Leaver.Id)), "List-Unsubscribe=One-Click"),
@@ -99,9 +103,11 @@ public sealed class FunctionsPagesTests(Azurite azurite) : IAsyncLifetime, IDisp
             new("POST", PathOf(links.Preferences(Reader.Id)), "language=fr&topics=data&maxPosts=5&status=active&timeZone=Europe%2FParis&day=&hour=", form),
             new("POST", PathOf(links.Preferences(Reader.Id)), "language=fr&maxPosts=500&status=active&timeZone=Europe%2FParis", form),
             new("GET", PathOf(links.Preferences(Reader.Id)) + "/preview"),
+            new("POST", PathOf(links.Preferences(Reader.Id)), "action=data-link", form),
+            new("GET", PathOf(links.DataAccess(Reader.Id).Export)),
             new("GET", PathOf(links.Preferences(Reader.Id)) + "/export"),
-            new("GET", PathOf(links.Preferences(Eraser.Id)) + "/erase"),
-            new("POST", PathOf(links.Preferences(Eraser.Id)) + "/erase", "", form),
+            new("GET", PathOf(links.DataAccess(Eraser.Id).Erase)),
+            new("POST", PathOf(links.DataAccess(Eraser.Id).Erase), "", form),
             new("GET", PathOf(links.Preferences(Eraser.Id))),
             new("GET", PathOf(links.Unsubscribe(Reader.Id)).Replace("/unsubscribe/", "/preferences/", StringComparison.Ordinal)),
             new("GET", "/issues/1"),
@@ -130,12 +136,14 @@ public sealed class FunctionsPagesTests(Azurite azurite) : IAsyncLifetime, IDisp
             new("GET", "/editor", Headers: editor),
             new("POST", "/editor/intro", "intro=Bonjour+%C3%A0+toutes+et+%C3%A0+tous.&number=2", editorForm),
             new("GET", "/editor", Headers: editor) { Query = "saved=intro" },
-            new("GET", "/editor/preview", Headers: editor) { Query = "issue=1&subscriber=elodie%40example.org" },
-            new("GET", "/editor/preview/html", Headers: editor) { Query = "issue=1&subscriber=elodie%40example.org" },
+            new("POST", "/editor/preview", "issue=1&subscriber=elodie%40example.org", editorForm),
+            new("POST", "/editor/preview", "issue=1&subscriber=nobody%40example.org", editorForm),
+            new("GET", "/editor/preview", Headers: editor) { Query = $"issue=1&reader={Reader.Id}" },
+            new("GET", "/editor/preview/html", Headers: editor) { Query = $"issue=1&reader={Reader.Id}" },
             new("GET", "/editor/preview", Headers: editor) { Query = "issue=1&language=en&maxPosts=3" },
             new("GET", "/editor/preview/html", Headers: editor) { Query = "issue=7&language=fr" },
-            new("POST", "/editor/test", "issue=1&subscriber=elodie%40example.org&to=desk%40example.org", editorForm) { RandomTokens = true },
-            new("POST", "/editor/test", "issue=1&subscriber=elodie%40example.org&to=not-an-address", editorForm),
+            new("POST", "/editor/test", $"issue=1&reader={Reader.Id}&to=desk%40example.org", editorForm) { RandomTokens = true },
+            new("POST", "/editor/test", $"issue=1&reader={Reader.Id}&to=not-an-address", editorForm),
             new("POST", "/editor/sign-out", "", editorForm),
         })
         {
@@ -144,7 +152,24 @@ public sealed class FunctionsPagesTests(Azurite azurite) : IAsyncLifetime, IDisp
 
         var httpFunctions = InProcessFunctionsApp.Metadata.Http.Select(function => function.Name).ToHashSet();
         Assert.Empty(httpFunctions.Except(hit));
-        // What the requests did, in both hosts alike: the new reader and the test were mailed once by each.
+        // What the requests did, in both hosts alike: the new reader and the test were mailed once by each (the new reader from the
+        // queue: serve's own worker, and the Functions app's DeliverChunk, run here by the same worker over its queue).
+        var queue = functions.Get<IDeliveryQueue>();
+        foreach (var message in await queue.ReceiveAsync(32, TimeSpan.FromMinutes(1), CancellationToken.None))
+        {
+            if (DeliveryChunk.Read(message.Body).Mail is not null)
+            {
+                await functions.InvokeAsync("DeliverChunk", message.Body.ToString());
+            }
+        }
+
+        // serve's worker polls on the shared fake clock: move it on until it has looked again.
+        for (var i = 0; i < 40 && smtp.Recipients().Count(to => to == "new.reader@example.org") < 2; i++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(6));
+            await Task.Delay(250);
+        }
+
         Assert.Equal(2, smtp.Recipients().Count(to => to == "new.reader@example.org"));
         Assert.Equal(2, smtp.Recipients().Count(to => to == "desk@example.org"));
         Console.WriteLine($"[figures] Functions app vs serve: {compared.Count} requests to all {httpFunctions.Count} HTTP functions, " +

@@ -7,10 +7,40 @@ public sealed class LocalSite : IAsyncDisposable
 {
     private readonly Process serve;
 
+    private readonly System.Text.StringBuilder output = new();
+
     private LocalSite(Process serve, int port)
     {
         this.serve = serve;
         Port = port;
+        // Read all the time (a full pipe would stall serve), kept for tests that look at what it logged.
+        serve.OutputDataReceived += (_, line) => Append(line.Data);
+        serve.ErrorDataReceived += (_, line) => Append(line.Data);
+        serve.BeginOutputReadLine();
+        serve.BeginErrorReadLine();
+    }
+
+    /// <summary>Everything serve wrote to stdout and stderr so far (its log lines).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (output)
+            {
+                output.AppendLine(line);
+            }
+        }
     }
 
     public int Port { get; }

@@ -113,6 +113,78 @@ public class SubscriberCsvImporterTests
     }
 
     [Fact]
+    public async Task ReimportingKeepsWhatTheFileDoesNotSayAndClearsWhatItLeavesEmpty()
+    {
+        using var digest = new TestDigest();
+        var store = digest.Get<ISubscriberStore>();
+        await ImportAsync(digest, "email,name,topics,maxPosts,language\nines@example.org,Inès,data;crm,4,en\njo@example.org,Jo,data,3,fr\n");
+        // Inès paused herself until a day in spring on her preference page.
+        var ines = (await AllAsync(digest)).Single(s => s.Email == "ines@example.org");
+        await store.SaveAsync(ines with { Status = SubscriberStatus.Paused, PausedUntil = new DateOnly(2027, 3, 1), Sources = ["blog-a"] }, CancellationToken.None);
+
+        // A two-column file mentions neither name, topics, max posts, language nor sources; Jo's row clears her topics explicitly.
+        var report = await ImportAsync(digest, "email,status\nines@example.org,paused\n");
+        var second = await ImportAsync(digest, "email,topics\njo@example.org,\n");
+
+        var after = await AllAsync(digest);
+        var kept = after.Single(s => s.Email == "ines@example.org");
+        Assert.Equal(("Inès", "en", 4, SubscriberStatus.Paused), (kept.Name, kept.Language, kept.MaxPosts, kept.Status));
+        Assert.Equal(["data", "crm"], kept.Topics);
+        Assert.Equal(["blog-a"], kept.Sources);
+        Assert.Equal(new DateOnly(2027, 3, 1), kept.PausedUntil);
+        Assert.Equal(1, report.Unchanged);
+        var jo = after.Single(s => s.Email == "jo@example.org");
+        Assert.Empty(jo.Topics);
+        Assert.Equal(("Jo", 3), (jo.Name, jo.MaxPosts));
+        Assert.Equal(1, second.Updated);
+    }
+
+    /// <summary>Every move the status table forbids a list import: each keeps the status, with a warning naming the line.</summary>
+    [Theory]
+    [InlineData(SubscriberStatus.Unsubscribed, "active")]
+    [InlineData(SubscriberStatus.Unsubscribed, "paused")]
+    [InlineData(SubscriberStatus.Unsubscribed, "pending")]
+    [InlineData(SubscriberStatus.Bounced, "active")]
+    [InlineData(SubscriberStatus.Bounced, "paused")]
+    [InlineData(SubscriberStatus.Bounced, "unsubscribed")]
+    [InlineData(SubscriberStatus.Pending, "active")]
+    [InlineData(SubscriberStatus.Pending, "paused")]
+    [InlineData(SubscriberStatus.Active, "pending")]
+    [InlineData(SubscriberStatus.Paused, "pending")]
+    public async Task AListImportCannotMakeTheStatusMovesTheTableForbids(SubscriberStatus stored, string asked)
+    {
+        using var digest = new TestDigest();
+        await ImportAsync(digest, "email,name\nmoved@example.org,Mo\n");
+        var reader = Assert.Single(await AllAsync(digest));
+        await digest.Get<ISubscriberStore>().SaveAsync(reader with { Status = stored }, CancellationToken.None);
+
+        var report = await ImportAsync(digest, $"email,status\nmoved@example.org,{asked}\n");
+
+        Assert.Equal(stored, Assert.Single(await AllAsync(digest)).Status);
+        Assert.Contains(report.Warnings, warning => warning.StartsWith("line 2: moved@example.org is " + stored.ToString().ToLowerInvariant(), StringComparison.Ordinal));
+        Assert.False(StatusRules.Allows(StatusChanger.ListImport, stored, Enum.Parse<SubscriberStatus>(asked, ignoreCase: true)));
+    }
+
+    [Theory]
+    [InlineData(SubscriberStatus.Active, "paused")]
+    [InlineData(SubscriberStatus.Paused, "active")]
+    [InlineData(SubscriberStatus.Active, "unsubscribed")]
+    [InlineData(SubscriberStatus.Pending, "unsubscribed")]
+    [InlineData(SubscriberStatus.Active, "bounced")]
+    public async Task AListImportMakesTheMovesTheTableAllows(SubscriberStatus stored, string asked)
+    {
+        using var digest = new TestDigest();
+        await ImportAsync(digest, "email\nmoved@example.org\n");
+        var reader = Assert.Single(await AllAsync(digest));
+        await digest.Get<ISubscriberStore>().SaveAsync(reader with { Status = stored }, CancellationToken.None);
+
+        var report = await ImportAsync(digest, $"email,status\nmoved@example.org,{asked}\n");
+
+        Assert.Equal(Enum.Parse<SubscriberStatus>(asked, ignoreCase: true), Assert.Single(await AllAsync(digest)).Status);
+        Assert.Empty(report.Warnings);
+    }
+
+    [Fact]
     public async Task ThousandsOfTopicsInOneRowAreRefused()
     {
         using var digest = new TestDigest();

@@ -28,12 +28,15 @@ public sealed class DigestMessageBuilder(DigestLinks links, DkimSigning dkim, IO
         return Finish(message, subscriber, email.Text, email.Html);
     }
 
-    /// <summary>The mail that asks a new reader to confirm; its Message-ID names the attempt, so each request is its own mail.</summary>
-    public MimeMessage BuildConfirmation(Subscriber subscriber, string subject, string text, string html, DateTimeOffset now)
+    /// <summary>
+    /// A mail a page asked for (<paramref name="kind"/>: "confirm", "data"); its Message-ID names the attempt, so each request is its own
+    /// mail. Addressed to the bare address: a display name would be whatever a stranger typed into the form, in mail from our domain.
+    /// </summary>
+    public MimeMessage BuildReaderMail(string kind, Subscriber subscriber, string subject, string text, string html, DateTimeOffset now)
     {
         var o = options.Value;
-        var message = Start(subscriber, subject, $"{o.ListName}.confirm.{subscriber.Id}.{subscriber.ConfirmationsSent}@{o.MailDomain}", now);
-        message.Headers.Add("Feedback-ID", $"confirm:{o.ListName}:confirmation:{o.MailDomain}");
+        var message = Start(subscriber with { Name = null }, subject, $"{o.ListName}.{kind}.{subscriber.Id}.{subscriber.ConfirmationsSent}@{o.MailDomain}", now);
+        message.Headers.Add("Feedback-ID", $"{kind}:{o.ListName}:{kind}:{o.MailDomain}");
         return Finish(message, subscriber, text, html);
     }
 

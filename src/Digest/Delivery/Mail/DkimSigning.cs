@@ -57,7 +57,9 @@ public sealed class DkimSigning
             throw new OptionsValidationException(DkimOptions.Section, typeof(DkimOptions), [$"The DKIM private key cannot be read as PEM: {unreadable.Message}"]);
         }
 
-        tags = $"v=1; a={o.Algorithm}; c=relaxed/relaxed; d={domain}; s={o.Selector}; h={string.Join(':', SignedHeaders.Select(name => name.ToLowerInvariant()))}";
+        // Over-signed (RFC 6376 5.4.2): each name twice. A message has one of each, so the second names a field that is not
+        // there and signs its absence: a replay with a Subject, From or To added on top no longer verifies.
+        tags = $"v=1; a={o.Algorithm}; c=relaxed/relaxed; d={domain}; s={o.Selector}; h={string.Join(':', SignedHeaders.SelectMany(name => new[] { name, name }).Select(name => name.ToLowerInvariant()))}";
     }
 
     public bool IsOn => signHash is not null;
@@ -81,6 +83,7 @@ public sealed class DkimSigning
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var dkim = new Header(HeaderId.DkimSignature, $"{tags}; t={timestamp}; bh={Convert.ToBase64String(bodyHash)}; b=");
 
+        // Each name's one field; its second listing in h= adds nothing (the field it would name does not exist).
         var signed = new MemoryStream(2048);
         foreach (var name in SignedHeaders)
         {

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Digest.Delivery.Ledger;
+using Digest.Links;
 using MailKit;
 using MailKit.Net.Smtp;
 using MimeKit;
@@ -39,7 +40,7 @@ public sealed class SmtpTransport(SmtpOptions options) : IDigestTransport
             var outcome = code < 500 ? DeliveryOutcome.Deferred
                 : refused.ErrorCode == SmtpErrorCode.RecipientNotAccepted ? DeliveryOutcome.Bounced
                 : DeliveryOutcome.Failed;
-            throw new DeliveryFailedException(outcome, $"{code} {refused.Message.Trim()}", refused);
+            throw new DeliveryFailedException(outcome, Masked($"{code} {refused.Message.Trim()}", message), refused);
         }
         catch (Exception broken) when (broken is SmtpProtocolException or IOException or SocketException or TimeoutException or ServiceNotConnectedException
             || (broken is OperationCanceledException && !cancellationToken.IsCancellationRequested))
@@ -52,9 +53,16 @@ public sealed class SmtpTransport(SmtpOptions options) : IDigestTransport
         catch (MailKit.Security.AuthenticationException denied)
         {
             await DisconnectQuietlyAsync();
-            throw new DeliveryFailedException(DeliveryOutcome.Deferred, $"SMTP authentication as {options.UserName} failed: {denied.Message}", denied);
+            throw new DeliveryFailedException(DeliveryOutcome.Deferred, Redaction.Apply($"SMTP authentication as {options.UserName} failed: {denied.Message}"), denied);
         }
     }
+
+    /// <summary>
+    /// The reply as a reason to log, show or keep in the ledger: servers quote the recipient ("550 5.1.1 &lt;ann@example.org&gt;:
+    /// no such user"), so every address in it is masked here, where the reply enters Digest.
+    /// </summary>
+    private static string Masked(string reply, MimeMessage message) =>
+        Redaction.Apply(message.To.Mailboxes.Aggregate(reply, (text, to) => text.Replace(to.Address, "<recipient>", StringComparison.OrdinalIgnoreCase)));
 
     public async ValueTask DisposeAsync()
     {
