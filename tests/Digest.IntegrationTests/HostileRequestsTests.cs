@@ -122,6 +122,18 @@ public sealed class HostileRequestsTests(ITestOutputHelper output) : IAsyncLifet
             await ExpectNoWiderLinkAsync(what, request, addresses);
         }
 
+        // Status moves the preference page may not make (StatusRules): a bounce is not cleared, a pending reader is not confirmed.
+        Assert.Equal(0, (await cli.RunAsync("subscribers", "import", cli.WriteFile("bounced.csv", "email,status\nbruno.lefevre@example.org,bounced\n"), "--data", cli.DataFolder)).ExitCode);
+        var bruno = Token(MailOf("bruno.lefevre@example.org"), "preferences");
+        var brunoPage = await http.GetStringAsync(site.Url($"/preferences/{bruno}"));
+        Assert.Contains("Votre messagerie a refusé nos e-mails", brunoPage);
+        Assert.DoesNotContain("value=\"active\"", brunoPage, StringComparison.Ordinal);
+        foreach (var status in new[] { "active", "paused" })
+        {
+            await ExpectAsync("status move", $"a bounced reader made {status} on the preference page", Post($"/preferences/{bruno}",
+                Form(("language", "fr"), ("maxPosts", "10"), ("timeZone", "Europe/Paris"), ("status", status))), [422], addresses, owner: "bruno.lefevre@example.org");
+        }
+
         // Replays: a valid one-click POST twice is answered 200 both times and changes nothing more.
         for (var i = 0; i < 3; i++)
         {
@@ -222,7 +234,7 @@ public sealed class HostileRequestsTests(ITestOutputHelper output) : IAsyncLifet
             await ExpectAsync("odd path", path, Get(path), path.StartsWith("/editor", StringComparison.Ordinal) ? [303] : [404, 405], addresses);
         }
 
-        // Afterwards: the site is up, Dan alone is unsubscribed, nobody else changed, no mail went out but the one confirmation
+        // Afterwards: the site is up, Dan alone is unsubscribed, Bruno bounced (the import above), nobody else changed, no mail went out but the one confirmation
         // (sent by serve's worker, after the form answered).
         Assert.Equal("ok", await http.GetStringAsync(site.Url("/healthz")));
         Assert.True(await LocalSite.EventuallyAsync(() => Directory.GetFiles(Path.Combine(cli.Folder, "outbox")).Length > outboxBefore), "the confirmation was not sent");
@@ -232,7 +244,7 @@ public sealed class HostileRequestsTests(ITestOutputHelper output) : IAsyncLifet
         {
             var email = before.GetProperty("email").GetString()!;
             var now = after[email];
-            var expectedStatus = email == "dan.harper@example.com" ? "unsubscribed" : before.GetProperty("status").GetString();
+            var expectedStatus = email == "dan.harper@example.com" ? "unsubscribed" : email == "bruno.lefevre@example.org" ? "bounced" : before.GetProperty("status").GetString();
             Assert.Equal(expectedStatus, now.GetProperty("status").GetString());
             Assert.Equal(before.GetProperty("topics").ToString(), now.GetProperty("topics").ToString());
             Assert.Equal(before.GetProperty("language").GetString(), now.GetProperty("language").GetString());

@@ -12,7 +12,7 @@ namespace Digest.Web;
 /// signed session cookie (HttpOnly, SameSite=Strict, Secure over https). The session is bound to
 /// the key, so changing the key signs everyone out.
 /// </summary>
-public sealed class EditorSession(LinkSigner signer, IOptions<EditorOptions> options, IOptions<DigestOptions> digest)
+public sealed class EditorSession(LinkSigner signer, IOptions<EditorOptions> options)
 {
     public const string CookieName = "digest_editor";
     public const string CookiePath = "/editor";
@@ -35,13 +35,16 @@ public sealed class EditorSession(LinkSigner signer, IOptions<EditorOptions> opt
     {
         HttpOnly = true,
         SameSite = SameSiteMode.Strict,
-        // Secure whenever the site is https (behind a proxy that ends TLS the request itself is plain http) or the request is;
-        // only a local site served over plain http (PublicBaseUrl http://…) gets a cookie a browser sends over http.
-        Secure = context.Request.IsHttps || !digest.Value.PublicBaseUrl.StartsWith("http://", StringComparison.OrdinalIgnoreCase),
+        // Plain http only for a browser on this machine asking for a loopback host (serve on a laptop). Not by the peer's
+        // address: behind a reverse proxy that ends TLS every request comes from loopback, but asks for the public host.
+        Secure = context.Request.IsHttps || !IsLocalHost(context.Request.Host.Host),
         Path = CookiePath,
         MaxAge = options.Value.SessionLifetime,
         IsEssential = true,
     };
+
+    private static bool IsLocalHost(string host) =>
+        host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (System.Net.IPAddress.TryParse(host, out var ip) && System.Net.IPAddress.IsLoopback(ip));
 
     /// <summary>What the session token is signed for: a MAC of the key, so no key, no session, and a new key ends old sessions.</summary>
     private string Subject() =>
