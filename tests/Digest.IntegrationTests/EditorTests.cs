@@ -146,7 +146,11 @@ public sealed partial class EditorTests(ITestOutputHelper output) : IAsyncLifeti
         save.Headers.Add("Cookie", session);
         var saved = await http.SendAsync(save);
         var afterSave = await (await GetAsync(http, "/editor?saved=intro", session)).Content.ReadAsStringAsync();
-        var email = await (await GetAsync(http, "/editor/preview/html?issue=next&subscriber=alice.martin@example.org", session)).Content.ReadAsStringAsync();
+        using var previewed = await GetAsync(http, "/editor/preview/html?issue=next&language=fr", session);
+        var email = await previewed.Content.ReadAsStringAsync();
+        // A reader's digest: not kept by the browser or a cache between, and nothing in it may run.
+        Assert.Equal("no-store", previewed.Headers.CacheControl?.ToString());
+        Assert.StartsWith("sandbox ", previewed.Content.Headers.Contains("Content-Security-Policy") ? previewed.Content.Headers.GetValues("Content-Security-Policy").Single() : previewed.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
 
         Assert.Equal(HttpStatusCode.SeeOther, saved.StatusCode);
         Assert.Contains("Introduction enregistrée.", afterSave);
@@ -202,6 +206,9 @@ public sealed partial class EditorTests(ITestOutputHelper output) : IAsyncLifeti
         await page.GetByLabel("Adresse d’un abonné").FillAsync(email);
         await page.GetByRole(AriaRole.Button, new() { Name = "Voir l’aperçu" }).ClickAsync();
         await page.Locator("#subject").WaitForAsync();
+        // The address was POSTed: the preview's URL, and so the history, logs and telemetry, hold the subscriber's id only.
+        Assert.DoesNotContain("@", Uri.UnescapeDataString(page.Url), StringComparison.Ordinal);
+        Assert.Equal("allow-popups allow-popups-to-escape-sandbox", await page.Locator("#phone").GetAttributeAsync("sandbox"));
 
         foreach (var (frame, width) in new[] { ("#phone", 375), ("#desktop", 1280) })
         {

@@ -46,72 +46,75 @@ public sealed class ReaderMail(
         // What the form checked, checked again: the queue is not trusted more than the form.
         var chosen = Preferences.Parse(new PreferenceInput { Language = request.Language, Topics = request.Topics }).Value;
         var name = request.Name is { Length: > 0 and <= 200 } given && !given.Any(char.IsControl) ? given : null;
-        for (var attempt = 1; ; attempt++)
+        var address = EmailAddress.Normalize(email);
+        var saved = await SaveCountedAsync(async token =>
         {
             var now = time.GetUtcNow();
-            var existing = await subscribers.FindByEmailAsync(EmailAddress.Normalize(email), cancellationToken);
+            var existing = await subscribers.FindByEmailAsync(address, token);
             if (existing is { Status: SubscriberStatus.Active or SubscriberStatus.Paused or SubscriberStatus.Bounced })
             {
                 logger.LogInformation("Subscribe request for subscriber {SubscriberId} ({Status}): nothing to confirm, nothing sent", existing.Id, existing.Status);
-                return;
+                return null;
             }
 
-            var asked = new SubscriptionRequest(Subscriber.NewId(), name, chosen.Language, chosen.Topics, now);
-            var record = (existing ?? new Subscriber
+            var record = existing ?? new Subscriber
             {
-                Id = Subscriber.NewId(), Email = EmailAddress.Normalize(email), Status = SubscriberStatus.Pending, Language = chosen.Language, CreatedAt = now, UpdatedAt = now,
-            }) with { Request = asked };
-            if (Counted(record, now) is not { } counted)
-            {
-                return;
-            }
+                Id = Subscriber.NewId(), Email = address, Status = SubscriberStatus.Pending, Language = chosen.Language, CreatedAt = now, UpdatedAt = now,
+            };
+            return record with { Request = new SubscriptionRequest(Subscriber.NewId(), name, chosen.Language, chosen.Topics, now) };
+        }, cancellationToken);
 
-            try
-            {
-                await subscribers.SaveAsync(counted, cancellationToken);
-            }
-            catch (StaleSubscriberException) when (attempt < 5)
-            {
-                // Another request for this address was saved first (a double submit): read it and go again.
-                continue;
-            }
-
+        if (saved?.Request is { } asked)
+        {
             var s = WebStrings.For(asked.Language);
             var title = options.Value.Title;
-            await SendAsync("confirm", counted with { Language = asked.Language }, s.ConfirmationSubject(title),
-                s.ConfirmationBody(title), [(s.ConfirmButton, links.Confirm(counted.Id, asked.Id))], s.ConfirmationIgnore, cancellationToken);
-            return;
+            await SendAsync("confirm", saved with { Language = asked.Language }, s.ConfirmationSubject(title),
+                s.ConfirmationBody(title), [(s.ConfirmButton, links.Confirm(saved.Id, asked.Id))], s.ConfirmationIgnore, cancellationToken);
         }
     }
 
     private async Task DataLinkAsync(ReaderMailRequest request, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        var saved = await SaveCountedAsync(async token =>
         {
-            if (request.SubscriberId is not { } id || await subscribers.FindByIdAsync(id, cancellationToken) is not { } subscriber)
+            var subscriber = request.SubscriberId is { } id ? await subscribers.FindByIdAsync(id, token) : null;
+            if (subscriber is null)
             {
                 logger.LogInformation("Data link not sent: the subscriber is gone");
-                return;
             }
 
-            if (Counted(subscriber, time.GetUtcNow()) is not { } counted)
+            return subscriber;
+        }, cancellationToken);
+
+        if (saved is not null)
+        {
+            var s = WebStrings.For(saved.Language);
+            var (export, erase) = links.DataAccess(saved.Id);
+            await SendAsync("data", saved, s.DataLinkSubject(options.Value.Title), s.DataLinkBody, [(s.ExportLink, export), (s.EraseLink, erase)], s.DataLinkIgnore, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Saves the record <paramref name="read"/> makes, with one more mail counted; null when there is none to mail or the address had its
+    /// share today. Another save in between (a double submit) makes it read again.
+    /// </summary>
+    private async Task<Subscriber?> SaveCountedAsync(Func<CancellationToken, Task<Subscriber?>> read, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await read(cancellationToken) is not { } record || Counted(record, time.GetUtcNow()) is not { } counted)
             {
-                return;
+                return null;
             }
 
             try
             {
                 await subscribers.SaveAsync(counted, cancellationToken);
+                return counted;
             }
             catch (StaleSubscriberException) when (attempt < 5)
             {
-                continue;
             }
-
-            var s = WebStrings.For(counted.Language);
-            var (export, erase) = links.DataAccess(counted.Id);
-            await SendAsync("data", counted, s.DataLinkSubject(options.Value.Title), s.DataLinkBody, [(s.ExportLink, export), (s.EraseLink, erase)], s.DataLinkIgnore, cancellationToken);
-            return;
         }
     }
 
