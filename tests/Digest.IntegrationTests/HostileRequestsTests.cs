@@ -111,6 +111,14 @@ public sealed class HostileRequestsTests(ITestOutputHelper output) : IAsyncLifet
             await ExpectAsync("link exchange", what, request, [400], addresses, owner: "alice.martin@example.org");
         }
 
+        // The reader's preview of the latest issue: its links are signed for the stand-in id, never fresh ones for the reader.
+        tried["link exchange"] = tried.GetValueOrDefault("link exchange") + 1;
+        var previewHtml = await http.GetStringAsync(site.Url($"/preferences/{alicePreferencesToken}/preview"));
+        var previewSubjects = Regex.Matches(previewHtml, @"[A-Za-z0-9_-]{1,64}\.([A-Za-z0-9_-]{16,})\.[A-Za-z0-9_-]{40,}")
+            .Select(match => Encoding.UTF8.GetString(Convert.FromBase64String(Pad(match.Groups[1].Value))).Split('|')[1]).ToList();
+        Assert.NotEmpty(previewSubjects);
+        Assert.All(previewSubjects, subject => Assert.Equal("preview", subject));
+
         var emmaUnsubscribe = Token(MailOf("emma.wright@example.com"), "unsubscribe");
         foreach (var (what, request) in new (string, HttpRequestMessage)[]
         {

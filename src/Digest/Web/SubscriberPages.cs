@@ -98,7 +98,8 @@ public sealed class SubscriberPages(
             return await PageAsync(new MessagePage(s, s.NoIssueTitle, s.NoIssue) { LinkUrl = $"/preferences/{token}", LinkText = s.ManagePreferences }, StatusCodes.Status404NotFound);
         }
 
-        var result = await preview.ComposeAsync(latest, subscriber with { Status = SubscriberStatus.Active }, subscriber.Email);
+        // Its links are signed for the stand-in id that belongs to nobody: a preview is not a way to mint fresh preferences or unsubscribe links.
+        var result = await preview.ComposeAsync(latest, subscriber with { Status = SubscriberStatus.Active, Id = Editing.IssuePreview.StandInId }, sendTo: "");
         if (result.Email is not { } email)
         {
             return await PageAsync(new MessagePage(s, s.PreviewEmptyTitle, s.PreviewEmpty(latest.Number)) { LinkUrl = $"/preferences/{token}", LinkText = s.ManagePreferences });
