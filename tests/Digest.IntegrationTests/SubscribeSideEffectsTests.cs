@@ -101,6 +101,10 @@ public sealed class SubscribeSideEffectsTests(ITestOutputHelper output) : IAsync
         var pages = await Task.WhenAll(links.Select(link => http.GetAsync(site.Url(link))));
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Gone, HttpStatusCode.Gone], pages.Select(page => page.StatusCode).Order());
         var latest = links[Array.FindIndex(pages, page => page.StatusCode == HttpStatusCode.OK)];
+        // The owner sees, before the button, what confirming sets (the mail itself carries none of the stranger's text).
+        var question = await pages.Single(page => page.StatusCode == HttpStatusCode.OK).Content.ReadAsStringAsync();
+        Assert.Contains("With: posts in English, topics seo, for “Mallory Evil”.", question);
+        Assert.All(mails, mail => Assert.DoesNotContain("Mallory", mail.Message.TextBody, StringComparison.Ordinal));
         var stale = await ConfirmAsync(links.First(link => link != latest));
         Assert.Equal(HttpStatusCode.Gone, stale.StatusCode);
         Assert.Equal("unsubscribed", Records()["left@example.org"].GetProperty("status").GetString());

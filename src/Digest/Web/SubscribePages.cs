@@ -92,10 +92,20 @@ public sealed class SubscribePages(
     public Task<IResult> ShowConfirmAsync(string token, HttpContext context) => links.ForReaderAsync(token, LinkPurpose.Confirm, context, async (subscriber, requestId) =>
     {
         var s = WebStrings.For(subscriber.Request?.Language ?? subscriber.Language);
-        // GET never confirms: link scanners open links, and consent must come from a person.
-        return Waiting(subscriber, requestId)
-            ? await MessageAsync(new MessagePage(s, s.ConfirmTitle, s.ConfirmQuestion(options.Value.Title)) { FormAction = context.Request.Path, ButtonLabel = s.ConfirmButton })
-            : await AfterAsync(subscriber, s);
+        // GET never confirms: link scanners open links, and consent must come from a person, who sees here (not in the mail, where a
+        // stranger's text would go out from our domain) what the form asked for.
+        if (!Waiting(subscriber, requestId))
+        {
+            return await AfterAsync(subscriber, s);
+        }
+
+        var question = s.ConfirmQuestion(options.Value.Title);
+        if (subscriber.Request is { } asked)
+        {
+            question += " " + s.ConfirmWillSet(asked.Name, asked.Language, asked.Topics);
+        }
+
+        return await MessageAsync(new MessagePage(s, s.ConfirmTitle, question) { FormAction = context.Request.Path, ButtonLabel = s.ConfirmButton });
     });
 
     /// <summary>

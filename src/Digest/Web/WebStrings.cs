@@ -69,6 +69,8 @@ public sealed record WebStrings
     public required string ErrorName { get; init; }
     public required string ConfirmTitle { get; init; }
     public required Func<string, string> ConfirmQuestion { get; init; }
+    /// <summary>What confirming will set: the name (or none), the language and the topics the form asked for.</summary>
+    public required Func<string?, string, IReadOnlyList<string>, string> ConfirmWillSet { get; init; }
     public required string ConfirmButton { get; init; }
     public required string ConfirmedTitle { get; init; }
     public required Func<string, string> Confirmed { get; init; }
@@ -166,6 +168,8 @@ public sealed record WebStrings
         ErrorName = "Le nom ne peut contenir ni retour à la ligne ni plus de 200 caractères.",
         ConfirmTitle = "Confirmer l’abonnement",
         ConfirmQuestion = title => $"Confirmez-vous votre abonnement à {title} ?",
+        ConfirmWillSet = (name, language, topics) => $"Avec : articles en {(language == "en" ? "anglais" : "français")}, " +
+            $"{(topics.Count == 0 ? "tous les sujets" : "sujets " + string.Join(", ", topics))}{(name is null ? "" : $", au nom de « {name} »")}. Vous pourrez tout changer dans vos préférences.",
         ConfirmButton = "Je confirme",
         ConfirmedTitle = "Abonnement confirmé",
         Confirmed = title => $"Merci ! Vous recevrez {title} à partir du prochain numéro. Chaque numéro porte un lien vers vos préférences.",
@@ -262,6 +266,8 @@ public sealed record WebStrings
         ErrorName = "The name may hold no line break and no more than 200 characters.",
         ConfirmTitle = "Confirm your subscription",
         ConfirmQuestion = title => $"Do you confirm your subscription to {title}?",
+        ConfirmWillSet = (name, language, topics) => $"With: posts in {(language == "en" ? "English" : "French")}, " +
+            $"{(topics.Count == 0 ? "all topics" : "topics " + string.Join(", ", topics))}{(name is null ? "" : $", for “{name}”")}. You can change all of it in your preferences.",
         ConfirmButton = "I confirm",
         ConfirmedTitle = "Subscription confirmed",
         Confirmed = title => $"Thank you! You will receive {title} from the next issue on. Every issue carries a link to your preferences.",
