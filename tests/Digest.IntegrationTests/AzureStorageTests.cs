@@ -9,6 +9,7 @@ using Digest.Planning;
 using Digest.Posts;
 using Digest.Storage;
 using Digest.Subscribers;
+using Digest.Tests.Support;
 
 namespace Digest.IntegrationTests;
 

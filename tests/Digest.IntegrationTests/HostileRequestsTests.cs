@@ -49,7 +49,7 @@ public sealed class HostileRequestsTests(ITestOutputHelper output) : IAsyncLifet
         var unsubscribe = Token(dan, "unsubscribe");
         var preferences = Token(dan, "preferences");
         var key = Convert.FromBase64String(File.ReadAllText(Path.Combine(cli.DataFolder, "keys", "link-signing.key")));
-        var danId = Regex.Match(Encoding.UTF8.GetString(Convert.FromBase64String(Pad(preferences.Split('.')[1]))), "\\|([0-9a-f]+)\\|").Groups[1].Value;
+        var danId = SubjectOf(preferences);
         var lastYear = new LinkSigner(new Dictionary<string, byte[]> { ["local"] = key }, "local", new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-400)));
         var stranger = new LinkSigner(new Dictionary<string, byte[]> { ["local"] = new byte[32], ["other"] = new byte[32] }, "other", TimeProvider.System);
         var session = await EditorSessionAsync();
@@ -93,7 +93,7 @@ public sealed class HostileRequestsTests(ITestOutputHelper output) : IAsyncLifet
         // that mail providers see) hand out no preferences link.
         var signer = new LinkSigner(new Dictionary<string, byte[]> { ["local"] = key }, "local", TimeProvider.System);
         var alice = MailOf("alice.martin@example.org");
-        var aliceId = Regex.Match(Encoding.UTF8.GetString(Convert.FromBase64String(Pad(Token(alice, "preferences").Split('.')[1]))), "\\|([0-9a-f]+)\\|").Groups[1].Value;
+        var aliceId = SubjectOf(Token(alice, "preferences"));
         var alicePreferencesToken = Token(alice, "preferences");
         var aliceData = signer.Sign(LinkPurpose.DataAccess, aliceId, TimeSpan.FromHours(1));
         foreach (var (what, request) in new (string, HttpRequestMessage)[]
@@ -114,8 +114,7 @@ public sealed class HostileRequestsTests(ITestOutputHelper output) : IAsyncLifet
         // The reader's preview of the latest issue: its links are signed for the stand-in id, never fresh ones for the reader.
         tried["link exchange"] = tried.GetValueOrDefault("link exchange") + 1;
         var previewHtml = await http.GetStringAsync(site.Url($"/preferences/{alicePreferencesToken}/preview"));
-        var previewSubjects = Regex.Matches(previewHtml, @"[A-Za-z0-9_-]{1,64}\.([A-Za-z0-9_-]{16,})\.[A-Za-z0-9_-]{40,}")
-            .Select(match => Encoding.UTF8.GetString(Convert.FromBase64String(Pad(match.Groups[1].Value))).Split('|')[1]).ToList();
+        var previewSubjects = Regex.Matches(previewHtml, @"[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{40,}").Select(match => SubjectOf(match.Value)).ToList();
         Assert.NotEmpty(previewSubjects);
         Assert.All(previewSubjects, subject => Assert.Equal("preview", subject));
 
@@ -347,6 +346,9 @@ public sealed class HostileRequestsTests(ITestOutputHelper output) : IAsyncLifet
         parts[part] = (parts[part][0] == 'M' ? 'N' : 'M') + parts[part][1..];
         return string.Join('.', parts);
     }
+
+    /// <summary>Whom a token was signed for: the subject in its payload ("purpose|subject|expiry").</summary>
+    private static string SubjectOf(string token) => Encoding.UTF8.GetString(Convert.FromBase64String(Pad(token.Split('.')[1]))).Split('|')[1];
 
     private static string Pad(string base64Url) =>
         base64Url.Replace('-', '+').Replace('_', '/') + new string('=', (4 - (base64Url.Length % 4)) % 4);

@@ -133,7 +133,7 @@ public sealed class SubscribePages(
             var applied = stored.Request is { } asked
                 ? stored with { Name = asked.Name ?? stored.Name, Language = asked.Language, Topics = asked.Topics, Request = null }
                 : stored;
-            activated = applied.Move(StatusChanger.ConfirmLink, SubscriberStatus.Active, now) with { PausedUntil = null, UpdatedAt = now };
+            activated = applied.Move(StatusChanger.ConfirmLink, SubscriberStatus.Active, now) with { PausedUntil = null };
             return activated;
         }, context.RequestAborted) ?? subscriber;
 
