@@ -13,6 +13,9 @@ param location string = resourceGroup().location
 @description('When PlanIssue runs: NCRONTAB with seconds, in UTC. Default: Mondays 07:00.')
 param digestSchedule string = '0 0 7 * * 1'
 
+@description('When GatherFeeds fetches the listed feeds: NCRONTAB with seconds, UTC (hourly at minute 5 by default).')
+param feedsSchedule string = '0 5 * * * *'
+
 @description('Base of every link in the emails (unsubscribe, preferences, web version).')
 param publicBaseUrl string
 
@@ -110,7 +113,7 @@ resource blobs 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
   name: 'default'
 }
 
-resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for name in ['posts', 'issues', deploymentContainer]: {
+resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for name in ['posts', 'issues', 'feeds', deploymentContainer]: {
   parent: blobs
   name: name
 }]
@@ -233,6 +236,7 @@ var baseSettings = [
   { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
   { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identity.properties.clientId};Authorization=AAD' }
   { name: 'DigestSchedule', value: digestSchedule }
+  { name: 'FeedsSchedule', value: feedsSchedule }
   { name: 'Digest__Storage__Mode', value: 'azure' }
   { name: 'Digest__Storage__DeliveryQueue', value: deliveryQueue }
   { name: 'Digest__PublicBaseUrl', value: publicBaseUrl }

@@ -9,6 +9,7 @@ var root = new RootCommand("Digest: personal weekly digests of blog posts, by em
     ServeCommand.Create(),
     PreviewCommand.Create(),
     PostsCheckCommand.Create(),
+    FeedsCommand.Create(),
     ImportSubscribersCommand.Create(),
 };
 

@@ -48,6 +48,7 @@ public static class ServeCommand
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Services.AddHostedService<ScheduleService>();
         builder.Services.AddHostedService<WorkerService>();
+        builder.Services.AddHostedService<FeedsService>();
         return builder;
     }
 
@@ -102,6 +103,34 @@ public static class ServeCommand
             catch (Exception failed) when (failed is not OperationCanceledException)
             {
                 logger.LogError(failed, "Planning failed; the next occurrence tries again");
+            }
+        }
+    }
+
+    /// <summary>The GatherFeeds timer: fires on FeedsSchedule (hourly by default) and gathers the feeds that are due.</summary>
+    private sealed class FeedsService(Digest.Feeds.FeedGatherer gatherer, IConfiguration configuration, TimeProvider time, ILogger<FeedsService> logger) : BackgroundService
+    {
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            var expression = configuration[Digest.Feeds.FeedOptions.ScheduleSetting] ?? Digest.Feeds.FeedOptions.DefaultSchedule;
+            var schedule = CrontabSchedule.Parse(expression, new CrontabSchedule.ParseOptions { IncludingSeconds = true });
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var next = new DateTimeOffset(schedule.GetNextOccurrence(time.GetUtcNow().UtcDateTime), TimeSpan.Zero);
+                while (next - time.GetUtcNow() is { } wait && wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait < TimeSpan.FromDays(1) ? wait : TimeSpan.FromDays(1), time, stoppingToken);
+                }
+
+                try
+                {
+                    var results = await gatherer.GatherAsync(null, stoppingToken);
+                    logger.LogInformation("Gathered {Feeds} feeds: {New} new posts", results.Count, results.Sum(r => r.After.LastFetch?.New ?? 0));
+                }
+                catch (Exception failed) when (failed is not OperationCanceledException)
+                {
+                    logger.LogError(failed, "Gathering the feeds failed; the next occurrence tries again");
+                }
             }
         }
     }

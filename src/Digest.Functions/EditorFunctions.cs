@@ -31,6 +31,10 @@ public sealed class EditorFunctions(EditorPages editor)
     public Task<IActionResult> SaveIntroAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "editor/intro")] HttpRequest request) =>
         HandlerResults.WriteAsync(editor.SaveIntroAsync(request.HttpContext), request);
 
+    [Function("EditorFeeds")]
+    public Task<IActionResult> EditFeedsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "editor/feeds")] HttpRequest request) =>
+        HandlerResults.WriteAsync(editor.EditFeedsAsync(request.HttpContext), request);
+
     [Function("EditorPreview")]
     public Task<IActionResult> PreviewAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "editor/preview")] HttpRequest request) =>
         HandlerResults.WriteAsync(editor.PreviewAsync(request.HttpContext), request);

@@ -32,6 +32,7 @@ public static partial class RequiredSettings
         ("Digest:Delivery:Transport", "must be smtp"),
         ("Digest:Delivery:Smtp:Host", "the SMTP relay"),
         (ScheduledPlanning.ScheduleSetting, "when PlanIssue plans: NCRONTAB with seconds, in UTC, such as 0 0 7 * * 1"),
+        (Digest.Feeds.FeedOptions.ScheduleSetting, "when GatherFeeds fetches the feeds: NCRONTAB with seconds, in UTC, such as 0 5 * * * * (hourly)"),
     ];
 
     public static IReadOnlyList<string> Check(IConfiguration configuration, IServiceProvider services)
@@ -71,10 +72,13 @@ public static partial class RequiredSettings
                 "(a Key Vault reference to 32 random bytes in base64); without it each instance would make its own and links would break.");
         }
 
-        if (configuration[ScheduledPlanning.ScheduleSetting] is { Length: > 0 } schedule &&
-            CrontabSchedule.TryParse(schedule, new CrontabSchedule.ParseOptions { IncludingSeconds = true }) is null)
+        foreach (var (setting, example) in new[] { (ScheduledPlanning.ScheduleSetting, "0 0 7 * * 1"), (Digest.Feeds.FeedOptions.ScheduleSetting, Digest.Feeds.FeedOptions.DefaultSchedule) })
         {
-            problems.Add($"DigestSchedule '{schedule}' is not an NCRONTAB expression with seconds (six fields, UTC), such as 0 0 7 * * 1.");
+            if (configuration[setting] is { Length: > 0 } schedule &&
+                CrontabSchedule.TryParse(schedule, new CrontabSchedule.ParseOptions { IncludingSeconds = true }) is null)
+            {
+                problems.Add($"{setting} '{schedule}' is not an NCRONTAB expression with seconds (six fields, UTC), such as {example}.");
+            }
         }
 
         if (problems.Count > 0)

@@ -5,6 +5,7 @@ using Digest.Delivery.Mail;
 using Digest.Delivery.Queue;
 using Digest.Delivery.Transport;
 using Digest.Editing;
+using Digest.Feeds;
 using Digest.Issues;
 using Digest.Links;
 using Digest.Planning;
@@ -43,6 +44,7 @@ public static class DigestServiceCollectionExtensions
         services.AddOptions<EditorOptions>().Bind(configuration.GetSection(EditorOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ClientOptions>().Bind(configuration.GetSection(ClientOptions.Section));
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<FeedOptions>().Bind(configuration.GetSection(FeedOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(paths);
         services.AddSingleton(TimeProvider.System);
@@ -57,6 +59,7 @@ public static class DigestServiceCollectionExtensions
         {
             services.AddSingleton<IPostSource>(provider => new FolderPostSource(paths.Resolve(provider.GetRequiredService<IOptions<PostOptions>>().Value.Folder)));
             services.AddSingleton<IIssueStore>(provider => new FolderIssueStore(Path.Combine(DataFolder(provider), "issues")));
+            services.AddSingleton<IFeedList>(provider => new FileFeedList(Path.Combine(DataFolder(provider), "feeds.json")));
             services.AddSingleton<ISubscriberStore>(provider => new FileSubscriberStore(Path.Combine(DataFolder(provider), "subscribers.json")));
             services.AddSingleton(provider => new FileDeliveryLedger(Path.Combine(DataFolder(provider), "ledger")));
             services.AddSingleton<IDeliveryLedger>(provider => provider.GetRequiredService<FileDeliveryLedger>());
@@ -74,6 +77,7 @@ public static class DigestServiceCollectionExtensions
         services.AddSingleton<PostParser>();
         services.AddSingleton<PostReader>();
         services.AddSingleton<IssuePlanner>();
+        services.AddSingleton<FeedGatherer>();
         services.AddSingleton<SubscriberCsvImporter>();
 
         services.AddSingleton(provider =>
@@ -125,6 +129,7 @@ public static class DigestServiceCollectionExtensions
 
         services.AddSingleton<IPostSource>(p => new BlobPostSource(Clients(p).Container(Options(p).PostsContainer)));
         services.AddSingleton<IIssueStore>(p => new BlobIssueStore(Clients(p).Container(Options(p).IssuesContainer)));
+        services.AddSingleton<IFeedList>(p => new BlobFeedList(Clients(p).Container(Options(p).FeedsContainer)));
         services.AddSingleton<ISubscriberStore>(p => new TableSubscriberStore(Clients(p).Table(Options(p).SubscribersTable), Clients(p).Table(Options(p).SubscriberEmailsTable)));
         services.AddSingleton(p => new TableDeliveryLedger(Clients(p).Table(Options(p).LedgerTable)));
         services.AddSingleton<IDeliveryLedger>(p => p.GetRequiredService<TableDeliveryLedger>());

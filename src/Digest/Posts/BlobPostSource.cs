@@ -40,4 +40,20 @@ public sealed class BlobPostSource(BlobContainerClient container, int pageSize =
 
     public async Task<byte[]> ReadAsync(PostBlob blob, CancellationToken cancellationToken) =>
         (await container.GetBlobClient(blob.Name).DownloadContentAsync(cancellationToken)).Value.Content.ToArray();
+
+    public async Task<byte[]?> FindAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await container.GetBlobClient(name).DownloadContentAsync(cancellationToken)).Value.Content.ToArray();
+        }
+        catch (Azure.RequestFailedException missing) when (missing.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    public Task WriteAsync(string name, byte[] content, CancellationToken cancellationToken) =>
+        container.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(content),
+            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json; charset=utf-8" } }, cancellationToken);
 }

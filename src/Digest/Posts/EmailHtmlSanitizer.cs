@@ -8,6 +8,9 @@ namespace Digest.Posts;
 /// Makes post HTML safe to put in an email: a tight allow-list of tags and attributes, no
 /// styles, no scripts or embedded documents, nothing hidden by CSS, and links that are
 /// absolute https or mailto (relative ones resolved against the post's URL, or dropped).
+/// What real blogs add is made readable rather than dropped: an embedded video (iframe, video)
+/// becomes a link to it, a bare https URL in the text a link with a short visible form; tracking
+/// pixels (1×1 images, known tracker hosts) go.
 /// </summary>
 public sealed partial class EmailHtmlSanitizer
 {
@@ -74,13 +77,69 @@ public sealed partial class EmailHtmlSanitizer
 
         foreach (var element in body.QuerySelectorAll("*").ToList())
         {
-            if (DroppedWithContent.Contains(element.LocalName) || IsHiddenByStyle(element))
+            if (element.LocalName is "iframe" or "video" && EmbedLink(element, document) is { } link)
+            {
+                element.Replace(link);
+            }
+            else if (DroppedWithContent.Contains(element.LocalName) || IsHiddenByStyle(element) || IsTracker(element))
             {
                 element.Remove();
             }
         }
 
+        BareUrls.Link(body, document);
+
         return sanitizer.Sanitize(body.InnerHtml, IsHttps(baseUrl) ? baseUrl! : string.Empty).Trim();
+    }
+
+    // Hosts whose images only count opens: a digest never carries them to readers.
+    private static readonly string[] TrackerHosts =
+    [
+        "pixel.wp.com", "stats.wordpress.com", "feeds.feedburner.com", "feedproxy.google.com", "www.google-analytics.com",
+        "google-analytics.com", "ssl.google-analytics.com", "pixel.quantserve.com", "www.facebook.com", "mc.yandex.ru",
+        "medium.com", "eotrx.substackcdn.com", "ct.pinterest.com", "bat.bing.com", "px.ads.linkedin.com", "t.co",
+    ];
+
+    private static bool IsTracker(IElement element)
+    {
+        if (element.LocalName != "img")
+        {
+            return false;
+        }
+
+        var tiny = Pixels(element.GetAttribute("width")) is <= 2 && Pixels(element.GetAttribute("height")) is <= 2;
+        var src = element.GetAttribute("src");
+        var uri = src is not null && Uri.TryCreate(src, UriKind.Absolute, out var parsed) ? parsed : null;
+        var host = uri?.Host.ToLowerInvariant();
+        return tiny || (host is not null && ((TrackerHosts.Contains(host) && host != "medium.com") || (host == "medium.com" && uri!.AbsolutePath.StartsWith("/_/stat", StringComparison.Ordinal))))
+            || (src?.Contains("/track/open", StringComparison.OrdinalIgnoreCase) ?? false);
+    }
+
+    private static int? Pixels(string? value) =>
+        value is not null && int.TryParse(value.Trim().TrimEnd('x', 'p').Trim(), out var pixels) ? pixels : null;
+
+    /// <summary>An iframe or video as a paragraph holding a link to what it plays (YouTube and Vimeo players to their pages), or null.</summary>
+    private static IElement? EmbedLink(IElement element, IDocument document)
+    {
+        var src = element.GetAttribute("src") ?? element.QuerySelector("source[src]")?.GetAttribute("src");
+        if (src is null || !Uri.TryCreate(src.StartsWith("//", StringComparison.Ordinal) ? "https:" + src : src, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
+        {
+            return null;
+        }
+
+        var host = uri.Host.ToLowerInvariant();
+        var path = uri.AbsolutePath;
+        var target = host.EndsWith("youtube.com", StringComparison.Ordinal) || host.EndsWith("youtube-nocookie.com", StringComparison.Ordinal)
+            ? path.StartsWith("/embed/", StringComparison.Ordinal) ? $"https://www.youtube.com/watch?v={Uri.EscapeDataString(path[7..].Split('/')[0])}" : uri.AbsoluteUri
+            : host == "player.vimeo.com" && path.StartsWith("/video/", StringComparison.Ordinal) ? $"https://vimeo.com/{Uri.EscapeDataString(path[7..].Split('/')[0])}"
+            : uri.AbsoluteUri;
+        var label = element.GetAttribute("title") is { Length: > 0 } title ? title : new Uri(target).Host.Replace("www.", string.Empty);
+        var paragraph = document.CreateElement("p");
+        var link = document.CreateElement("a");
+        link.SetAttribute("href", target);
+        link.TextContent = "▶ " + label;
+        paragraph.AppendChild(link);
+        return paragraph;
     }
 
     private static bool IsHiddenByStyle(IElement element)

@@ -40,4 +40,28 @@ public sealed class FolderPostSource(string root) : IPostSource
 
     public Task<byte[]> ReadAsync(PostBlob blob, CancellationToken cancellationToken) =>
         File.ReadAllBytesAsync(Path.Combine(Root, blob.Name), cancellationToken);
+
+    public async Task<byte[]?> FindAsync(string name, CancellationToken cancellationToken)
+    {
+        var path = PathOf(name);
+        return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken) : null;
+    }
+
+    /// <remarks>Through a dot-file (never listed) and a rename, so a planner never reads half a post.</remarks>
+    public async Task WriteAsync(string name, byte[] content, CancellationToken cancellationToken)
+    {
+        var path = PathOf(name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = Path.Combine(Path.GetDirectoryName(path)!, "." + Path.GetFileName(path) + ".tmp");
+        await File.WriteAllBytesAsync(temporary, content, cancellationToken);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private string PathOf(string name)
+    {
+        var path = Path.GetFullPath(Path.Combine(Root, name));
+        return path.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            ? path
+            : throw new ArgumentException($"Post blob name '{name}' leaves the posts folder.", nameof(name));
+    }
 }

@@ -22,9 +22,34 @@ public sealed record Post
     /// <summary>Body as email-safe HTML (sanitized, links absolute https or mailto).</summary>
     public required string BodyHtml { get; init; }
     public required string BodyText { get; init; }
+    /// <summary>The first image of the body large enough to lead the teaser (https, alt text kept); null when there is none.</summary>
+    public PostImage? Image { get; init; }
     public required string Excerpt { get; init; }
     public required int ReadingMinutes { get; init; }
     /// <summary>When the blob landed in storage; what the planner's cutoff compares against.</summary>
     public required DateTimeOffset ArrivedAt { get; init; }
     public required string BlobName { get; init; }
+}
+
+/// <param name="Width">Declared width in pixels, when the post said.</param>
+public sealed record PostImage(string Src, string Alt, int? Width, int? Height)
+{
+    /// <summary>Images narrower than this (icons, emoji, buttons, avatars) do not lead a teaser.</summary>
+    public const int MinimumWidth = 160;
+
+    /// <summary>The first image in safe HTML that may lead a teaser.</summary>
+    public static PostImage? FirstIn(string safeHtml)
+    {
+        if (!safeHtml.Contains("<img", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var document = new AngleSharp.Html.Parser.HtmlParser().ParseDocument("<body>" + safeHtml + "</body>");
+        return document.QuerySelectorAll("img[src]")
+            .Select(img => new PostImage(img.GetAttribute("src")!, img.GetAttribute("alt") ?? string.Empty, Pixels(img.GetAttribute("width")), Pixels(img.GetAttribute("height"))))
+            .FirstOrDefault(image => image.Src.StartsWith("https://", StringComparison.Ordinal) && image.Width is null or >= MinimumWidth);
+    }
+
+    private static int? Pixels(string? value) => int.TryParse(value, out var pixels) && pixels > 0 ? pixels : null;
 }

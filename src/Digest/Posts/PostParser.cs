@@ -206,6 +206,7 @@ public sealed partial class PostParser(PostBody body, IOptions<PostOptions> opti
             Summary = summary,
             BodyHtml = html,
             BodyText = bodyText,
+            Image = PostImage.FirstIn(html),
             Excerpt = Excerpt.Cut(summary ?? bodyText, options.ExcerptLength),
             ReadingMinutes = Excerpt.ReadingMinutes(bodyText),
             ArrivedAt = blob.LastModified,

@@ -1,3 +1,5 @@
+using Digest.Posts;
+
 namespace Digest.Rendering;
 
 /// <summary>What one subscriber's email says; both the HTML and the text part are rendered from it.</summary>
@@ -34,4 +36,14 @@ public sealed record PostTeaser
     public required string Meta { get; init; }
     /// <summary>The text shown, as paragraphs.</summary>
     public required IReadOnlyList<string> Paragraphs { get; init; }
+    /// <summary>The post's lead image, scaled to the column; null when it has none.</summary>
+    public PostImage? Image { get; init; }
+
+    /// <summary>The column's width inside the card: an image is never wider.</summary>
+    public const int ColumnWidth = 544;
+
+    public int ImageWidth => Math.Min(Image?.Width ?? ColumnWidth, ColumnWidth);
+
+    /// <summary>The height at <see cref="ImageWidth"/>, when the post gave both sizes; else null (the client keeps the ratio).</summary>
+    public int? ImageHeight => Image is { Width: > 0 and var w, Height: > 0 and var h } ? (int)Math.Round(h * (double)ImageWidth / w) : null;
 }

@@ -76,7 +76,7 @@ public sealed class DigestEmailBuilder(DigestLinks links, IOptions<DigestOptions
             return new PostTeaser
             {
                 Anchor = anchor, Title = post.Title, LinkUrl = url, LinkText = strings.ReadPost, LinksToOriginal = true,
-                Meta = string.Join(" · ", meta), Paragraphs = [post.Excerpt],
+                Meta = string.Join(" · ", meta), Paragraphs = [post.Excerpt], Image = post.Image,
             };
         }
 
@@ -88,6 +88,7 @@ public sealed class DigestEmailBuilder(DigestLinks links, IOptions<DigestOptions
             LinkText = strings.ReadMoreOnWeb,
             Meta = string.Join(" · ", meta),
             Paragraphs = paragraphs,
+            Image = post.Image,
         };
     }
 

@@ -16,6 +16,8 @@ public sealed class StorageOptions
 
     [Required] public string PostsContainer { get; set; } = "posts";
     [Required] public string IssuesContainer { get; set; } = "issues";
+    /// <summary>Holds feeds.json, the list of feeds GatherFeeds reads.</summary>
+    [Required] public string FeedsContainer { get; set; } = "feeds";
     [Required] public string SubscribersTable { get; set; } = "subscribers";
     [Required] public string SubscriberEmailsTable { get; set; } = "subscriberemails";
     [Required] public string LedgerTable { get; set; } = "deliveries";

@@ -26,7 +26,14 @@ public sealed record EditorDashboardPage(EditorStrings Strings, string DigestTit
     public IReadOnlyList<string> Topics { get; init; } = [];
     public IReadOnlyList<(string Id, string Name)> Sources { get; init; } = [];
     public IReadOnlyList<PastIssue> Past { get; init; } = [];
+    /// <summary>The feeds posts are gathered from, with their last fetch.</summary>
+    public IReadOnlyList<Feeds.Feed> Feeds { get; init; } = [];
+    /// <summary>What the editor typed in the add-a-feed form, kept when it is refused.</summary>
+    public FeedForm TypedFeed { get; init; } = new();
 }
+
+/// <summary>The add-a-feed form's fields as typed.</summary>
+public sealed record FeedForm(string Url = "", string Source = "", string Name = "", string Language = "", string Topics = "", string Categories = "");
 
 /// <summary>An issue already planned and how its delivery stands (the ledger's counters).</summary>
 public sealed record PastIssue(Issue Issue, DeliveryCounts Counts);

@@ -3,6 +3,7 @@ using Digest.Delivery;
 using Digest.Delivery.Ledger;
 using Digest.Delivery.Transport;
 using Digest.Editing;
+using Digest.Feeds;
 using Digest.Issues;
 using Digest.Planning;
 using Digest.Subscribers;
@@ -27,6 +28,7 @@ public sealed class EditorPages(
     IDeliveryHistory ledger,
     TransportPool transports,
     ClientLimits limits,
+    Feeds.IFeedList feeds,
     WebPages pages,
     IOptions<DigestOptions> options,
     ILogger<EditorPages> logger)
@@ -87,7 +89,49 @@ public sealed class EditorPages(
     }
 
     public async Task<IResult> DashboardAsync(HttpContext context) =>
-        await GuardAsync(context) ?? await DashboardPageAsync(context, notice: context.Request.Query["saved"] == "intro" ? Strings(context).IntroSaved : null, noticeIsError: false, StatusCodes.Status200OK);
+        await GuardAsync(context) ?? await DashboardPageAsync(context, notice: context.Request.Query["saved"].ToString() switch
+        {
+            "intro" => Strings(context).IntroSaved,
+            "feeds" => Strings(context).FeedSaved,
+            _ => null,
+        }, noticeIsError: false, StatusCodes.Status200OK);
+
+    /// <summary>Adds a feed, or turns one off or on (<c>action</c> add, disable, enable); the same checks as <c>feeds add</c>.</summary>
+    public async Task<IResult> EditFeedsAsync(HttpContext context)
+    {
+        var (form, refusal) = await SignedInFormAsync(context);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        string Field(string name) => form![name].ToString().Trim();
+        var typed = new FeedForm(Field("url"), Field("source"), Field("name"), Field("language"), Field("topics"), Field("categories"));
+        try
+        {
+            var action = Field("action");
+            await feeds.UpdateAsync(list => action switch
+            {
+                "add" => Feeds.FeedEdits.Add(list, new Feeds.Feed
+                {
+                    Url = typed.Url,
+                    Source = typed.Source.Length > 0 ? typed.Source : Feeds.FeedGatherer.SourceFor(typed.Url),
+                    Name = typed.Name.Length > 0 ? typed.Name : null,
+                    Language = typed.Language.Length > 0 ? typed.Language.ToLowerInvariant() : null,
+                    Topics = typed.Topics.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                    Categories = Feeds.FeedEdits.Categories(typed.Categories.Split('\n')),
+                }),
+                "disable" or "enable" => Feeds.FeedEdits.SetEnabled(list, typed.Url, action == "enable", action == "enable" ? null : "disabled by an editor"),
+                _ => throw new Feeds.FeedListException($"Unknown action '{action}'."),
+            }, context.RequestAborted);
+            logger.LogInformation("Editor changed the feed list ({Action})", action);
+            return SeeOther(context, "/editor?saved=feeds#feeds-title");
+        }
+        catch (Feeds.FeedListException refused)
+        {
+            return await DashboardPageAsync(context, refused.Message, noticeIsError: true, StatusCodes.Status422UnprocessableEntity, typedFeed: typed);
+        }
+    }
 
     /// <summary>Saves the intro of the next issue: the planner uses it when it makes that issue.</summary>
     public async Task<IResult> SaveIntroAsync(HttpContext context)
@@ -222,7 +266,7 @@ public sealed class EditorPages(
         return await PreviewPageAsync(context, request, composed, to, s.TestSent(to), noticeIsError: false, StatusCodes.Status200OK);
     }
 
-    private async Task<IResult> DashboardPageAsync(HttpContext context, string? notice, bool noticeIsError, int status, string? typedIntro = null)
+    private async Task<IResult> DashboardPageAsync(HttpContext context, string? notice, bool noticeIsError, int status, string? typedIntro = null, FeedForm? typedFeed = null)
     {
         var s = Strings(context);
         var cancellationToken = context.RequestAborted;
@@ -250,6 +294,8 @@ public sealed class EditorPages(
             Topics = [.. posts.SelectMany(post => post.Topics).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase)],
             Sources = [.. posts.Select(post => (post.Source, post.SourceName)).DistinctBy(source => source.Source).OrderBy(source => source.SourceName, StringComparer.OrdinalIgnoreCase)],
             Past = pastIssues,
+            Feeds = (await feeds.LoadAsync(cancellationToken)).Feeds,
+            TypedFeed = typedFeed ?? new FeedForm(),
         };
         return NoStore(context, Results.Content(await pages.RenderAsync("Editor", page), Html, statusCode: status));
     }

@@ -24,6 +24,19 @@ public sealed record EditorStrings
     public required string IntroHint { get; init; }
     public required string SaveIntro { get; init; }
     public required string IntroSaved { get; init; }
+    public required string FeedsTitle { get; init; }
+    public required string FeedsHint { get; init; }
+    public required string NoFeeds { get; init; }
+    public required string FeedColumns { get; init; }
+    public required string NeverFetched { get; init; }
+    public required Func<int, int, int, int, string> FetchCounts { get; init; }
+    public required Func<string, string> NextTry { get; init; }
+    public required string FeedOff { get; init; }
+    public required string Disable { get; init; }
+    public required string Enable { get; init; }
+    public required string AddFeed { get; init; }
+    public required string FeedFields { get; init; }
+    public required string FeedSaved { get; init; }
     public required string IntroTooLong { get; init; }
     public required string IntroStale { get; init; }
     public required string DryRun { get; init; }
@@ -110,6 +123,19 @@ public sealed record EditorStrings
         IntroHint = "En Markdown ; elle ouvre le numéro, en tête de chaque e-mail. Vide : pas d’introduction.",
         SaveIntro = "Enregistrer l’introduction",
         IntroSaved = "Introduction enregistrée.",
+        FeedsTitle = "Flux des blogs",
+        FeedsHint = "Les nouveaux articles de ces flux (RSS, Atom, JSON Feed) arrivent d’eux-mêmes, chaque heure.",
+        NoFeeds = "Aucun flux : les articles n’arrivent que déposés à la main.",
+        FeedColumns = "Flux|Dernière lecture|Résultat|État",
+        NeverFetched = "jamais lu",
+        FetchCounts = (created, updated, unchanged, rejected) => $"{created} nouveaux, {updated} modifiés, {unchanged} inchangés, {rejected} refusés",
+        NextTry = at => $"prochain essai {at}",
+        FeedOff = "arrêté",
+        Disable = "Arrêter",
+        Enable = "Reprendre",
+        AddFeed = "Ajouter le flux",
+        FeedFields = "Adresse du flux|Identifiant (lettres, chiffres, tirets ; vide : d’après l’adresse)|Nom du blog (vide : celui du flux)|Langue (fr, en…)|Thèmes de tous ses articles (séparés par des virgules)|Catégories du flux → thèmes (une par ligne : Emailing=email)",
+        FeedSaved = "Liste des flux enregistrée.",
         IntroTooLong = "L’introduction dépasse 5 000 caractères.",
         IntroStale = "Un numéro a été planifié entre-temps : relisez le prochain avant d’enregistrer.",
         DryRun = "Simulation d’envoi",
@@ -193,6 +219,19 @@ public sealed record EditorStrings
         IntroHint = "Markdown; it opens the issue, at the top of every email. Empty: no intro.",
         SaveIntro = "Save the intro",
         IntroSaved = "Intro saved.",
+        FeedsTitle = "Blog feeds",
+        FeedsHint = "New posts from these feeds (RSS, Atom, JSON Feed) arrive by themselves, every hour.",
+        NoFeeds = "No feed: posts only arrive when someone uploads them.",
+        FeedColumns = "Feed|Last fetch|Result|State",
+        NeverFetched = "never fetched",
+        FetchCounts = (created, updated, unchanged, rejected) => $"{created} new, {updated} updated, {unchanged} unchanged, {rejected} rejected",
+        NextTry = at => $"next try {at}",
+        FeedOff = "off",
+        Disable = "Disable",
+        Enable = "Enable",
+        AddFeed = "Add the feed",
+        FeedFields = "Feed address|Source id (letters, digits, dashes; empty: from the address)|Blog name (empty: the feed's own)|Language (fr, en…)|Topics of all its posts (comma-separated)|Feed categories → topics (one per line: Emailing=email)",
+        FeedSaved = "Feed list saved.",
         IntroTooLong = "The intro is longer than 5,000 characters.",
         IntroStale = "An issue was planned meanwhile: review the next one before saving.",
         DryRun = "Dry run",

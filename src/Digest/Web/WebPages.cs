@@ -17,7 +17,11 @@ public sealed class WebPages
         "button{font:inherit;font-weight:bold;color:#fff;background:#1a56a8;border:0;border-radius:6px;padding:12px 20px;cursor:pointer;min-height:44px}" +
         ".hint{color:#5f5b55;font-size:15px}.error{color:#a3201b;font-weight:bold}.notice{background:#e8f3e8;padding:10px 12px;border-radius:6px}" +
         ".notice.error{background:#fbe9e7}.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}" +
-        "article .body img{max-width:100%;height:auto}" +
+        // Whatever a blog's HTML brings stays inside a phone's width: long words and URLs break, wide tables scroll in their own box.
+        "article{overflow-wrap:anywhere}article .body img{max-width:100%;height:auto}" +
+        "article .body table{display:block;overflow-x:auto;max-width:100%}article .body pre{white-space:pre-wrap;overflow-x:auto;font-size:14px;background:#f7f5f1;padding:10px;border-radius:6px}" +
+        "article .body code{font-size:0.9em}article .body blockquote{margin:12px 0;padding:0 0 0 14px;border-left:3px solid #d9d4ca;color:#3d3a36}" +
+        "article .body ul,article .body ol{padding-left:22px}" +
         "main.wide{max-width:1340px}table{border-collapse:collapse;width:100%;font-size:15px}" +
         "th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #d9d4ca;vertical-align:top}" +
         "textarea,input[type=email],input[type=password],input[type=text]{font:inherit;width:100%;box-sizing:border-box;padding:8px;margin:4px 0 10px}" +
@@ -25,7 +29,8 @@ public sealed class WebPages
         "iframe{border:1px solid #d9d4ca;background:#fff;display:block}.row{display:flex;gap:12px;flex-wrap:wrap;align-items:center;justify-content:space-between}" +
         "pre.text{white-space:pre-wrap;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace;background:#f7f5f1;padding:12px;border-radius:6px}" +
         "@media (prefers-color-scheme:dark){body{background:#111318;color:#e8e6e3}main{background:#1c1f26}a{color:#8ab4f8}" +
-        ".hint{color:#a9adb6}.error{color:#ff8a80}.notice{background:#22352a}.notice.error{background:#3b2323}fieldset{border-color:#2e323b}pre.text{background:#15171c}th,td{border-color:#2e323b}}";
+        ".hint{color:#a9adb6}.error{color:#ff8a80}.notice{background:#22352a}.notice.error{background:#3b2323}fieldset{border-color:#2e323b}pre.text{background:#15171c}th,td{border-color:#2e323b}" +
+        "article .body pre{background:#15171c}article .body blockquote{color:#c9c6c1;border-color:#2e323b}}";
 
     private readonly RazorLightEngine engine = new RazorLightEngineBuilder()
         .UseEmbeddedResourcesProject(typeof(WebPages).Assembly, "Digest.Web.Templates")

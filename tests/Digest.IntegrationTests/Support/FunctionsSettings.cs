@@ -17,6 +17,7 @@ public static class FunctionsSettings
         foreach (var (key, value) in new Dictionary<string, string?>
         {
             ["DigestSchedule"] = "0 0 7 * * 1",
+            ["FeedsSchedule"] = "0 5 * * * *",
             ["Digest:Title"] = "Le Digest",
             ["Digest:PublicBaseUrl"] = "https://digest.example.org",
             ["Digest:MailDomain"] = "digest.example.org",

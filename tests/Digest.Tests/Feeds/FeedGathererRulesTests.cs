@@ -1,0 +1,49 @@
+using Digest.Feeds;
+
+namespace Digest.Tests.Feeds;
+
+public sealed class FeedGathererRulesTests
+{
+    [Fact]
+    public void TopicsAreTheFeedsOwnThenTheCategoriesTheEditorMappedWhateverTheirCaseOrAccents()
+    {
+        var feed = new Feed
+        {
+            Url = "https://blog.example.fr/feed", Source = "blog", Topics = ["marketing"],
+            Categories = new Dictionary<string, string> { ["Données"] = "data", ["E-mailing"] = "email" },
+        };
+
+        Assert.Equal(["marketing", "data", "email"], FeedGatherer.Topics(feed, ["DONNEES", "Vie du blog", "e-mailing", "données"]));
+        Assert.Equal(["marketing"], FeedGatherer.Topics(feed, []));
+    }
+
+    [Theory]
+    [InlineData("https://www.example.fr/feed/", "example-fr")]
+    [InlineData("https://blog.example.fr/rss.xml", "blog-example-fr")]
+    [InlineData("http://127.0.0.1:8080/wordpress/feed/", "127-0-0-1-wordpress")]
+    [InlineData("https://medium.com/feed/@anne.martin", "medium-com-anne-martin")]
+    [InlineData("https://Société.example/Actualités/index.xml", "societe-example-actualites")]
+    public void AFeedGivenOnlyByItsAddressGetsASourceFromIt(string url, string source)
+    {
+        Assert.Equal(source, FeedGatherer.SourceFor(url));
+    }
+
+    [Fact]
+    public void EditsRefuseWhatWouldBreakTheListAndSayWhy()
+    {
+        var one = FeedEdits.Add([], new Feed { Url = "https://a.example.fr/feed", Source = "a" });
+
+        Assert.Equal("https://a.example.fr/feed is already listed (source a).",
+            Assert.Throws<FeedListException>(() => FeedEdits.Add(one, new Feed { Url = "https://a.example.fr/feed/", Source = "b" })).Message);
+        Assert.Contains("already another feed's", Assert.Throws<FeedListException>(() => FeedEdits.Add(one, new Feed { Url = "https://b.example.fr/feed", Source = "a" })).Message);
+        Assert.Contains("not an http(s) address", Assert.Throws<FeedListException>(() => FeedEdits.Add(one, new Feed { Url = "file:///etc/passwd", Source = "c" })).Message);
+        Assert.Contains("lowercase letters", Assert.Throws<FeedListException>(() => FeedEdits.Add(one, new Feed { Url = "https://c.example.fr/", Source = "../c" })).Message);
+
+        var off = FeedEdits.SetEnabled(one, "a", enabled: false, "disabled by an editor");
+        Assert.False(off[0].Enabled);
+        var backedOff = off[0] with { LastFetch = new FeedFetch { At = DateTimeOffset.UnixEpoch, Failures = 4, NextTryAt = DateTimeOffset.MaxValue } };
+        var on = FeedEdits.SetEnabled([backedOff], "https://a.example.fr/feed", enabled: true, null);
+        Assert.True(on[0].Enabled);
+        Assert.Null(on[0].LastFetch!.NextTryAt);
+    }
+}
