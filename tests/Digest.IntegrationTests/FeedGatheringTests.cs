@@ -1,0 +1,273 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Digest.Feeds;
+using Digest.IntegrationTests.Support;
+using Microsoft.AspNetCore.Http;
+using Xunit.Abstractions;
+
+namespace Digest.IntegrationTests;
+
+/// <summary>
+/// <c>feeds add</c> and <c>feeds gather</c> as an editor runs them, against a blog host on 127.0.0.1
+/// serving feeds in the shapes WordPress, Blogger, Ghost, Hugo, Substack, Medium and a JSON Feed
+/// produce, then the same host misbehaving in every way a real one does.
+/// </summary>
+public sealed class FeedGatheringTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
+{
+    private readonly DigestCli cli = new();
+    private FeedServer server = null!;
+
+    private string Posts => Path.Combine(cli.Folder, "posts");
+
+    public async Task InitializeAsync()
+    {
+        server = await FeedServer.StartAsync();
+        cli.Environment["Digest__Feeds__AllowPrivateAddresses"] = "true";
+        cli.Environment["Digest__Feeds__PerHostInterval"] = "00:00:00";
+        cli.Environment["Digest__Feeds__Timeout"] = "00:00:02";
+    }
+
+    public async Task DisposeAsync() => await server.DisposeAsync();
+
+    public void Dispose() => cli.Dispose();
+
+    private static readonly (string Path, string File, string Type)[] Engines =
+    [
+        ("/atelier/feed/", "wordpress.xml", "application/rss+xml; charset=UTF-8"),
+        ("/feeds/posts/default", "blogger.xml", "application/atom+xml; charset=UTF-8"),
+        ("/lettre-verte/rss/", "ghost.xml", "text/xml; charset=utf-8"),
+        ("/journal/index.xml", "hugo.xml", "application/rss+xml"),
+        ("/kiosque/feed", "substack.xml", "application/xml; charset=utf-8"),
+        ("/feed/@hugo.petit", "medium.xml", "text/xml; charset=UTF-8"),
+        ("/sam/feed.json", "jsonfeed.json", "application/feed+json"),
+        ("/grimoire/rss", "windows1252.xml", "text/xml; charset=utf-8"),
+    ];
+
+    private async Task<IReadOnlyList<Feed>> FeedsAsync()
+    {
+        var path = Path.Combine(cli.DataFolder, "feeds.json");
+        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(path));
+        return document.RootElement.GetProperty("feeds").Deserialize<List<Feed>>(DigestJson.Options)!;
+    }
+
+    private async Task WriteFeedsAsync(IEnumerable<Feed> feeds)
+    {
+        Directory.CreateDirectory(cli.DataFolder);
+        await File.WriteAllTextAsync(Path.Combine(cli.DataFolder, "feeds.json"), JsonSerializer.Serialize(new { feeds }, DigestJson.Options));
+    }
+
+    private JsonElement Post(string source, string key)
+    {
+        var name = Path.Combine(Posts, source, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))[..16] + ".json");
+        Assert.True(File.Exists(name), $"No post for {key} in {source}: {string.Join(", ", Directory.EnumerateFiles(Posts, "*", SearchOption.AllDirectories))}");
+        return JsonDocument.Parse(File.ReadAllText(name)).RootElement.Clone();
+    }
+
+    [Fact]
+    public async Task TheFeedsBlogEnginesServeBecomePostsAndTheNextGatheringRewritesNothing()
+    {
+        foreach (var (path, file, type) in Engines)
+        {
+            server.Feed(path, file, type, etag: file != "hugo.xml");
+            var source = Path.GetFileNameWithoutExtension(file);
+            var add = await cli.RunAsync("feeds", "add", server.Url(path), "--source", source, "--language", "fr", "--data", cli.DataFolder,
+                "--category", "Emailing=email", "--category", "Délivrabilité=email", "--category", "Données=data");
+            Assert.True(add.ExitCode == 0, add.ToString());
+        }
+
+        var first = await cli.RunAsync("feeds", "gather", "--posts", Posts, "--data", cli.DataFolder);
+        output.WriteLine(first.ToString());
+        Assert.True(first.ExitCode == 0, first.ToString());
+        var feeds = await FeedsAsync();
+        var counts = feeds.ToDictionary(feed => feed.Source, feed => (feed.LastFetch!.Status, feed.LastFetch.New, feed.LastFetch.Old, feed.LastFetch.Rejected));
+        Assert.Equal((200, 3, 1, 0), counts["wordpress"]);
+        Assert.Equal((200, 2, 0, 0), counts["blogger"]);
+        Assert.All(["ghost", "hugo", "substack", "medium", "windows1252"], source => Assert.Equal((200, 1, 0, 0), counts[source]));
+        Assert.Equal((200, 2, 0, 0), counts["jsonfeed"]);
+        Assert.Equal("L’Atelier du courriel", feeds.Single(f => f.Source == "wordpress").Name);
+        Assert.Equal("declared UTF-8 but is not; read as Windows-1252", feeds.Single(f => f.Source == "windows1252").LastFetch!.Error);
+
+        // Each post as the planner reads it: the item's text and metadata, trackers gone, embeds and relative links made usable.
+        var wordpress = Post("wordpress", "https://atelier-courriel.example.fr/?p=812");
+        Assert.Equal("Pourquoi vos «\u00A0newsletters\u00A0» finissent en promotions", wordpress.GetProperty("title").GetString());
+        Assert.Equal(("Maëlle Roux", "fr", "L’Atelier du courriel"), (wordpress.GetProperty("author").GetString(), wordpress.GetProperty("language").GetString(), wordpress.GetProperty("sourceName").GetString()));
+        Assert.Equal(["email"], wordpress.GetProperty("topics").EnumerateArray().Select(t => t.GetString()));
+        var body = wordpress.GetProperty("body").GetString()!;
+        Assert.DoesNotContain("pixel.wp.com", body);
+        Assert.Contains("<a href=\"https://www.youtube.com/watch?v=aBcDeFgHiJk\">▶ Trier sa boîte en 5 minutes</a>", body);
+        Assert.True(body.Contains(">atelier-courriel.example.fr/wp-content/…</a>", StringComparison.Ordinal), body);
+        Assert.Equal(["data"], Post("wordpress", "https://atelier-courriel.example.fr/?p=799").GetProperty("topics").EnumerateArray().Select(t => t.GetString()));
+        Assert.Contains("href=\"https://chiffres-clients.blogspot.com/2026/10/mediane.html\"", Post("blogger", "tag:blogger.com,1999:blog-7410001.post-55501").GetProperty("body").GetString());
+        Assert.Equal("https://chiffres-clients.blogspot.com/2026/11/breve.html", Post("blogger", "tag:blogger.com,1999:blog-7410001.post-55502").GetProperty("url").GetString());
+        Assert.DoesNotContain("_/stat", Post("medium", "https://medium.com/p/7f3e2a1b9c0d").GetProperty("body").GetString());
+        Assert.Equal(["email"], Post("medium", "https://medium.com/p/7f3e2a1b9c0d").GetProperty("topics").EnumerateArray().Select(t => t.GetString()));
+        Assert.DoesNotContain("eotrx", Post("substack", "https://kiosquezoe.substack.com/p/42-abonnements-payants").GetProperty("body").GetString());
+        Assert.Equal("Une note courte, sans titre, comme sur un micro-blog.", Post("jsonfeed", "https://sam.example.fr/2026/11/note-du-jour").GetProperty("title").GetString());
+        Assert.Equal("L’été où tout a changé — «\u00A0œuvres\u00A0» à 5\u00A0€", Post("windows1252", "https://grimoire.example.fr/ete").GetProperty("title").GetString());
+        Assert.Equal("Sam Girard", Post("jsonfeed", "https://sam.example.fr/2026/11/segmenter").GetProperty("author").GetString());
+
+        var check = await cli.RunAsync("posts", "check", "--posts", Posts);
+        Assert.True(check.ExitCode == 0, check.ToString());
+        Assert.Contains("12 posts accepted, 0 rejected.", check.Output);
+
+        // Again: every feed is asked conditionally, answers 304, and no post is written.
+        var written = Directory.EnumerateFiles(Posts, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.GetLastWriteTimeUtc);
+        var before = server.Requests.Count;
+        var second = await cli.RunAsync("feeds", "gather", "--posts", Posts, "--data", cli.DataFolder);
+        Assert.True(second.ExitCode == 0, second.ToString());
+        var again = server.Requests.Skip(before).ToList();
+        Assert.Equal(Engines.Length, again.Count);
+        Assert.All(again, request => Assert.True(request.IfNoneMatch.Length > 0 || request.IfModifiedSince.Length > 0, $"{request.Path} was not asked conditionally"));
+        Assert.All(server.Requests, request => Assert.StartsWith("Digest/", request.UserAgent));
+        Assert.All(await FeedsAsync(), feed => Assert.Equal(304, feed.LastFetch!.Status));
+        Assert.All(written, file => Assert.Equal(file.Value, File.GetLastWriteTimeUtc(file.Key)));
+
+        // A blog that edits a post: that one post is rewritten (the planner will not feature it twice), nothing else.
+        server.Route("/sam/feed.json", context => context.Response.WriteAsync(
+            System.Text.Encoding.UTF8.GetString(server.Bytes("jsonfeed.json")).Replace("Trois segments", "Quatre segments", StringComparison.Ordinal)));
+        var third = await cli.RunAsync("feeds", "gather", "--posts", Posts, "--data", cli.DataFolder);
+        Assert.Contains("1 updated", (await FeedsAsync()).Single(f => f.Source == "jsonfeed") is var sam ? $"{sam.LastFetch!.Updated} updated" : "", StringComparison.Ordinal);
+        Assert.Equal(1, sam.LastFetch!.Unchanged);
+        Assert.Contains("Quatre segments", Post("jsonfeed", "https://sam.example.fr/2026/11/segmenter").GetProperty("body").GetString());
+        output.WriteLine(third.ToString());
+    }
+
+    [Fact]
+    public async Task HostileFeedsAreNamedAndBackedOffAndNeverStopTheOthers()
+    {
+        server.Feed("/good", "wordpress.xml", "application/rss+xml");
+        server.Redirect("/moved", "/good2", 301);
+        server.Feed("/good2", "hugo.xml", "application/rss+xml");
+        server.Redirect("/chain", "/chain-2", 302);
+        server.Redirect("/chain-2", server.Url("/chain-3"), 301);
+        server.Feed("/chain-3", "ghost.xml", "application/rss+xml");
+        server.Redirect("/loop", "/loop-2", 302);
+        server.Redirect("/loop-2", "/loop", 302);
+        for (var hop = 0; hop < 8; hop++)
+        {
+            server.Redirect($"/far-{hop}", $"/far-{hop + 1}", 302);
+        }
+
+        server.Status("/gone", 410);
+        server.Status("/busy", 429, retryAfter: "3600");
+        server.Status("/broken", 503);
+        server.Status("/missing", 404);
+        var huge = new byte[20 * 1024 * 1024];
+        server.Route("/huge", context =>
+        {
+            context.Response.ContentLength = huge.Length;
+            return context.Response.Body.WriteAsync(huge).AsTask();
+        });
+        long streamed = 0;
+        server.Route("/huge-streamed", async context =>
+        {
+            // No Content-Length: the limit must hold while reading.
+            var chunk = System.Text.Encoding.UTF8.GetBytes("<rss version=\"2.0\"><channel><title>x</title>" + new string(' ', 65_000));
+            try
+            {
+                while (Interlocked.Read(ref streamed) < huge.Length)
+                {
+                    await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
+                    await context.Response.Body.FlushAsync(context.RequestAborted);
+                    Interlocked.Add(ref streamed, chunk.Length);
+                }
+            }
+            catch (Exception aborted) when (aborted is OperationCanceledException or IOException)
+            {
+            }
+        });
+        server.Route("/page", context =>
+        {
+            context.Response.ContentType = "text/html; charset=utf-8";
+            return context.Response.WriteAsync("<!DOCTYPE html><html lang=\"fr\"><head><title>Blog</title><link rel=\"alternate\" type=\"application/rss+xml\" href=\"/good\"></head><body>Bienvenue</body></html>");
+        });
+        server.Route("/slow", async context =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(6), context.RequestAborted).ContinueWith(_ => { });
+        });
+        server.Feed("/cp1252", "windows1252.xml", "text/xml; charset=utf-8");
+        server.Route("/garbage", context => context.Response.WriteAsync("<rss version=\"2.0\"><channel><title>cassé</title><item><title>a & b</title></item>"));
+
+        string[] paths = ["/good", "/moved", "/chain", "/loop", "/far-0", "/gone", "/busy", "/broken", "/missing", "/huge", "/huge-streamed", "/page", "/slow", "/cp1252", "/garbage"];
+        await WriteFeedsAsync(paths.Select(path => new Feed { Url = server.Url(path), Source = FeedGatherer.Slug(path), Language = "fr" }));
+        var started = DateTimeOffset.UtcNow;
+
+        var gather = await cli.RunAsync("feeds", "gather", "--posts", Posts, "--data", cli.DataFolder);
+        output.WriteLine(gather.ToString());
+        Assert.Equal(1, gather.ExitCode);
+        var feeds = (await FeedsAsync()).ToDictionary(feed => feed.Source);
+        string Error(string source) => feeds[source].LastFetch!.Error ?? "(none)";
+
+        Assert.Equal((200, 3), (feeds["good"].LastFetch!.Status, feeds["good"].LastFetch!.New));
+        Assert.Equal(server.Url("/good2"), feeds["moved"].Url);
+        Assert.Equal((200, 1), (feeds["moved"].LastFetch!.Status, feeds["moved"].LastFetch!.New));
+        Assert.Equal(server.Url("/chain"), feeds["chain"].Url);
+        Assert.Equal(1, feeds["chain"].LastFetch!.New);
+        Assert.Equal(1, feeds["cp1252"].LastFetch!.New);
+        Assert.StartsWith($"redirects in a loop ({server.Url("/loop")} again after 2 redirects)", Error("loop"));
+        Assert.Equal("redirects more than 5 times", Error("far-0"));
+        Assert.False(feeds["gone"].Enabled);
+        Assert.StartsWith("410 Gone on ", feeds["gone"].DisabledReason);
+        Assert.InRange(feeds["busy"].LastFetch!.NextTryAt!.Value - started, TimeSpan.FromMinutes(59), TimeSpan.FromMinutes(61));
+        Assert.Equal("answered 429 Too Many Requests", Error("busy"));
+        Assert.InRange(feeds["broken"].LastFetch!.NextTryAt!.Value - started, TimeSpan.FromMinutes(29), TimeSpan.FromMinutes(31));
+        Assert.Equal(1, feeds["broken"].LastFetch!.Failures);
+        Assert.Equal("answered 404 Not Found", Error("missing"));
+        Assert.Equal("is 20.0 MB; feeds are limited to 8 MB", Error("huge"));
+        Assert.Equal("is larger than the limit; feeds are limited to 8 MB", Error("huge-streamed"));
+        Assert.Equal($"is an HTML page, not a feed; the page names its feed at {server.Url("/good")}", Error("page"));
+        Assert.Equal("did not answer within 2 s", Error("slow"));
+        Assert.StartsWith("is not well-formed XML (line 1", Error("garbage"));
+
+        // The next gathering leaves the disabled and the backed-off feeds alone, and fetches the rest.
+        var before = server.Requests.Count;
+        var next = await cli.RunAsync("feeds", "gather", "--posts", Posts, "--data", cli.DataFolder);
+        var asked = server.Requests.Skip(before).Select(request => request.Path).ToHashSet();
+        Assert.DoesNotContain("/gone", asked);
+        Assert.DoesNotContain("/busy", asked);
+        Assert.DoesNotContain("/broken", asked);
+        Assert.Contains("/good2", asked);
+        Assert.DoesNotContain("/moved", asked);
+        output.WriteLine(next.ToString());
+
+        var list = await cli.RunAsync("feeds", "list", "--data", cli.DataFolder);
+        Assert.Contains("off: 410 Gone on", list.Output);
+        Assert.Contains($"{paths.Length} feeds, {paths.Length - 1} on.", list.Output);
+        Console.WriteLine($"[figures] hostile feeds: {paths.Length} feeds in one gathering, {feeds.Values.Count(f => f.LastFetch!.New > 0)} good ones gathered " +
+            $"({feeds.Values.Sum(f => f.LastFetch!.New)} posts), {feeds.Values.Count(f => f.LastFetch!.Error is not null && f.LastFetch.New == 0)} refused with a reason; " +
+            $"the streamed 20 MB feed refused past 8 MB (the server had pushed {Interlocked.Read(ref streamed) / 1024.0 / 1024.0:0.0} MB into the sockets' buffers); 410 disabled 1, 429 backed off 60 min, 503 30 min; " +
+            $"the second gathering asked {asked.Count} paths");
+    }
+
+    [Fact]
+    public async Task AFeedOnAPrivateAddressIsRefusedBeforeAnyConnection()
+    {
+        cli.Environment.Remove("Digest__Feeds__AllowPrivateAddresses");
+        server.Feed("/atelier/feed/", "wordpress.xml", "application/rss+xml");
+
+        var gather = await cli.RunAsync("feeds", "gather", "--feed", server.Url("/atelier/feed/"), "--posts", Posts, "--data", cli.DataFolder);
+
+        Assert.Equal(1, gather.ExitCode);
+        Assert.Contains("127.0.0.1 is on a loopback, private or link-local address (127.0.0.1); feeds are fetched from the public internet only", gather.Output);
+        Assert.Empty(server.Requests);
+        Assert.False(Directory.Exists(Posts) && Directory.EnumerateFiles(Posts, "*", SearchOption.AllDirectories).Any());
+    }
+
+    [Fact]
+    public async Task FeedsOnOneHostAreFetchedOneAfterAnotherAtTheInterval()
+    {
+        cli.Environment["Digest__Feeds__PerHostInterval"] = "00:00:01";
+        server.Feed("/a", "hugo.xml", "application/rss+xml");
+        server.Feed("/b", "ghost.xml", "application/rss+xml");
+        server.Feed("/c", "jsonfeed.json", "application/feed+json");
+
+        var gather = await cli.RunAsync("feeds", "gather", "--feed", server.Url("/a"), "--feed", server.Url("/b"), "--feed", server.Url("/c"), "--posts", Posts, "--data", cli.DataFolder);
+
+        Assert.True(gather.ExitCode == 0, gather.ToString());
+        var times = server.Requests.Select(request => request.At).Order().ToList();
+        Assert.Equal(3, times.Count);
+        var gaps = times.Zip(times.Skip(1), (a, b) => (b - a).TotalSeconds).ToList();
+        Assert.All(gaps, gap => Assert.True(gap >= 0.95, $"requests to one host {gap:0.00} s apart"));
+        Assert.Matches(new Regex("3 feeds: 4 new"), gather.Output);
+    }
+}
