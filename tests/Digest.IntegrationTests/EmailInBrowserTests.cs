@@ -31,13 +31,13 @@ public sealed class EmailInBrowserTests(ITestOutputHelper output) : IDisposable
             .ToDictionary(message => message.To.Mailboxes.Single().Address.Split('@')[0], message => message.HtmlBody!);
     }
 
-    private async Task LookAtAsync(string name, string html)
+    private async Task LookAtAsync(string name, string html, int[]? widths = null)
     {
         Directory.CreateDirectory(Artifacts);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Chromium.LaunchAsync(playwright);
 
-        foreach (var width in new[] { 375, 640 })
+        foreach (var width in widths ?? [375, 640])
         {
             foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
             {
@@ -92,5 +92,70 @@ public sealed class EmailInBrowserTests(ITestOutputHelper output) : IDisposable
         var emails = await RenderAsync(Corpus, "email,name,language,maxPosts\nlectrice@example.org,Élodie,fr,20\n");
 
         await LookAtAsync("corpus-fr", emails["lectrice"]);
+    }
+
+    // Post bodies in the shapes real blogs bring, without a URL so the email carries their text.
+    private static readonly (string Name, string Format, string Body)[] Shapes =
+    [
+        ("long-strings", "text", "Le rapport complet est ici : https://www.exemple-de-blog-francais.fr/wp-content/uploads/2026/11/rapport-annuel-sur-la-delivrabilite-des-newsletters-francaises-version-finale-corrigee-relue-validee.pdf?utm_source=newsletter&utm_medium=email&utm_campaign=rapport-annuel-2026&utm_content=lien-principal et la version longue en http://ancien-site.exemple.fr/archives/2019/rapport-annuel-sur-la-delivrabilite-des-newsletters-version-html-complete.html\n\nLe mot le plus long : intergouvernementalisationsdéconstitutionnalisationsanticonstitutionnellementdésoxyribonucléiques.\n\n#DélivrabilitéDesNewslettersFrançaises #ConsentementÉclairéEtRespectDesLecteurs #PasDeTraçageDansNosEmailsMerci"),
+        ("tables-code-lists", "html", "<p>Le tableau :</p><table><tr><th>Fournisseur</th><th>Ouvertures</th><th>Clics</th><th>Plaintes</th><th>Rebonds durs</th><th>Rebonds doux</th><th>Désinscriptions</th><th>Commentaire de l’équipe</th></tr><tr><td>Gmail</td><td>61 %</td><td>9 %</td><td>0,02 %</td><td>0,1 %</td><td>0,4 %</td><td>0,3 %</td><td>stable depuis l’authentification DMARC stricte</td></tr></table><pre><code>curl -s https://api.exemple.fr/v1/campagnes/2026/statistiques?format=json&amp;inclure=ouvertures,clics,plaintes,rebonds | jq '.campagnes[] | {nom, ouvertures, clics}'</code></pre><ul><li>premier point<ul><li>sous-point détaillé avec une explication</li></ul></li><li>second point</li></ul><blockquote><p>Une citation qui rappelle qu’un lecteur n’est pas une adresse.</p></blockquote>"),
+        ("images-embeds", "html", "<p><img src=\"https://cdn.exemple.fr/photos/salle-de-redaction-2400.jpg\" width=\"2400\" height=\"1600\" alt=\"La salle de rédaction\"></p><p>La vidéo de la conférence :</p><iframe width=\"1280\" height=\"720\" src=\"https://www.youtube-nocookie.com/embed/xYz123AbC\" title=\"Conférence sur la délivrabilité\"></iframe><p>Et c’est tout.<img src=\"https://stats.exemple.fr/pixel.gif\" width=\"1\" height=\"1\"></p>"),
+    ];
+
+    [Fact]
+    public async Task PostsInEveryShapeRealBlogsBringFitPhonesOf320To414PxInLightAndDark()
+    {
+        await using var server = await FeedServer.StartAsync();
+        cli.Environment["Digest__Feeds__AllowPrivateAddresses"] = "true";
+        cli.Environment["Digest__Feeds__PerHostInterval"] = "00:00:00";
+        var posts = Path.Combine(cli.Folder, "posts");
+        var gather = new List<string> { "feeds", "gather", "--posts", posts, "--data", cli.DataFolder };
+        foreach (var file in Directory.EnumerateFiles(FeedServer.Folder).Select(Path.GetFileName).Order())
+        {
+            server.Feed("/" + file, file!, file!.EndsWith(".json", StringComparison.Ordinal) ? "application/feed+json" : "application/rss+xml");
+            gather.AddRange(["--feed", server.Url("/" + file)]);
+        }
+
+        var gathered = await cli.RunAsync([.. gather]);
+        Assert.True(gathered.ExitCode == 0, gathered.ToString());
+        foreach (var (name, format, body) in Shapes)
+        {
+            cli.WriteFile($"posts/shapes/{name}.json", $$"""{ "title": "Forme : {{name}}", "language": "fr", "bodyFormat": "{{format}}", "body": {{JsonSerializer.Serialize(body)}} }""");
+        }
+
+        var outbox = Path.Combine(cli.Folder, "outbox");
+        var run = await cli.RunAsync("run", "--posts", posts, "--subscribers", cli.WriteFile("readers.csv", "email,name,language,maxPosts\nlectrice@example.org,Élodie,fr,30\n"),
+            "--pickup", outbox, "--data", cli.DataFolder);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var email = MimeKit.MimeMessage.Load(Directory.EnumerateFiles(outbox, "*.eml").Single());
+        Assert.Contains("images-embeds", email.TextBody);
+        Assert.DoesNotContain("pixel.gif", email.HtmlBody);
+
+        await LookAtAsync("shapes-fr", email.HtmlBody!, [320, 375, 414]);
+
+        // The web version of the same issue shows the whole bodies: tables, code, images and embeds.
+        await using var site = await LocalSite.StartAsync(cli, "--data", cli.DataFolder, "--posts", posts);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Chromium.LaunchAsync(playwright);
+        foreach (var width in new[] { 320, 375, 414 })
+        {
+            foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
+            {
+                await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = 900 }, ColorScheme = scheme });
+                var page = await context.NewPageAsync();
+                var answer = await page.GotoAsync(site.Url("/issues/1").ToString());
+                Assert.Equal(200, answer!.Status);
+                var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+                Assert.True(overflow <= 0, $"The web version is {overflow} px wider than a {width} px screen ({scheme}).");
+                Assert.Equal(1, await page.Locator("a[href='https://www.youtube.com/watch?v=xYz123AbC']").CountAsync());
+                // A wide table scrolls inside its own box; its cells keep their words whole rather than a letter a line.
+                var narrowest = await page.EvaluateAsync<double>("() => Math.min(...[...document.querySelectorAll('article td, article th')].map(c => c.getBoundingClientRect().width))");
+                Assert.True(narrowest >= 60, $"A table cell of the web version is {narrowest:0} px wide at {width} px ({scheme}).");
+                await page.AddScriptTagAsync(new PageAddScriptTagOptions { Path = Axe });
+                var contrast = await page.EvaluateAsync<int>("async () => (await axe.run(document, { runOnly: ['color-contrast'] })).violations.length");
+                Assert.True(contrast == 0, $"The web version at {width} px ({scheme}) has text without enough contrast.");
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, $"shapes-web-{width}-{scheme.ToString().ToLowerInvariant()}.png"), FullPage = true });
+            }
+        }
     }
 }

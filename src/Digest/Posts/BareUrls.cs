@@ -40,16 +40,16 @@ public static partial class BareUrls
         }
     }
 
-    /// <summary>Plain text as HTML: encoded, with each https URL a link (class and colour of the email's links) showing its short form.</summary>
-    public static string ToHtml(string text, Func<string, string> encode, string linkStyle)
+    /// <summary>Plain text as HTML: encoded, with each https URL a link showing its short form (in the email, with the class and colour of its links).</summary>
+    public static string ToHtml(string text, Func<string, string> encode, string? linkStyle = null)
     {
         var html = new StringBuilder(text.Length + 64);
         var last = 0;
         foreach (Match match in Url().Matches(text))
         {
             html.Append(encode(text[last..match.Index]));
-            html.Append("<a class=\"link\" href=\"").Append(encode(match.Value)).Append("\" style=\"").Append(linkStyle).Append("\">")
-                .Append(encode(Visible(match.Value))).Append("</a>");
+            html.Append(linkStyle is null ? "<a href=\"" : "<a class=\"link\" href=\"").Append(encode(match.Value))
+                .Append(linkStyle is null ? "\">" : $"\" style=\"{linkStyle}\">").Append(encode(Visible(match.Value))).Append("</a>");
             last = match.Index + match.Length;
         }
 
@@ -70,6 +70,6 @@ public static partial class BareUrls
     }
 
     // An https URL up to white space or an angle bracket, without the punctuation that ends a sentence after it.
-    [GeneratedRegex(@"https://[^\s<>""«»]+?(?=[.,;:!?)\]»]*(?:\s|$|[<""«»]))", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"https://[^\s<>""«»…]+?(?=[.,;:!?)\]»]*(?:\s|$|[<""«»]))", RegexOptions.IgnoreCase)]
     private static partial Regex Url();
 }

@@ -61,7 +61,7 @@ public sealed class PostBody(EmailHtmlSanitizer sanitizer)
                     html.Append("<br>");
                 }
 
-                html.Append(WebUtility.HtmlEncode(lines[i].Trim()));
+                html.Append(BareUrls.ToHtml(lines[i].Trim(), WebUtility.HtmlEncode));
             }
 
             html.Append("</p>\n");
@@ -91,6 +91,19 @@ public sealed class PostBody(EmailHtmlSanitizer sanitizer)
                     text.Append("\n- ");
                     AppendText(item, text);
                     text.Append('\n');
+                    break;
+                case IElement { LocalName: "a" } link when link.GetAttribute("href") is { } href && link.TextContent == BareUrls.Visible(href):
+                    // A bare URL made a short link: plain text carries the whole address again.
+                    text.Append(href);
+                    break;
+                case IElement { LocalName: "td" or "th" } cell:
+                    // A table's row reads as one line, its cells apart: "Segment | Ouvertures | Clics".
+                    if (cell.PreviousElementSibling is not null)
+                    {
+                        text.Append(" | ");
+                    }
+
+                    AppendText(cell, text);
                     break;
                 case IElement { LocalName: "img" } image when image.GetAttribute("alt") is { Length: > 0 } alt:
                     text.Append('[').Append(alt).Append(']');

@@ -19,7 +19,7 @@ public sealed class WebPages
         ".notice.error{background:#fbe9e7}.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}" +
         // Whatever a blog's HTML brings stays inside a phone's width: long words and URLs break, wide tables scroll in their own box.
         "article{overflow-wrap:anywhere}article .body img{max-width:100%;height:auto}" +
-        "article .body table{display:block;overflow-x:auto;max-width:100%}article .body pre{white-space:pre-wrap;overflow-x:auto;font-size:14px;background:#f7f5f1;padding:10px;border-radius:6px}" +
+        "article .body table{display:block;overflow-x:auto;max-width:100%}article .body th,article .body td{overflow-wrap:normal;min-width:4.5em}article .body pre{white-space:pre-wrap;overflow-x:auto;font-size:14px;background:#f7f5f1;padding:10px;border-radius:6px}" +
         "article .body code{font-size:0.9em}article .body blockquote{margin:12px 0;padding:0 0 0 14px;border-left:3px solid #d9d4ca;color:#3d3a36}" +
         "article .body ul,article .body ol{padding-left:22px}" +
         "main.wide{max-width:1340px}table{border-collapse:collapse;width:100%;font-size:15px}" +
