@@ -236,6 +236,60 @@ public sealed partial class EditorTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.True(serious.Length == 0, $"{what}: {string.Join("; ", serious)}");
     }
 
+    [Fact]
+    public async Task TheEditorListsAFeedSeesWhatItsFetchDidAndTurnsItOff()
+    {
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
+        var session = (await SignInAsync(http, Key)).Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+        await using var blog = await FeedServer.StartAsync();
+        blog.Feed("/atelier/feed/", "wordpress.xml", "application/rss+xml");
+
+        var empty = TextOf(await (await GetAsync(http, "/editor", session)).Content.ReadAsStringAsync());
+        var added = await PostFormAsync(http, "/editor/feeds", session,
+            ("action", "add"), ("url", blog.Url("/atelier/feed/")), ("source", ""), ("name", ""), ("language", "fr"), ("topics", "marketing"), ("categories", "Emailing=email\nDonnées=data"));
+        var refused = await PostFormAsync(http, "/editor/feeds", session, ("action", "add"), ("url", "ftp://atelier.example.fr/feed"), ("source", ""));
+        var twice = await PostFormAsync(http, "/editor/feeds", session, ("action", "add"), ("url", blog.Url("/atelier/feed/")), ("source", "autre"));
+        var crossSite = await PostFormAsync(http, "/editor/feeds", session, [("action", "disable"), ("url", "127-0-0-1-atelier")], origin: "https://evil.example.net");
+
+        Assert.Contains("Aucun flux", empty);
+        Assert.Equal((HttpStatusCode.SeeOther, "/editor?saved=feeds#feeds-title"), (added.StatusCode, added.Headers.Location!.OriginalString));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        var refusedText = TextOf(await refused.Content.ReadAsStringAsync());
+        Assert.Contains("'ftp://atelier.example.fr/feed' is not an http(s) address of a feed.", refusedText);
+        Assert.Contains("value=\"ftp://atelier.example.fr/feed\"", await refused.Content.ReadAsStringAsync());
+        Assert.Contains("is already listed (source 127-0-0-1-atelier).", TextOf(await twice.Content.ReadAsStringAsync()));
+        Assert.Equal(HttpStatusCode.Forbidden, crossSite.StatusCode);
+
+        // The next gathering (the CLI here; GatherFeeds or serve's timer in production) fills in the desk's columns.
+        cli.Environment["Digest__Feeds__AllowPrivateAddresses"] = "true";
+        var gather = await cli.RunAsync("feeds", "gather", "--data", cli.DataFolder, "--posts", Path.Combine(cli.Folder, "gathered"));
+        Assert.True(gather.ExitCode == 0, gather.ToString());
+        var desk = TextOf(await (await GetAsync(http, "/editor", session)).Content.ReadAsStringAsync());
+        output.WriteLine(desk);
+        Assert.Contains("L’Atelier du courriel 127-0-0-1-atelier · " + blog.Url("/atelier/feed/") + " · fr · marketing", desk);
+        Assert.Contains("200 · 3 nouveaux, 0 modifiés, 0 inchangés, 0 refusés", desk);
+
+        var off = await PostFormAsync(http, "/editor/feeds", session, ("action", "disable"), ("url", blog.Url("/atelier/feed/")));
+        Assert.Equal(HttpStatusCode.SeeOther, off.StatusCode);
+        var after = TextOf(await (await GetAsync(http, "/editor?saved=feeds", session)).Content.ReadAsStringAsync());
+        Assert.Contains("Liste des flux enregistrée.", after);
+        Assert.Contains("arrêté (disabled by an editor) Reprendre", after);
+        var requests = blog.Requests.Count;
+        Assert.Contains("No feed is due", (await cli.RunAsync("feeds", "gather", "--data", cli.DataFolder, "--posts", Path.Combine(cli.Folder, "gathered"))).Output);
+        Assert.Equal(requests, blog.Requests.Count);
+    }
+
+    private Task<HttpResponseMessage> PostFormAsync(HttpClient http, string path, string cookie, params (string Name, string Value)[] fields) =>
+        PostFormAsync(http, path, cookie, fields, origin: null);
+
+    private Task<HttpResponseMessage> PostFormAsync(HttpClient http, string path, string cookie, (string Name, string Value)[] fields, string? origin)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, site.Url(path)) { Content = new FormUrlEncodedContent(fields.Select(f => KeyValuePair.Create(f.Name, f.Value))) };
+        request.Headers.Add("Origin", origin ?? site.Origin);
+        request.Headers.Add("Cookie", cookie);
+        return http.SendAsync(request);
+    }
+
     private Task<HttpResponseMessage> SignInAsync(HttpClient http, string key, string? origin = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, site.Url("/editor/sign-in")) { Content = new FormUrlEncodedContent([KeyValuePair.Create("key", key)]) };

@@ -159,7 +159,7 @@ public sealed class AzureSettingsTests
     /// </summary>
     private static List<string> SettingsTheAppReads()
     {
-        var keys = new List<string> { Digest.Planning.ScheduledPlanning.ScheduleSetting };
+        var keys = new List<string> { Digest.Planning.ScheduledPlanning.ScheduleSetting, Digest.Feeds.FeedOptions.ScheduleSetting };
         keys.AddRange(Keys(StorageConnection.Name, typeof(StorageConnection)));
         foreach (var options in typeof(DigestOptions).Assembly.GetTypes().Where(type => type.GetField("Section", BindingFlags.Public | BindingFlags.Static) is { IsLiteral: true }))
         {

@@ -1,5 +1,6 @@
 using Digest.Cli;
 using Digest.Delivery.Queue;
+using Digest.Feeds;
 using Digest.IntegrationTests.Support;
 using Digest.Links;
 using Digest.Subscribers;
@@ -130,12 +131,22 @@ public sealed class FunctionsPagesTests(Azurite azurite) : IAsyncLifetime, IDisp
         var cookie = signIn.Headers["Set-Cookie"].Split(';')[0];
         var editor = new Dictionary<string, string> { ["Cookie"] = cookie };
         var editorForm = new Dictionary<string, string> { ["Cookie"] = cookie, ["Origin"] = origin };
+        // Both hosts share the storage: a feed listed once, that each host's desk then shows and disables (idempotent, like the intro).
+        await functions.Get<IFeedList>().UpdateAsync(list => FeedEdits.Add(list, new Feed
+        {
+            Url = "https://blog.example.fr/feed/", Source = "blog-example-fr", Name = "Le Blog", Topics = ["data"],
+            Categories = new Dictionary<string, string> { ["Emailing"] = "email" },
+        }), CancellationToken.None);
         foreach (var request in new List<PageRequest>
         {
             new("GET", "/editor/sign-in", Headers: editor),
             new("GET", "/editor", Headers: editor),
             new("POST", "/editor/intro", "intro=Bonjour+%C3%A0+toutes+et+%C3%A0+tous.&number=2", editorForm),
             new("GET", "/editor", Headers: editor) { Query = "saved=intro" },
+            new("GET", "/editor", Headers: editor) { Query = "saved=feeds" },
+            new("POST", "/editor/feeds", "action=add&url=ftp%3A%2F%2Fblog.example.fr%2F&source=x", editorForm),
+            new("POST", "/editor/feeds", "action=disable&url=blog-example-fr", editorForm),
+            new("POST", "/editor/feeds", "action=enable&url=nobody", editorForm),
             new("POST", "/editor/preview", "issue=1&subscriber=elodie%40example.org", editorForm),
             new("POST", "/editor/preview", "issue=1&subscriber=nobody%40example.org", editorForm),
             new("GET", "/editor/preview", Headers: editor) { Query = $"issue=1&reader={Reader.Id}" },

@@ -40,6 +40,7 @@ public sealed class AzureDigest : IDisposable
             [StorageConnection.Name] = azurite.ConnectionString,
             ["Digest:Storage:PostsContainer"] = "posts" + suffix,
             ["Digest:Storage:IssuesContainer"] = "issues" + suffix,
+            ["Digest:Storage:FeedsContainer"] = "feeds" + suffix,
             ["Digest:Storage:SubscribersTable"] = "subscribers" + suffix,
             ["Digest:Storage:SubscriberEmailsTable"] = "emails" + suffix,
             ["Digest:Storage:LedgerTable"] = "deliveries" + suffix,
