@@ -18,9 +18,12 @@ public sealed class FeedFetcher : IDisposable
     private readonly FeedOptions options;
     private readonly HttpClient client;
 
-    public FeedFetcher(IOptions<FeedOptions> options)
+    private readonly string userAgent;
+
+    public FeedFetcher(IOptions<FeedOptions> options, IOptions<DigestOptions> digest)
     {
         this.options = options.Value;
+        userAgent = this.options.UserAgent ?? $"Digest/1.0 (+{digest.Value.PublicBaseUrl})";
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -46,7 +49,7 @@ public sealed class FeedFetcher : IDisposable
             for (var hops = 0; ; hops++)
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, url);
-                request.Headers.UserAgent.ParseAdd(options.UserAgent);
+                request.Headers.TryAddWithoutValidation("User-Agent", userAgent);
                 request.Headers.Accept.ParseAdd("application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5");
                 if (last?.ETag is { } etag && EntityTagHeaderValue.TryParse(etag, out var tag))
                 {
@@ -119,8 +122,9 @@ public sealed class FeedFetcher : IDisposable
         }
     }
 
-    private string TooLarge(long? length) =>
-        $"is {(length is { } l ? $"{l / 1024.0 / 1024.0:0.0} MB" : "larger than the limit")}; feeds are limited to {options.MaxFeedBytes / 1024.0 / 1024.0:0.#} MB";
+    private string TooLarge(long? length) => length is { } l
+        ? $"is {l / 1024.0 / 1024.0:0.0} MB; feeds are limited to {options.MaxFeedBytes / 1024.0 / 1024.0:0.#} MB"
+        : $"goes on past {options.MaxFeedBytes / 1024.0 / 1024.0:0.#} MB, the limit for a feed (not read further)";
 
     /// <summary>The body, or null as soon as it passes the limit (the rest is never read).</summary>
     private async Task<byte[]?> ReadLimitedAsync(HttpContent content, CancellationToken cancellationToken)

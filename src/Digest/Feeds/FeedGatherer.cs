@@ -18,7 +18,7 @@ namespace Digest.Feeds;
 /// </summary>
 public sealed partial class FeedGatherer(
     IFeedList feeds, IPostSource posts, PostParser parser, PostBody body, IOptions<FeedOptions> options,
-    IOptions<PostOptions> postOptions, TimeProvider time, ILogger<FeedGatherer> logger)
+    IOptions<PostOptions> postOptions, IOptions<DigestOptions> digest, TimeProvider time, ILogger<FeedGatherer> logger)
 {
     private readonly FeedOptions options = options.Value;
 
@@ -34,7 +34,7 @@ public sealed partial class FeedGatherer(
             ? listed.Where(feed => feed.Enabled && (feed.LastFetch?.NextTryAt is not { } next || next <= now)).ToList()
             : only.Select(url => listed.FirstOrDefault(feed => SameUrl(feed.Url, url)) ?? AdHoc(url)).ToList();
 
-        using var fetcher = new FeedFetcher(Options.Create(options));
+        using var fetcher = new FeedFetcher(Options.Create(options), digest);
         var results = new System.Collections.Concurrent.ConcurrentBag<FeedGathering>();
         var byHost = chosen.GroupBy(feed => Uri.TryCreate(feed.Url, UriKind.Absolute, out var uri) ? uri.Authority : feed.Url);
         await Parallel.ForEachAsync(byHost, new ParallelOptions { MaxDegreeOfParallelism = options.Parallel, CancellationToken = cancellationToken },

@@ -13,8 +13,8 @@ public sealed class FeedOptions
     /// <summary>When serve gathers (GatherFeeds reads <see cref="ScheduleSetting"/>): hourly by default.</summary>
     public const string DefaultSchedule = "0 5 * * * *";
 
-    [Required]
-    public string UserAgent { get; set; } = "Digest/1.0 (newsletter digest; +https://digest.example.org/about-feeds)";
+    /// <summary>What a blog's logs show of us; by default "Digest/1.0 (+PublicBaseUrl)", so its owner can see who reads the feed.</summary>
+    public string? UserAgent { get; set; }
 
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(20);
