@@ -91,7 +91,54 @@ public sealed class EmailInBrowserTests(ITestOutputHelper output) : IDisposable
         Skip.IfNot(Directory.Exists(Corpus), $"Skipped: the corpus folder {Corpus} does not exist on this machine.");
         var emails = await RenderAsync(Corpus, "email,name,language,maxPosts\nlectrice@example.org,Élodie,fr,20\n");
 
-        await LookAtAsync("corpus-fr", emails["lectrice"]);
+        await LookAtAsync("corpus-fr", emails["lectrice"], [320, 375, 414, 640]);
+    }
+
+    /// <summary>The real French posts as their blogs would serve them: one RSS feed per blog, in the old encodings French feeds still use.</summary>
+    [SkippableFact]
+    public async Task TheCorpusGatheredFromFeedsInOldEncodingsReadsWellOnEveryPhone()
+    {
+        Skip.IfNot(Directory.Exists(Corpus), $"Skipped: the corpus folder {Corpus} does not exist on this machine.");
+        await using var server = await FeedServer.StartAsync();
+        cli.Environment["Digest__Feeds__AllowPrivateAddresses"] = "true";
+        cli.Environment["Digest__Feeds__PerHostInterval"] = "00:00:00";
+        var windows1252 = System.Text.CodePagesEncodingProvider.Instance.GetEncoding(1252)!;
+        // Declared as they are, declared wrong (UTF-8 over Windows-1252), and UTF-8 itself.
+        (string Declared, System.Text.Encoding Written)[] encodings = [("ISO-8859-1", windows1252), ("UTF-8", windows1252), ("UTF-8", System.Text.Encoding.UTF8)];
+        var gather = new List<string> { "feeds", "gather", "--posts", Path.Combine(cli.Folder, "posts"), "--data", cli.DataFolder };
+        var items = 0;
+        foreach (var (blog, index) in Directory.EnumerateDirectories(Corpus).Order(StringComparer.Ordinal).Select((blog, index) => (blog, index)))
+        {
+            var (declared, written) = encodings[index % encodings.Length];
+            var rss = new System.Text.StringBuilder($"<?xml version=\"1.0\" encoding=\"{declared}\"?><rss version=\"2.0\"><channel><title>{Path.GetFileName(blog)}</title><language>fr</language>");
+            foreach (var file in Directory.EnumerateFiles(blog, "*.json").Order(StringComparer.Ordinal))
+            {
+                using var post = JsonDocument.Parse(File.ReadAllText(file));
+                var root = post.RootElement;
+                var html = string.Concat(root.GetProperty("body").GetString()!.Split("\n\n").Select(p => "<p>" + System.Net.WebUtility.HtmlEncode(p) + "</p>"));
+                rss.Append($"<item><guid isPermaLink=\"false\">{Path.GetFileName(blog)}/{Path.GetFileName(file)}</guid><title>{System.Net.WebUtility.HtmlEncode(root.GetProperty("title").GetString())}</title>")
+                    .Append(string.Concat(root.GetProperty("topics").EnumerateArray().Select(t => $"<category><![CDATA[{t.GetString()}]]></category>")))
+                    .Append($"<description><![CDATA[{html}]]></description></item>");
+                items++;
+            }
+
+            var bytes = written.GetBytes(rss.Append("</channel></rss>").ToString());
+            server.Route("/" + Path.GetFileName(blog), context => context.Response.Body.WriteAsync(bytes).AsTask());
+            gather.AddRange(["--feed", server.Url("/" + Path.GetFileName(blog))]);
+        }
+
+        var gathered = await cli.RunAsync([.. gather]);
+        Assert.True(gathered.ExitCode == 0, gathered.ToString());
+        Assert.Contains($"feeds: {items} new, 0 updated, 0 unchanged, 0 rejected posts", gathered.Output);
+        var outbox = Path.Combine(cli.Folder, "outbox");
+        var run = await cli.RunAsync("run", "--posts", Path.Combine(cli.Folder, "posts"), "--subscribers", cli.WriteFile("readers.csv", "email,name,language,maxPosts\nlectrice@example.org,Élodie,fr,30\n"),
+            "--pickup", outbox, "--data", cli.DataFolder);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var email = MimeKit.MimeMessage.Load(Directory.EnumerateFiles(outbox, "*.eml").Single());
+        Assert.DoesNotContain("Ã", email.TextBody);
+        Assert.DoesNotContain("\uFFFD", email.TextBody);
+
+        await LookAtAsync("corpus-feeds-fr", email.HtmlBody!, [320, 375, 414]);
     }
 
     // Post bodies in the shapes real blogs bring, without a URL so the email carries their text.

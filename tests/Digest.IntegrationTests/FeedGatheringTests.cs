@@ -188,7 +188,18 @@ public sealed class FeedGatheringTests(ITestOutputHelper output) : IAsyncLifetim
         server.Feed("/cp1252", "windows1252.xml", "text/xml; charset=utf-8");
         server.Route("/garbage", context => context.Response.WriteAsync("<rss version=\"2.0\"><channel><title>cassé</title><item><title>a & b</title></item>"));
 
-        string[] paths = ["/good", "/moved", "/chain", "/loop", "/far-0", "/gone", "/busy", "/broken", "/missing", "/huge", "/huge-streamed", "/page", "/slow", "/cp1252", "/garbage"];
+        var longTitle = string.Join(' ', Enumerable.Repeat("Un titre qui n’en finit pas", 20));
+        server.Route("/odd", context => context.Response.WriteAsync($$"""
+            <rss version="2.0"><channel><title>Bizarre</title><link>https://bizarre.example.fr/</link>
+            <item><guid>a</guid><title>{{longTitle}}</title><link>javascript:alert(1)</link><description>Texte.</description></item>
+            <item><guid>a</guid><title>Le même, encore</title><description>Doublon.</description></item>
+            <item><description>Ni guid ni lien.</description></item>
+            <item><guid>b</guid><description></description></item>
+            <item><guid>c</guid><title>Seul un titre</title></item>
+            </channel></rss>
+            """));
+
+        string[] paths = ["/odd", "/good", "/moved", "/chain", "/loop", "/far-0", "/gone", "/busy", "/broken", "/missing", "/huge", "/huge-streamed", "/page", "/slow", "/cp1252", "/garbage"];
         await WriteFeedsAsync(paths.Select(path => new Feed { Url = server.Url(path), Source = FeedGatherer.Slug(path), Language = "fr" }));
         var started = DateTimeOffset.UtcNow;
 
@@ -199,6 +210,15 @@ public sealed class FeedGatheringTests(ITestOutputHelper output) : IAsyncLifetim
         string Error(string source) => feeds[source].LastFetch!.Error ?? "(none)";
 
         Assert.Equal((200, 3), (feeds["good"].LastFetch!.Status, feeds["good"].LastFetch!.New));
+        // Odd items: a title too long is cut, a javascript: link dropped, a repeated guid, an item with no id and one with nothing to show refused.
+        Assert.Equal((2, 3), (feeds["odd"].LastFetch!.New, feeds["odd"].LastFetch!.Rejected));
+        Assert.Contains("rejected: item 2 repeats the guid of item 1", gather.Output);
+        Assert.Contains("rejected: item 3 has neither a guid/id nor a link", gather.Output);
+        Assert.Contains("rejected: item 4 (b) has neither a title nor any text", gather.Output);
+        var cut = Post("odd", "a");
+        Assert.True(cut.GetProperty("title").GetString()!.Length <= 300);
+        Assert.Equal(JsonValueKind.Null, cut.GetProperty("url").ValueKind);
+        Assert.Equal("Seul un titre", Post("odd", "c").GetProperty("body").GetString());
         Assert.Equal(server.Url("/good2"), feeds["moved"].Url);
         Assert.Equal((200, 1), (feeds["moved"].LastFetch!.Status, feeds["moved"].LastFetch!.New));
         Assert.Equal(server.Url("/chain"), feeds["chain"].Url);

@@ -22,6 +22,9 @@ public sealed partial class FeedGatherer(
 {
     private readonly FeedOptions options = options.Value;
 
+    // The post format's limit (PostParser refuses longer titles).
+    private const int MaxTitle = 300;
+
     // A stored post is read by people too: its HTML stays legible (no \u003C), and nothing here is ever put in a script.
     private static readonly JsonSerializerOptions PostJsonOptions = new(DigestJson.Options) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -114,6 +117,7 @@ public sealed partial class FeedGatherer(
         var rejects = new List<string>();
         var items = document.Items.Take(options.MaxItemsPerFeed);
         var position = 0;
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var item in items)
         {
             position++;
@@ -130,7 +134,19 @@ public sealed partial class FeedGatherer(
                 continue;
             }
 
+            if (!seen.TryAdd(key, position))
+            {
+                rejects.Add($"item {position} repeats the guid of item {seen[key]}");
+                continue;
+            }
+
             var name = $"{feed.Source}/{Hash(key)}.json";
+            if (item.Title is null && string.IsNullOrWhiteSpace(FeedReader.TextOf(item.ContentHtml ?? item.SummaryHtml ?? string.Empty)))
+            {
+                rejects.Add($"item {position} ({Shorten(key)}) has neither a title nor any text");
+                continue;
+            }
+
             var content = PostJson(feed, document, item, name);
             var check = parser.Parse(new PostBlob(name, now, content.Length), content);
             if (check.Reject is { } reject)
@@ -170,14 +186,16 @@ public sealed partial class FeedGatherer(
     {
         var html = item.ContentHtml ?? item.SummaryHtml;
         // The body is stored sanitized (trackers, scripts and styles gone, links absolute): smaller, and stable across fetches.
-        var safe = html is null ? null : body.ToSafeHtml(html, BodyFormat.Html, item.Link);
+        var safe = html is null ? null : body.ToSafeHtml(html, BodyFormat.Html, item.Link is { } l && l.StartsWith("https://", StringComparison.Ordinal) ? l : null);
         var text = safe is null ? string.Empty : PostBody.ToPlainText(safe);
-        var title = item.Title ?? (text.Length > 0 ? Excerpt.Cut(text, 90) : null);
+        // A title longer than a post may have is cut where a reader would stop, not refused.
+        var title = item.Title is { } given ? (given.Length > MaxTitle ? Excerpt.Cut(given, MaxTitle - 1) : given) : text.Length > 0 ? Excerpt.Cut(text, 90) : null;
+        var link = item.Link is not null && Uri.TryCreate(item.Link, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) ? item.Link : null;
         var post = new Dictionary<string, object?>
         {
             ["id"] = name[..^".json".Length],
             ["title"] = title,
-            ["url"] = item.Link,
+            ["url"] = link,
             ["source"] = feed.Source,
             ["sourceName"] = feed.Name ?? document.Title ?? feed.Source,
             ["author"] = item.Author,

@@ -48,8 +48,13 @@ public sealed record PostImage(string Src, string Alt, int? Width, int? Height)
         var document = new AngleSharp.Html.Parser.HtmlParser().ParseDocument("<body>" + safeHtml + "</body>");
         return document.QuerySelectorAll("img[src]")
             .Select(img => new PostImage(img.GetAttribute("src")!, img.GetAttribute("alt") ?? string.Empty, Pixels(img.GetAttribute("width")), Pixels(img.GetAttribute("height"))))
-            .FirstOrDefault(image => image.Src.StartsWith("https://", StringComparison.Ordinal) && image.Width is null or >= MinimumWidth);
+            .FirstOrDefault(image => image.Src.StartsWith("https://", StringComparison.Ordinal) && image.Width is null or >= MinimumWidth && !IsDecoration(image.Src));
     }
 
     private static int? Pixels(string? value) => int.TryParse(value, out var pixels) && pixels > 0 ? pixels : null;
+
+    // Emoji and smilies that blog engines turn into images, and avatars: never the picture of a post.
+    private static bool IsDecoration(string src) =>
+        src.Contains("/emoji/", StringComparison.OrdinalIgnoreCase) || src.Contains("/smilies/", StringComparison.OrdinalIgnoreCase)
+        || src.Contains("gravatar.com/avatar", StringComparison.OrdinalIgnoreCase);
 }
