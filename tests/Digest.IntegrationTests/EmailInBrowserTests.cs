@@ -130,15 +130,21 @@ public sealed class EmailInBrowserTests(ITestOutputHelper output) : IDisposable
         var gathered = await cli.RunAsync([.. gather]);
         Assert.True(gathered.ExitCode == 0, gathered.ToString());
         Assert.Contains($"feeds: {items} new, 0 updated, 0 unchanged, 0 rejected posts", gathered.Output);
-        var outbox = Path.Combine(cli.Folder, "outbox");
-        var run = await cli.RunAsync("run", "--posts", Path.Combine(cli.Folder, "posts"), "--subscribers", cli.WriteFile("readers.csv", "email,name,language,maxPosts\nlectrice@example.org,Élodie,fr,30\n"),
-            "--pickup", outbox, "--data", cli.DataFolder);
-        Assert.True(run.ExitCode == 0, run.ToString());
-        var email = MimeKit.MimeMessage.Load(Directory.EnumerateFiles(outbox, "*.eml").Single());
+        var email = await OneReadersEmailAsync(Path.Combine(cli.Folder, "posts"));
         Assert.DoesNotContain("Ã", email.TextBody);
         Assert.DoesNotContain("\uFFFD", email.TextBody);
 
         await LookAtAsync("corpus-feeds-fr", email.HtmlBody!, [320, 375, 414]);
+    }
+
+    /// <summary>The issue of these posts as one French reader with room for 30 posts gets it.</summary>
+    private async Task<MimeKit.MimeMessage> OneReadersEmailAsync(string posts)
+    {
+        var outbox = Path.Combine(cli.Folder, "outbox");
+        var run = await cli.RunAsync("run", "--posts", posts, "--subscribers", cli.WriteFile("readers.csv", "email,name,language,maxPosts\nlectrice@example.org,Élodie,fr,30\n"),
+            "--pickup", outbox, "--data", cli.DataFolder);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        return MimeKit.MimeMessage.Load(Directory.EnumerateFiles(outbox, "*.eml").Single());
     }
 
     // Post bodies in the shapes real blogs bring, without a URL so the email carries their text.
@@ -170,11 +176,7 @@ public sealed class EmailInBrowserTests(ITestOutputHelper output) : IDisposable
             cli.WriteFile($"posts/shapes/{name}.json", $$"""{ "title": "Forme : {{name}}", "language": "fr", "bodyFormat": "{{format}}", "body": {{JsonSerializer.Serialize(body)}} }""");
         }
 
-        var outbox = Path.Combine(cli.Folder, "outbox");
-        var run = await cli.RunAsync("run", "--posts", posts, "--subscribers", cli.WriteFile("readers.csv", "email,name,language,maxPosts\nlectrice@example.org,Élodie,fr,30\n"),
-            "--pickup", outbox, "--data", cli.DataFolder);
-        Assert.True(run.ExitCode == 0, run.ToString());
-        var email = MimeKit.MimeMessage.Load(Directory.EnumerateFiles(outbox, "*.eml").Single());
+        var email = await OneReadersEmailAsync(posts);
         Assert.Contains("images-embeds", email.TextBody);
         Assert.DoesNotContain("pixel.gif", email.HtmlBody);
 
