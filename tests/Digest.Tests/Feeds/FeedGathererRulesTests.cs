@@ -47,3 +47,29 @@ public sealed class FeedGathererRulesTests
         Assert.Null(on[0].LastFetch!.NextTryAt);
     }
 }
+
+public sealed class FeedAddressTests
+{
+    [Theory]
+    [InlineData("127.0.0.1", true)]
+    [InlineData("10.1.2.3", true)]
+    [InlineData("172.16.0.1", true)]
+    [InlineData("172.31.255.255", true)]
+    [InlineData("192.168.1.10", true)]
+    [InlineData("169.254.169.254", true)]
+    [InlineData("100.64.0.1", true)]
+    [InlineData("0.0.0.0", true)]
+    [InlineData("224.0.0.1", true)]
+    [InlineData("::1", true)]
+    [InlineData("fe80::1", true)]
+    [InlineData("fd00:ec2::254", true)]
+    [InlineData("::ffff:127.0.0.1", true)]
+    [InlineData("::ffff:10.0.0.1", true)]
+    [InlineData("172.32.0.1", false)]
+    [InlineData("93.184.216.34", false)]
+    [InlineData("2606:4700::6810:84e5", false)]
+    public void InsideAddressesAreKnownFromPublicOnes(string address, bool inside)
+    {
+        Assert.Equal(inside, FeedFetcher.IsInternal(System.Net.IPAddress.Parse(address)));
+    }
+}
