@@ -106,6 +106,7 @@ public static class FeedsCommand
         ? "never fetched"
         : $"{last.At:yyyy-MM-dd HH:mm}Z {last.Status?.ToString() ?? "no answer"}: {last.New} new, {last.Updated} updated, {last.Unchanged} unchanged, {last.Rejected} rejected, {last.Old} too old"
           + (last.Error is { } error ? $"; {error}" : string.Empty)
+          + (last.Note is { } note ? $"; note: {note}" : string.Empty)
           + (last.NextTryAt is { } next ? $"; next try {next:yyyy-MM-dd HH:mm}Z" : string.Empty)
           + (feed.DisabledReason is { } reason ? $"; off: {reason}" : string.Empty);
 

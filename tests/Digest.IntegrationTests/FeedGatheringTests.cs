@@ -85,7 +85,7 @@ public sealed class FeedGatheringTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.All(["ghost", "hugo", "substack", "medium", "windows1252"], source => Assert.Equal((200, 1, 0, 0), counts[source]));
         Assert.Equal((200, 2, 0, 0), counts["jsonfeed"]);
         Assert.Equal("L’Atelier du courriel", feeds.Single(f => f.Source == "wordpress").Name);
-        Assert.Equal("declared UTF-8 but is not; read as Windows-1252", feeds.Single(f => f.Source == "windows1252").LastFetch!.Error);
+        Assert.Equal("declared UTF-8 but is not; read as Windows-1252", feeds.Single(f => f.Source == "windows1252").LastFetch!.Note);
 
         // Each post as the planner reads it: the item's text and metadata, trackers gone, embeds and relative links made usable.
         var wordpress = Post("wordpress", "https://atelier-courriel.example.fr/?p=812");
@@ -179,8 +179,10 @@ public sealed class FeedGatheringTests(ITestOutputHelper output) : IAsyncLifetim
         server.Route("/page", context =>
         {
             context.Response.ContentType = "text/html; charset=utf-8";
-            return context.Response.WriteAsync("<!DOCTYPE html><html lang=\"fr\"><head><title>Blog</title><link rel=\"alternate\" type=\"application/rss+xml\" href=\"/good\"></head><body>Bienvenue</body></html>");
+            return context.Response.WriteAsync("<!DOCTYPE html><html lang=\"fr\"><head><title>Blog</title><link rel=\"alternate\" type=\"application/rss+xml\" title=\"Flux\" href=\"/page-feed\"></head><body>Bienvenue</body></html>");
         });
+        server.Feed("/page-feed", "substack.xml", "application/rss+xml");
+        server.Route("/bare-page", context => context.Response.WriteAsync("<!DOCTYPE html><html><head><title>Blog</title></head><body>Pas de flux ici.</body></html>"));
         server.Route("/slow", async context =>
         {
             await Task.Delay(TimeSpan.FromSeconds(6), context.RequestAborted).ContinueWith(_ => { });
@@ -199,7 +201,7 @@ public sealed class FeedGatheringTests(ITestOutputHelper output) : IAsyncLifetim
             </channel></rss>
             """));
 
-        string[] paths = ["/odd", "/good", "/moved", "/chain", "/loop", "/far-0", "/gone", "/busy", "/broken", "/missing", "/huge", "/huge-streamed", "/page", "/slow", "/cp1252", "/garbage"];
+        string[] paths = ["/odd", "/good", "/moved", "/chain", "/loop", "/far-0", "/gone", "/busy", "/broken", "/missing", "/huge", "/huge-streamed", "/page", "/bare-page", "/slow", "/cp1252", "/garbage"];
         await WriteFeedsAsync(paths.Select(path => new Feed { Url = server.Url(path), Source = FeedGatherer.Slug(path), Language = "fr" }));
         var started = DateTimeOffset.UtcNow;
 
@@ -235,7 +237,10 @@ public sealed class FeedGatheringTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.Equal("answered 404 Not Found", Error("missing"));
         Assert.Equal("is 20.0 MB; feeds are limited to 8 MB", Error("huge"));
         Assert.Equal("goes on past 8 MB, the limit for a feed (not read further)", Error("huge-streamed"));
-        Assert.Equal($"is an HTML page, not a feed; the page names its feed at {server.Url("/good")}", Error("page"));
+        // A blog's page that names its feed leads to it, and the list keeps the feed's address; a page that names none is refused.
+        Assert.Equal((server.Url("/page-feed"), 1), (feeds["page"].Url, feeds["page"].LastFetch!.New));
+        Assert.Equal($"the address is the blog's page; the feed it names, {server.Url("/page-feed")}, is used from now on", feeds["page"].LastFetch!.Note);
+        Assert.Equal("is an HTML page, not a feed (RSS, Atom or JSON Feed), and names no feed", Error("bare-page"));
         Assert.Equal("did not answer within 2 s", Error("slow"));
         Assert.StartsWith("is not well-formed XML (line 1", Error("garbage"));
 
@@ -248,6 +253,8 @@ public sealed class FeedGatheringTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.DoesNotContain("/broken", asked);
         Assert.Contains("/good2", asked);
         Assert.DoesNotContain("/moved", asked);
+        Assert.DoesNotContain("/page", asked);
+        Assert.Contains("/page-feed", asked);
         output.WriteLine(next.ToString());
 
         var list = await cli.RunAsync("feeds", "list", "--data", cli.DataFolder);

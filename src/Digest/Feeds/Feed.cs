@@ -43,6 +43,12 @@ public sealed record FeedFetch
     /// <summary>Why the fetch or the feed failed, in one sentence; null when it worked.</summary>
     public string? Error { get; init; }
 
+    /// <summary>Something the editor should know about a fetch that worked (a wrong declared encoding, a page that led to its feed).</summary>
+    public string? Note { get; init; }
+
+    /// <summary>Why items were refused, the first few (all of them are in the log).</summary>
+    public IReadOnlyList<string> Rejects { get; init; } = [];
+
     public int New { get; init; }
     public int Updated { get; init; }
     public int Unchanged { get; init; }

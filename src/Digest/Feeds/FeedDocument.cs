@@ -25,4 +25,8 @@ public sealed record FeedItem(
     string? Language);
 
 /// <summary>The bytes are not a feed Digest can read; the message says what they are instead.</summary>
-public sealed class FeedFormatException(string message) : Exception(message);
+public sealed class FeedFormatException(string message, Uri? advertisedFeed = null) : Exception(message)
+{
+    /// <summary>The feed an HTML page names in its &lt;link rel="alternate"&gt;, when it is a blog's page rather than its feed.</summary>
+    public Uri? AdvertisedFeed { get; } = advertisedFeed;
+}

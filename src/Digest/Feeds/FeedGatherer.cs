@@ -68,7 +68,8 @@ public sealed partial class FeedGatherer(
         return done;
     }
 
-    private async Task<FeedGathering> GatherOneAsync(FeedFetcher fetcher, Feed feed, CancellationToken cancellationToken)
+    /// <param name="followPage">Whether an HTML page that names its feed may be followed to it (once: never from a page found that way).</param>
+    private async Task<FeedGathering> GatherOneAsync(FeedFetcher fetcher, Feed feed, CancellationToken cancellationToken, bool followPage = true)
     {
         var now = time.GetUtcNow();
         if (!Uri.TryCreate(feed.Url, UriKind.Absolute, out var address) || (address.Scheme != Uri.UriSchemeHttps && address.Scheme != Uri.UriSchemeHttp))
@@ -100,6 +101,14 @@ public sealed partial class FeedGatherer(
         {
             document = FeedReader.Read(answer.Content!, answer.Charset, answer.FinalUrl);
         }
+        catch (FeedFormatException page) when (followPage && page.AdvertisedFeed is { } advertised && !SameUrl(advertised.AbsoluteUri, address.AbsoluteUri))
+        {
+            // An editor listed the blog's page: follow the feed it names, once, and keep that address from now on.
+            var found = await GatherOneAsync(fetcher, feed with { Url = advertised.AbsoluteUri, LastFetch = null }, cancellationToken, followPage: false);
+            return found.After.LastFetch is { Status: 200 } worked
+                ? found with { Before = feed, After = found.After with { LastFetch = worked with { Note = $"the address is the blog's page; the feed it names, {advertised.AbsoluteUri}, is used from now on" } } }
+                : Failed(feed, fetch with { Error = page.Message }, null, now);
+        }
         catch (FeedFormatException notAFeed)
         {
             return Failed(feed, fetch with { Error = notAFeed.Message }, null, now);
@@ -107,7 +116,7 @@ public sealed partial class FeedGatherer(
 
         var (counted, rejects) = await WriteItemsAsync(feed, document, now, cancellationToken);
         var named = feed.Name is null && document.Title is { } title ? feed with { Name = title } : feed;
-        var result = Finish(named, counted with { At = now, Status = answer.Status, ETag = answer.ETag, LastModified = answer.LastModified, Error = document.EncodingNote }, moved);
+        var result = Finish(named, counted with { At = now, Status = answer.Status, ETag = answer.ETag, LastModified = answer.LastModified, Note = document.EncodingNote }, moved);
         return result with { Before = feed, Format = document.Format, Rejects = rejects };
     }
 
@@ -178,7 +187,7 @@ public sealed partial class FeedGatherer(
             logger.LogWarning("Feed {Source}: {Reject}", feed.Source, reject);
         }
 
-        return (new FeedFetch { At = now, New = created, Updated = updated, Unchanged = unchanged, Rejected = rejects.Count, Old = old }, rejects);
+        return (new FeedFetch { At = now, New = created, Updated = updated, Unchanged = unchanged, Rejected = rejects.Count, Old = old, Rejects = [.. rejects.Take(5)] }, rejects);
     }
 
     /// <summary>The post blob for an item: the same bytes for the same item, so an unchanged item is never rewritten.</summary>
@@ -238,7 +247,7 @@ public sealed partial class FeedGatherer(
     {
         logger.LogInformation("Feed {Source} ({Url}): {Status}, {New} new, {Updated} updated, {Unchanged} unchanged, {Rejected} rejected, {Old} too old",
             feed.Source, feed.Url, fetch.Status?.ToString() ?? "no answer", fetch.New, fetch.Updated, fetch.Unchanged, fetch.Rejected, fetch.Old);
-        var after = feed with { Url = movedTo ?? feed.Url, LastFetch = fetch with { Failures = fetch.Error is null || fetch.Status == 200 ? 0 : (feed.LastFetch?.Failures ?? 0) + 1 } };
+        var after = feed with { Url = movedTo ?? feed.Url, LastFetch = fetch with { Failures = fetch.Error is null ? 0 : (feed.LastFetch?.Failures ?? 0) + 1 } };
         return new FeedGathering(feed, after, null, []);
     }
 

@@ -33,9 +33,10 @@ public static partial class FeedReader
         if (LooksLikeHtml(start))
         {
             var alternate = AlternateFeedLink().Match(text);
-            throw new FeedFormatException(alternate.Success
-                ? $"is an HTML page, not a feed; the page names its feed at {ResolveOrNull(address, WebUtility.HtmlDecode(alternate.Groups[1].Value)) ?? alternate.Groups[1].Value}"
-                : "is an HTML page, not a feed (RSS, Atom or JSON Feed)");
+            var named = alternate.Success ? ResolveOrNull(address, WebUtility.HtmlDecode(alternate.Groups[1].Value)) : null;
+            throw named is null
+                ? new FeedFormatException("is an HTML page, not a feed (RSS, Atom or JSON Feed), and names no feed")
+                : new FeedFormatException($"is an HTML page, not a feed; the page names its feed at {named}", new Uri(named));
         }
 
         return ReadXml(KnownEntities(text), address) with { EncodingNote = note };

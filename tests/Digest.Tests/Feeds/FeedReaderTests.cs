@@ -156,6 +156,7 @@ public sealed class FeedReaderTests
         var refused = Assert.Throws<FeedFormatException>(() => Read(page));
 
         Assert.Equal("is an HTML page, not a feed; the page names its feed at https://blog.example.fr/feed.xml", refused.Message);
+        Assert.Equal(new Uri("https://blog.example.fr/feed.xml"), refused.AdvertisedFeed);
     }
 
     [Theory]
