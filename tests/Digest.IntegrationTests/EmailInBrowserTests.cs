@@ -179,6 +179,13 @@ public sealed class EmailInBrowserTests(ITestOutputHelper output) : IDisposable
         var email = await OneReadersEmailAsync(posts);
         Assert.Contains("images-embeds", email.TextBody);
         Assert.DoesNotContain("pixel.gif", email.HtmlBody);
+        // The lead image stands in the HTML part, its alt text in the text part; lists keep an item a line; the video is a link in both.
+        Assert.Contains("alt=\"La salle de rédaction\" width=\"544\" height=\"363\"", email.HtmlBody);
+        Assert.DoesNotContain("[La salle de rédaction]", email.HtmlBody);
+        Assert.Contains("[La salle de rédaction]", email.TextBody);
+        Assert.Contains("- premier point<br>- sous-point détaillé avec une explication<br>- second point", email.HtmlBody);
+        Assert.Contains("▶ Conférence sur la délivrabilité <a class=\"link\" href=\"https://www.youtube.com/watch?v=xYz123AbC\"", email.HtmlBody);
+        Assert.Contains("▶ Conférence sur la délivrabilité https://www.youtube.com/watch?v=xYz123AbC", email.TextBody);
 
         await LookAtAsync("shapes-fr", email.HtmlBody!, [320, 375, 414]);
 

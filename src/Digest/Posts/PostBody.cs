@@ -96,6 +96,10 @@ public sealed class PostBody(EmailHtmlSanitizer sanitizer)
                     // A bare URL made a short link: plain text carries the whole address again.
                     text.Append(href);
                     break;
+                case IElement { LocalName: "a" } embed when embed.GetAttribute("href") is { } played && embed.TextContent.StartsWith("▶ ", StringComparison.Ordinal):
+                    // An embedded video made a link: in plain text, its title then where it plays.
+                    text.Append(embed.TextContent).Append(' ').Append(played);
+                    break;
                 case IElement { LocalName: "td" or "th" } cell:
                     // A table's row reads as one line, its cells apart: "Segment | Ouvertures | Clics".
                     if (cell.PreviousElementSibling is not null)

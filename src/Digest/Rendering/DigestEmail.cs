@@ -39,6 +39,9 @@ public sealed record PostTeaser
     /// <summary>The post's lead image, scaled to the column; null when it has none.</summary>
     public PostImage? Image { get; init; }
 
+    /// <summary>The paragraphs the HTML part shows: the text's "[alt]" of the lead image is left out, as the image itself is there.</summary>
+    public IEnumerable<string> HtmlParagraphs => Image is { Alt.Length: > 0 } image ? Paragraphs.Where(p => p != $"[{image.Alt}]") : Paragraphs;
+
     /// <summary>The column's width inside the card: an image is never wider.</summary>
     public const int ColumnWidth = 544;
 

@@ -100,7 +100,8 @@ public sealed class DigestEmailBuilder(DigestLinks links, IOptions<DigestOptions
         var remaining = budget;
         foreach (var paragraph in paragraphs)
         {
-            var line = PostBody.ToSingleLine(paragraph);
+            // A list stays one item a line (the HTML part breaks the lines, the text part keeps them).
+            var line = string.Join('\n', paragraph.Split('\n').Select(PostBody.ToSingleLine).Where(part => part.Length > 0));
             if (line.Length <= remaining)
             {
                 kept.Add(line);

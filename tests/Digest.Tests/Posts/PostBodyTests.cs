@@ -40,4 +40,12 @@ public sealed class PostBodyTests
 
         Assert.Equal("Voir https://exemple.fr/un-chemin-coup… et <a href=\"https://exemple.fr/entier\">exemple.fr/entier</a>.", html);
     }
+
+    [Fact]
+    public void AnEmbeddedVideoReadsAsItsTitleThenWhereItPlays()
+    {
+        var html = body.ToSafeHtml("<p>Regardez :</p><iframe src=\"https://www.youtube.com/embed/abc123\" title=\"La conférence\"></iframe>", BodyFormat.Html, null);
+
+        Assert.Equal("Regardez :\n\n▶ La conférence https://www.youtube.com/watch?v=abc123", PostBody.ToPlainText(html));
+    }
 }
