@@ -1,4 +1,5 @@
 using Digest.IntegrationTests.Support;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -76,5 +77,20 @@ public sealed class FeedToInboxTests(ITestOutputHelper output) : IAsyncLifetime,
         Assert.True(rerun.ExitCode == 0, rerun.ToString());
         Assert.Equal(3, Directory.EnumerateFiles(outbox, "*.eml").Count());
         output.WriteLine(rerun.ToString());
+
+        // The blog edits a post it already published and publishes a new one: next week's issue has the new one only.
+        var edited = System.Text.Encoding.UTF8.GetString(server.Bytes("wordpress.xml"))
+            .Replace("Premier réglage", "Premier réglage (mis à jour)", StringComparison.Ordinal)
+            .Replace("</channel>", $"<item><title>Un billet tout neuf</title><link>https://atelier-courriel.example.fr/2026/12/neuf/</link><guid isPermaLink=\"false\">https://atelier-courriel.example.fr/?p=900</guid><pubDate>{DateTimeOffset.UtcNow:R}</pubDate><category>Emailing</category><description>Tout neuf.</description></item></channel>", StringComparison.Ordinal);
+        server.Route("/atelier/feed/", context => context.Response.WriteAsync(edited));
+        var third = await cli.RunAsync("feeds", "gather", "--feed", url, "--posts", posts, "--data", cli.DataFolder);
+        Assert.Contains("1 feeds: 1 new, 1 updated, 2 unchanged", third.Output);
+        var nextWeek = await cli.RunAsync("run", "--posts", posts, "--pickup", outbox, "--data", cli.DataFolder, "--now", DateTimeOffset.UtcNow.AddDays(7).ToString("O"));
+        Assert.True(nextWeek.ExitCode == 0, nextWeek.ToString());
+        var issueTwo = Directory.EnumerateFiles(outbox, "*.eml").Select(path => MimeKit.MimeMessage.Load(path)).Where(message => message.MessageId!.StartsWith("weekly.2.", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(issueTwo);
+        Assert.All(issueTwo, message => Assert.Contains("Un billet tout neuf", message.TextBody!));
+        Assert.All(issueTwo, message => Assert.DoesNotContain("finissent en promotions", message.TextBody!));
+        output.WriteLine(nextWeek.ToString());
     }
 }
