@@ -87,7 +87,7 @@ public static class FeedsCommand
         foreach (var result in results)
         {
             var feed = result.After;
-            Console.WriteLine($"{feed.Source}  {result.Before.Url}{(feed.Url != result.Before.Url ? $" (moved to {feed.Url})" : string.Empty)}");
+            Console.WriteLine($"{feed.Source}  {FeedGatherer.Logged(result.Before.Url)}{(feed.Url != result.Before.Url ? $" (moved to {FeedGatherer.Logged(feed.Url)})" : string.Empty)}");
             Console.WriteLine($"  {Describe(feed)}");
             foreach (var reject in result.Rejects)
             {

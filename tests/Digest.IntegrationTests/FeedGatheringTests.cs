@@ -267,6 +267,24 @@ public sealed class FeedGatheringTests(ITestOutputHelper output) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task APrivateFeedsKeyStaysOutOfTheLogsAndTheOutput()
+    {
+        server.Feed("/private/feed", "substack.xml", "application/rss+xml");
+        server.Status("/private/gone", 503);
+        cli.Environment["Logging__LogLevel__Default"] = "Trace";
+
+        var gather = await cli.RunAsync("feeds", "gather", "--feed", server.Url("/private/feed?token=s3cr3t-abonne-42"), "--feed", server.Url("/private/gone?token=s3cr3t-abonne-43"),
+            "--posts", Posts, "--data", cli.DataFolder);
+
+        Assert.Equal(1, gather.ExitCode);
+        Assert.Contains("/private/feed?…", gather.Output + gather.Errors);
+        Assert.Contains("Feed 127-0-0-1-private (http://127.0.0.1", gather.Errors);
+        Assert.Contains("Feed 127-0-0-1-private-2 (http://127.0.0.1", gather.Errors);
+        Assert.DoesNotContain("s3cr3t", gather.Output + gather.Errors);
+        Assert.Equal(2, server.Requests.Count);
+    }
+
+    [Fact]
     public async Task AFeedOnAPrivateAddressIsRefusedBeforeAnyConnection()
     {
         cli.Environment.Remove("Digest__Feeds__AllowPrivateAddresses");

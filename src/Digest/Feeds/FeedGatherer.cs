@@ -35,7 +35,7 @@ public sealed partial class FeedGatherer(
         var listed = (await feeds.LoadAsync(cancellationToken)).Feeds;
         var chosen = only is null
             ? listed.Where(feed => feed.Enabled && (feed.LastFetch?.NextTryAt is not { } next || next <= now)).ToList()
-            : only.Select(url => listed.FirstOrDefault(feed => SameUrl(feed.Url, url)) ?? AdHoc(url)).ToList();
+            : Distinct([.. only.Select(url => listed.FirstOrDefault(feed => SameUrl(feed.Url, url)) ?? AdHoc(url))], listed);
 
         using var fetcher = new FeedFetcher(Options.Create(options), digest);
         var results = new System.Collections.Concurrent.ConcurrentBag<FeedGathering>();
@@ -238,7 +238,7 @@ public sealed partial class FeedGatherer(
         // 30 min, 1 h, 2 h… up to MaxBackoff; a Retry-After the server gave wins (within the same ceiling).
         var wait = retryAfter ?? TimeSpan.FromMinutes(30 * Math.Pow(2, Math.Min(failures - 1, 10)));
         wait = wait > options.MaxBackoff ? options.MaxBackoff : wait;
-        logger.LogWarning("Feed {Source} ({Url}) {Error}; next try at {Next:u}", feed.Source, feed.Url, fetch.Error, now + wait);
+        logger.LogWarning("Feed {Source} ({Url}) {Error}; next try at {Next:u}", feed.Source, Logged(feed.Url), fetch.Error, now + wait);
         var after = feed with { LastFetch = fetch with { Failures = failures, NextTryAt = now + wait } };
         return new FeedGathering(feed, after, null, []);
     }
@@ -246,9 +246,30 @@ public sealed partial class FeedGatherer(
     private FeedGathering Finish(Feed feed, FeedFetch fetch, string? movedTo)
     {
         logger.LogInformation("Feed {Source} ({Url}): {Status}, {New} new, {Updated} updated, {Unchanged} unchanged, {Rejected} rejected, {Old} too old",
-            feed.Source, feed.Url, fetch.Status?.ToString() ?? "no answer", fetch.New, fetch.Updated, fetch.Unchanged, fetch.Rejected, fetch.Old);
+            feed.Source, Logged(feed.Url), fetch.Status?.ToString() ?? "no answer", fetch.New, fetch.Updated, fetch.Unchanged, fetch.Rejected, fetch.Old);
         var after = feed with { Url = movedTo ?? feed.Url, LastFetch = fetch with { Failures = fetch.Error is null ? 0 : (feed.LastFetch?.Failures ?? 0) + 1 } };
         return new FeedGathering(feed, after, null, []);
+    }
+
+    /// <summary>Unlisted feeds given on the command line whose source another feed has (two feeds on one host) get -2, -3…: two blogs never share a source.</summary>
+    private static List<Feed> Distinct(List<Feed> feeds, IReadOnlyList<Feed> listed)
+    {
+        var taken = listed.Select(feed => feed.Source).ToHashSet(StringComparer.Ordinal);
+        return [.. feeds.Select(feed =>
+        {
+            if (listed.Contains(feed))
+            {
+                return feed;
+            }
+
+            var source = feed.Source;
+            for (var n = 2; !taken.Add(source); n++)
+            {
+                source = $"{feed.Source}-{n}";
+            }
+
+            return source == feed.Source ? feed : feed with { Source = source };
+        })];
     }
 
     /// <summary>A URL given on the command line that is not in the list: its source from the host (and a path word that is not "feed").</summary>
@@ -276,6 +297,10 @@ public sealed partial class FeedGatherer(
     }
 
     public static bool SameUrl(string a, string b) => string.Equals(a.TrimEnd('/'), b.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
+
+    // A private feed's address carries its key in the query (Substack, Patreon, podcasts): logs get the host and path only.
+    public static string Logged(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? $"{uri.Scheme}://{uri.Authority}{uri.AbsolutePath}{(uri.Query.Length > 1 ? "?…" : string.Empty)}" : "(not an address)";
 
     private static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
 
