@@ -64,6 +64,17 @@ public static class ServeCommand
         return app;
     }
 
+    /// <summary>Waits until the schedule's next occurrence after now, on the host's clock (both timers).</summary>
+    private static async Task NextOccurrenceAsync(CrontabSchedule schedule, TimeProvider time, CancellationToken stoppingToken)
+    {
+        var next = new DateTimeOffset(schedule.GetNextOccurrence(time.GetUtcNow().UtcDateTime), TimeSpan.Zero);
+        // A day at a time: Task.Delay refuses waits over ~49 days, which a yearly schedule (29 February) has.
+        while (next - time.GetUtcNow() is { } wait && wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait < TimeSpan.FromDays(1) ? wait : TimeSpan.FromDays(1), time, stoppingToken);
+        }
+    }
+
     /// <summary>The PlanIssue timer: fires on DigestSchedule; never on start-up, but a missed period is caught up.</summary>
     private sealed class ScheduleService(ScheduledPlanning planning, IIssueStore issues, IConfiguration configuration, TimeProvider time, ILogger<ScheduleService> logger)
         : BackgroundService
@@ -82,13 +93,7 @@ public static class ServeCommand
 
             while (!stoppingToken.IsCancellationRequested)
             {
-                var next = new DateTimeOffset(schedule.GetNextOccurrence(time.GetUtcNow().UtcDateTime), TimeSpan.Zero);
-                // A day at a time: Task.Delay refuses waits over ~49 days, which a yearly schedule (29 February) has.
-                while (next - time.GetUtcNow() is { } wait && wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait < TimeSpan.FromDays(1) ? wait : TimeSpan.FromDays(1), time, stoppingToken);
-                }
-
+                await NextOccurrenceAsync(schedule, time, stoppingToken);
                 await RunAsync(stoppingToken);
             }
         }
@@ -116,12 +121,7 @@ public static class ServeCommand
             var schedule = CrontabSchedule.Parse(expression, new CrontabSchedule.ParseOptions { IncludingSeconds = true });
             while (!stoppingToken.IsCancellationRequested)
             {
-                var next = new DateTimeOffset(schedule.GetNextOccurrence(time.GetUtcNow().UtcDateTime), TimeSpan.Zero);
-                while (next - time.GetUtcNow() is { } wait && wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait < TimeSpan.FromDays(1) ? wait : TimeSpan.FromDays(1), time, stoppingToken);
-                }
-
+                await NextOccurrenceAsync(schedule, time, stoppingToken);
                 try
                 {
                     var results = await gatherer.GatherAsync(null, stoppingToken);

@@ -150,13 +150,12 @@ public sealed partial class FeedGatherer(
             }
 
             var name = $"{feed.Source}/{Hash(key)}.json";
-            if (item.Title is null && string.IsNullOrWhiteSpace(FeedReader.TextOf(item.ContentHtml ?? item.SummaryHtml ?? string.Empty)))
+            if (PostJson(feed, document, item, name) is not { } content)
             {
                 rejects.Add($"item {position} ({Shorten(key)}) has neither a title nor any text");
                 continue;
             }
 
-            var content = PostJson(feed, document, item, name);
             var check = parser.Parse(new PostBlob(name, now, content.Length), content);
             if (check.Reject is { } reject)
             {
@@ -190,8 +189,8 @@ public sealed partial class FeedGatherer(
         return (new FeedFetch { At = now, New = created, Updated = updated, Unchanged = unchanged, Rejected = rejects.Count, Old = old, Rejects = [.. rejects.Take(5)] }, rejects);
     }
 
-    /// <summary>The post blob for an item: the same bytes for the same item, so an unchanged item is never rewritten.</summary>
-    private byte[] PostJson(Feed feed, FeedDocument document, FeedItem item, string name)
+    /// <summary>The post blob for an item: the same bytes for the same item, so an unchanged item is never rewritten; null when it has neither a title nor any text.</summary>
+    private byte[]? PostJson(Feed feed, FeedDocument document, FeedItem item, string name)
     {
         var html = item.ContentHtml ?? item.SummaryHtml;
         // The body is stored sanitized (trackers, scripts and styles gone, links absolute): smaller, and stable across fetches.
@@ -199,6 +198,11 @@ public sealed partial class FeedGatherer(
         var text = safe is null ? string.Empty : PostBody.ToPlainText(safe);
         // A title longer than a post may have is cut where a reader would stop, not refused.
         var title = item.Title is { } given ? (given.Length > MaxTitle ? Excerpt.Cut(given, MaxTitle - 1) : given) : text.Length > 0 ? Excerpt.Cut(text, 90) : null;
+        if (title is null)
+        {
+            return null;
+        }
+
         var link = item.Link is not null && Uri.TryCreate(item.Link, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) ? item.Link : null;
         var post = new Dictionary<string, object?>
         {
@@ -209,7 +213,7 @@ public sealed partial class FeedGatherer(
             ["sourceName"] = feed.Name ?? document.Title ?? feed.Source,
             ["author"] = item.Author,
             ["publishedAt"] = (item.Published ?? item.Updated)?.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
-            ["language"] = Language(item.Language ?? document.Language) ?? Language(feed.Language) ?? postOptions.Value.DefaultLanguage,
+            ["language"] = PostParser.PrimaryLanguage(item.Language ?? document.Language) ?? PostParser.PrimaryLanguage(feed.Language) ?? postOptions.Value.DefaultLanguage,
             ["topics"] = Topics(feed, item.Categories),
             ["bodyFormat"] = text.Length > 0 ? "html" : "text",
             ["body"] = text.Length > 0 ? safe : title,
@@ -228,9 +232,6 @@ public sealed partial class FeedGatherer(
     private static string Fold(string value) =>
         string.Concat(value.Trim().Normalize(NormalizationForm.FormD).Where(c => System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.NonSpacingMark))
             .ToLowerInvariant();
-
-    private static string? Language(string? tag) =>
-        tag is not null && LanguageTag().Match(tag.Trim()) is { Success: true } match ? match.Groups[1].Value.ToLowerInvariant() : null;
 
     private FeedGathering Failed(Feed feed, FeedFetch fetch, TimeSpan? retryAfter, DateTimeOffset now)
     {
@@ -305,9 +306,6 @@ public sealed partial class FeedGatherer(
     private static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
 
     private static string Shorten(string value) => value.Length <= 60 ? value : value[..60] + "…";
-
-    [GeneratedRegex("^([A-Za-z]{2,3})([-_][A-Za-z0-9]{1,8})*$")]
-    private static partial Regex LanguageTag();
 
     [GeneratedRegex(@"\.(xml|rss|atom|json|php)$", RegexOptions.IgnoreCase)]
     private static partial Regex FeedExtension();

@@ -97,7 +97,7 @@ public sealed partial class EmailHtmlSanitizer
     [
         "pixel.wp.com", "stats.wordpress.com", "feeds.feedburner.com", "feedproxy.google.com", "www.google-analytics.com",
         "google-analytics.com", "ssl.google-analytics.com", "pixel.quantserve.com", "www.facebook.com", "mc.yandex.ru",
-        "medium.com", "eotrx.substackcdn.com", "ct.pinterest.com", "bat.bing.com", "px.ads.linkedin.com", "t.co",
+        "eotrx.substackcdn.com", "ct.pinterest.com", "bat.bing.com", "px.ads.linkedin.com", "t.co",
     ];
 
     private static bool IsTracker(IElement element)
@@ -111,7 +111,8 @@ public sealed partial class EmailHtmlSanitizer
         var src = element.GetAttribute("src");
         var uri = src is not null && Uri.TryCreate(src, UriKind.Absolute, out var parsed) ? parsed : null;
         var host = uri?.Host.ToLowerInvariant();
-        return tiny || (host is not null && ((TrackerHosts.Contains(host) && host != "medium.com") || (host == "medium.com" && uri!.AbsolutePath.StartsWith("/_/stat", StringComparison.Ordinal))))
+        // medium.com serves posts' images too: only its /_/stat counter is a tracker.
+        return tiny || (host is not null && (TrackerHosts.Contains(host) || (host == "medium.com" && uri!.AbsolutePath.StartsWith("/_/stat", StringComparison.Ordinal))))
             || (src?.Contains("/track/open", StringComparison.OrdinalIgnoreCase) ?? false);
     }
 

@@ -34,6 +34,8 @@ public sealed record Post
 /// <param name="Width">Declared width in pixels, when the post said.</param>
 public sealed record PostImage(string Src, string Alt, int? Width, int? Height)
 {
+    private static readonly AngleSharp.Html.Parser.HtmlParser Parser = new();
+
     /// <summary>Images narrower than this (icons, emoji, buttons, avatars) do not lead a teaser.</summary>
     public const int MinimumWidth = 160;
 
@@ -45,7 +47,7 @@ public sealed record PostImage(string Src, string Alt, int? Width, int? Height)
             return null;
         }
 
-        var document = new AngleSharp.Html.Parser.HtmlParser().ParseDocument("<body>" + safeHtml + "</body>");
+        var document = Parser.ParseDocument("<body>" + safeHtml + "</body>");
         return document.QuerySelectorAll("img[src]")
             .Select(img => new PostImage(img.GetAttribute("src")!, img.GetAttribute("alt") ?? string.Empty, Pixels(img.GetAttribute("width")), Pixels(img.GetAttribute("height"))))
             .FirstOrDefault(image => image.Src.StartsWith("https://", StringComparison.Ordinal) && image.Width is null or >= MinimumWidth && !IsDecoration(image.Src));

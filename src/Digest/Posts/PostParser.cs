@@ -259,11 +259,12 @@ public sealed partial class PostParser(PostBody body, IOptions<PostOptions> opti
             return options.DefaultLanguage;
         }
 
-        var match = LanguageTag().Match(value.Trim());
-        return match.Success
-            ? match.Groups[1].Value.ToLowerInvariant()
-            : throw new InvalidPostException($"has language '{Shorten(value)}'; use a language code such as fr or en");
+        return PrimaryLanguage(value) ?? throw new InvalidPostException($"has language '{Shorten(value)}'; use a language code such as fr or en");
     }
+
+    /// <summary>The language of a tag such as fr, fr-FR or en_GB, lowercase ("fr"); null when it is not a language tag. Posts and feeds read languages alike.</summary>
+    public static string? PrimaryLanguage(string? tag) =>
+        tag is not null && LanguageTag().Match(tag.Trim()) is { Success: true } match ? match.Groups[1].Value.ToLowerInvariant() : null;
 
     private List<string> ReadTopics(RawPost raw)
     {
