@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests, then integration tests against real servers on 127.0.0.1
-# (an SMTP server, Azurite), and compiles and lints infra/ with the Bicep CLI.
+# (an SMTP server, Azurite, an IMAP server), and compiles and lints infra/ with the Bicep CLI.
 # Installs what it needs when it is missing: Debian packages (needs root or sudo), npm packages
 # into ./node_modules, the Bicep CLI from NuGet.
 set -euo pipefail
@@ -14,6 +14,7 @@ need_apt=()
 /usr/bin/python3 -c "import nacl" 2>/dev/null || need_apt+=(python3-nacl)
 command -v spamassassin >/dev/null || need_apt+=(spamassassin)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+command -v dovecot >/dev/null || [ -x /usr/sbin/dovecot ] || need_apt+=(dovecot-imapd)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${need_apt[*]}"
   as_root apt-get update -qq

@@ -16,6 +16,24 @@ param digestSchedule string = '0 0 7 * * 1'
 @description('When GatherFeeds fetches the listed feeds: NCRONTAB with seconds, UTC (hourly at minute 5 by default).')
 param feedsSchedule string = '0 5 * * * *'
 
+@description('When ProcessInbound reads the bounce mailbox: NCRONTAB with seconds, UTC (every 10 minutes by default).')
+param inboundSchedule string = '0 */10 * * * *'
+
+@description('Domain of the return path (VERP) whose MX delivers bounces to the inbound mailbox; empty uses mailDomain.')
+param bounceDomain string = ''
+
+@description('IMAP server of the bounce mailbox (such as outlook.office365.com); empty leaves ProcessInbound idle.')
+param imapHost string = ''
+param imapUserName string = ''
+
+@secure()
+@description('IMAP password, kept in Key Vault; empty with imapHost set signs in by OAuth2 with the app identity (Exchange Online).')
+param imapPassword string = ''
+
+@secure()
+@description('Secret Event Grid adds to the AcsEvents endpoint URL (?key=) when the relay is Azure Communication Services; empty leaves the endpoint off.')
+param eventGridKey string = ''
+
 @description('Base of every link in the emails (unsubscribe, preferences, web version).')
 param publicBaseUrl string
 
@@ -189,6 +207,18 @@ resource editorKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!e
   properties: { value: editorKey }
 }
 
+resource imapPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(imapPassword)) {
+  parent: vault
+  name: 'imap-password'
+  properties: { value: imapPassword }
+}
+
+resource eventGridKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(eventGridKey)) {
+  parent: vault
+  name: 'event-grid-key'
+  properties: { value: eventGridKey }
+}
+
 resource dkimSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(dkimPrivateKey)) {
   parent: vault
   name: 'dkim-private-key'
@@ -237,6 +267,7 @@ var baseSettings = [
   { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identity.properties.clientId};Authorization=AAD' }
   { name: 'DigestSchedule', value: digestSchedule }
   { name: 'FeedsSchedule', value: feedsSchedule }
+  { name: 'InboundSchedule', value: inboundSchedule }
   { name: 'Digest__Storage__Mode', value: 'azure' }
   { name: 'Digest__Storage__DeliveryQueue', value: deliveryQueue }
   { name: 'Digest__PublicBaseUrl', value: publicBaseUrl }
@@ -258,6 +289,19 @@ var baseSettings = [
 var editorSettings = empty(editorKey) ? [] : [
   { name: 'Digest__Editor__Key', value: '${keyVaultReference}editor-key)' }
 ]
+
+var inboundSettings = concat(empty(bounceDomain) ? [] : [
+  { name: 'Digest__Inbound__BounceDomain', value: bounceDomain }
+], empty(imapHost) ? [] : [
+  { name: 'Digest__Inbound__ImapHost', value: imapHost }
+  { name: 'Digest__Inbound__ImapUserName', value: imapUserName }
+], empty(imapHost) || empty(imapPassword) ? [] : [
+  { name: 'Digest__Inbound__ImapPassword', value: '${keyVaultReference}imap-password)' }
+], empty(imapHost) || !empty(imapPassword) ? [] : [
+  { name: 'Digest__Inbound__ImapOAuth2Scope', value: 'https://outlook.office365.com/.default' }
+], empty(eventGridKey) ? [] : [
+  { name: 'Digest__Inbound__EventGridKey', value: '${keyVaultReference}event-grid-key)' }
+])
 
 var dkimSettings = empty(dkimPrivateKey) ? [] : [
   { name: 'Digest__Dkim__PrivateKey', value: '${keyVaultReference}dkim-private-key)' }
@@ -299,7 +343,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
-      appSettings: concat(baseSettings, editorSettings, dkimSettings)
+      appSettings: concat(baseSettings, editorSettings, inboundSettings, dkimSettings)
     }
   }
   dependsOn: [

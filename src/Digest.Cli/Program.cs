@@ -10,6 +10,7 @@ var root = new RootCommand("Digest: personal weekly digests of blog posts, by em
     PreviewCommand.Create(),
     PostsCheckCommand.Create(),
     FeedsCommand.Create(),
+    InboundCommand.Create(),
     ImportSubscribersCommand.Create(),
 };
 

@@ -49,6 +49,7 @@ public static class ServeCommand
         builder.Services.AddHostedService<ScheduleService>();
         builder.Services.AddHostedService<WorkerService>();
         builder.Services.AddHostedService<FeedsService>();
+        builder.Services.AddHostedService<InboundService>();
         return builder;
     }
 
@@ -130,6 +131,34 @@ public static class ServeCommand
                 catch (Exception failed) when (failed is not OperationCanceledException)
                 {
                     logger.LogError(failed, "Gathering the feeds failed; the next occurrence tries again");
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// ProcessInbound's stand-in: reads the mailbox, then waits for mail with IDLE where the server offers it (so a bounce acts within
+    /// seconds), else until InboundSchedule's next occurrence; never longer than the schedule's interval, nor than 9 minutes (servers end an IDLE at 30).
+    /// </summary>
+    private sealed class InboundService(Digest.Inbound.InboundMailbox mailbox, IConfiguration configuration, TimeProvider time, ILogger<InboundService> logger)
+        : BackgroundService
+    {
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            var expression = configuration[Digest.Inbound.InboundOptions.ScheduleSetting] ?? Digest.Inbound.InboundOptions.DefaultSchedule;
+            var schedule = CrontabSchedule.Parse(expression, new CrontabSchedule.ParseOptions { IncludingSeconds = true });
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await mailbox.ProcessAsync(stoppingToken);
+                    var next = new DateTimeOffset(schedule.GetNextOccurrence(time.GetUtcNow().UtcDateTime), TimeSpan.Zero) - time.GetUtcNow();
+                    await mailbox.WaitForMailAsync(next < TimeSpan.FromMinutes(9) ? next : TimeSpan.FromMinutes(9), stoppingToken);
+                }
+                catch (Exception failed) when (failed is not OperationCanceledException)
+                {
+                    logger.LogError(failed, "Reading the inbound mailbox failed; trying again at the next occurrence");
+                    await NextOccurrenceAsync(schedule, time, stoppingToken);
                 }
             }
         }

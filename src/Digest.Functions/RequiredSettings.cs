@@ -33,6 +33,7 @@ public static partial class RequiredSettings
         ("Digest:Delivery:Smtp:Host", "the SMTP relay"),
         (ScheduledPlanning.ScheduleSetting, "when PlanIssue plans: NCRONTAB with seconds, in UTC, such as 0 0 7 * * 1"),
         (Digest.Feeds.FeedOptions.ScheduleSetting, "when GatherFeeds fetches the feeds: NCRONTAB with seconds, in UTC, such as 0 5 * * * * (hourly)"),
+        (Digest.Inbound.InboundOptions.ScheduleSetting, "when ProcessInbound reads the bounce mailbox: NCRONTAB with seconds, in UTC, such as 0 */10 * * * *"),
     ];
 
     public static IReadOnlyList<string> Check(IConfiguration configuration, IServiceProvider services)
@@ -72,7 +73,11 @@ public static partial class RequiredSettings
                 "(a Key Vault reference to 32 random bytes in base64); without it each instance would make its own and links would break.");
         }
 
-        foreach (var (setting, example) in new[] { (ScheduledPlanning.ScheduleSetting, "0 0 7 * * 1"), (Digest.Feeds.FeedOptions.ScheduleSetting, Digest.Feeds.FeedOptions.DefaultSchedule) })
+        foreach (var (setting, example) in new[]
+        {
+            (ScheduledPlanning.ScheduleSetting, "0 0 7 * * 1"), (Digest.Feeds.FeedOptions.ScheduleSetting, Digest.Feeds.FeedOptions.DefaultSchedule),
+            (Digest.Inbound.InboundOptions.ScheduleSetting, Digest.Inbound.InboundOptions.DefaultSchedule),
+        })
         {
             if (configuration[setting] is { Length: > 0 } schedule &&
                 CrontabSchedule.TryParse(schedule, new CrontabSchedule.ParseOptions { IncludingSeconds = true }) is null)

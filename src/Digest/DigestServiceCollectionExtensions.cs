@@ -6,6 +6,7 @@ using Digest.Delivery.Queue;
 using Digest.Delivery.Transport;
 using Digest.Editing;
 using Digest.Feeds;
+using Digest.Inbound;
 using Digest.Issues;
 using Digest.Links;
 using Digest.Planning;
@@ -44,6 +45,7 @@ public static class DigestServiceCollectionExtensions
         services.AddOptions<EditorOptions>().Bind(configuration.GetSection(EditorOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ClientOptions>().Bind(configuration.GetSection(ClientOptions.Section));
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<InboundOptions>().Bind(configuration.GetSection(InboundOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FeedOptions>().Bind(configuration.GetSection(FeedOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(paths);
@@ -64,6 +66,7 @@ public static class DigestServiceCollectionExtensions
             services.AddSingleton(provider => new FileDeliveryLedger(Path.Combine(DataFolder(provider), "ledger")));
             services.AddSingleton<IDeliveryLedger>(provider => provider.GetRequiredService<FileDeliveryLedger>());
             services.AddSingleton<IDeliveryHistory>(provider => provider.GetRequiredService<FileDeliveryLedger>());
+            services.AddSingleton<IFeedbackLedger>(provider => provider.GetRequiredService<FileDeliveryLedger>());
             services.AddSingleton<IDeliveryQueue>(provider => new FolderDeliveryQueue(
                 Path.Combine(DataFolder(provider), "queue"), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<FolderDeliveryQueue>>()));
         }
@@ -91,6 +94,11 @@ public static class DigestServiceCollectionExtensions
         services.AddSingleton<DkimSigning>();
         services.AddSingleton<DigestMessageBuilder>();
         services.AddSingleton<DigestComposer>();
+        services.AddSingleton<ReturnPaths>();
+        services.AddSingleton<InboundClassifier>();
+        services.AddSingleton<FeedbackRules>();
+        services.AddSingleton<InboundMailbox>();
+        services.AddSingleton<AcsEvents>();
 
         services.AddSingleton<TransportFactory>();
         services.AddSingleton<TransportPool>();
@@ -134,6 +142,7 @@ public static class DigestServiceCollectionExtensions
         services.AddSingleton(p => new TableDeliveryLedger(Clients(p).Table(Options(p).LedgerTable)));
         services.AddSingleton<IDeliveryLedger>(p => p.GetRequiredService<TableDeliveryLedger>());
         services.AddSingleton<IDeliveryHistory>(p => p.GetRequiredService<TableDeliveryLedger>());
+        services.AddSingleton<IFeedbackLedger>(p => p.GetRequiredService<TableDeliveryLedger>());
         services.AddSingleton<IDeliveryQueue>(p => new StorageDeliveryQueue(
             Clients(p).Queue(Options(p).DeliveryQueue),
             Clients(p).Queue(Options(p).DeliveryQueue + "-poison"),

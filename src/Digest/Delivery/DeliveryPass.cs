@@ -259,7 +259,7 @@ public sealed class DeliveryPass : IAsyncDisposable
             try
             {
                 await pace.WaitAsync(email, cancellationToken);
-                await transport.SendAsync(composed.Message, cancellationToken);
+                await transport.SendAsync(composed.Message, composed.ReturnPath, cancellationToken);
                 return (DeliveryOutcome.Sent, attempt, null);
             }
             catch (DeliveryFailedException failure) when (failure.Outcome != DeliveryOutcome.Deferred || attempt >= o.MaxAttempts)

@@ -13,9 +13,12 @@ public sealed class DigestLinks(LinkSigner signer, IOptions<DigestOptions> diges
     public string Preferences(string subscriberId) =>
         $"{baseUrl}/preferences/{signer.Sign(LinkPurpose.Preferences, subscriberId, signing.Value.PreferencesLifetime)}";
 
-    /// <summary>The mailto half of List-Unsubscribe: a mail to it unsubscribes, the token says who.</summary>
-    public string UnsubscribeMailto(string subscriberId) =>
-        $"mailto:unsubscribe@{digest.Value.MailDomain}?subject=unsubscribe%20{signer.Sign(LinkPurpose.Unsubscribe, subscriberId, signing.Value.UnsubscribeLifetime)}";
+    /// <summary>The mailto half of List-Unsubscribe: a mail to it unsubscribes, the token says who, the number which issue it came from.</summary>
+    public string UnsubscribeMailto(string subscriberId, int issueNumber) =>
+        $"mailto:{UnsubscribeMailbox}?subject=unsubscribe%20{signer.Sign(LinkPurpose.Unsubscribe, subscriberId, signing.Value.UnsubscribeLifetime)}%20{issueNumber}";
+
+    /// <summary>Where List-Unsubscribe's mailto points: delivered to the inbound mailbox with the bounces.</summary>
+    public string UnsubscribeMailbox => $"unsubscribe@{digest.Value.MailDomain}";
 
     /// <summary>Confirms one subscribe request (<paramref name="requestId"/>) of the subscriber: a later request voids this link.</summary>
     public string Confirm(string subscriberId, string requestId) =>

@@ -9,4 +9,6 @@ public enum LinkPurpose
     EditorSession,
     /// <summary>Download or erase one reader's data: mailed on request from the preference page, valid for an hour.</summary>
     DataAccess,
+    /// <summary>The return path of one digest (issue and reader): a bounce mailed back to it names whom it is about.</summary>
+    ReturnPath,
 }

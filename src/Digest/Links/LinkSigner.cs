@@ -98,6 +98,45 @@ public sealed class LinkSigner
             : new LinkCheck(fields[1], null);
     }
 
+    /// <summary>
+    /// A short tag for <paramref name="subject"/>: 80 bits of the HMAC in lowercase base32, for places a token must be short
+    /// and may have its case changed (an address's local part). It does not expire and names no key: every key is tried.
+    /// </summary>
+    public string Tag(LinkPurpose purpose, string subject) => Base32(TagMac(keys[signingKeyId], purpose, subject));
+
+    public bool CheckTag(LinkPurpose purpose, string subject, string tag)
+    {
+        var matched = false;
+        foreach (var key in keys.Values)
+        {
+            matched |= CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Base32(TagMac(key, purpose, subject))), Encoding.ASCII.GetBytes(tag.ToLowerInvariant()));
+        }
+
+        return matched;
+    }
+
+    private static byte[] TagMac(byte[] key, LinkPurpose purpose, string subject) =>
+        HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"tag|{(int)purpose}|{subject}"))[..10];
+
+    private static string Base32(byte[] bytes)
+    {
+        const string alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+        var text = new StringBuilder();
+        for (var bit = 0; bit < bytes.Length * 8; bit += 5)
+        {
+            var value = 0;
+            for (var i = 0; i < 5; i++)
+            {
+                var at = bit + i;
+                value = (value << 1) | (at < bytes.Length * 8 ? (bytes[at / 8] >> (7 - at % 8)) & 1 : 0);
+            }
+
+            text.Append(alphabet[value]);
+        }
+
+        return text.ToString();
+    }
+
     private static byte[] Mac(byte[] key, string signed) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(signed));
 }
 

@@ -11,8 +11,12 @@ public enum StatusChanger
     ConfirmLink,
     /// <summary>An operator's CSV import.</summary>
     ListImport,
-    /// <summary>The mail server refusing the address for good (5xx).</summary>
+    /// <summary>The mail server refusing the address for good (5xx in the session, or a bounce report later).</summary>
     Delivery,
+    /// <summary>A feedback-loop report: the reader marked a digest as spam.</summary>
+    Complaint,
+    /// <summary>An editor clearing a hard bounce (the address works again): the reader's consent stands, only the server's refusal is lifted.</summary>
+    Editor,
 }
 
 /// <summary>
@@ -57,6 +61,13 @@ public static class StatusRules
 
         (StatusChanger.Delivery, Active, Bounced),
         (StatusChanger.Delivery, Paused, Bounced),
+
+        (StatusChanger.Complaint, Pending, Unsubscribed),
+        (StatusChanger.Complaint, Active, Unsubscribed),
+        (StatusChanger.Complaint, Paused, Unsubscribed),
+        (StatusChanger.Complaint, Bounced, Unsubscribed),
+
+        (StatusChanger.Editor, Bounced, Active),
     ];
 
     private static readonly HashSet<(StatusChanger, SubscriberStatus, SubscriberStatus)> Allowed = [.. Moves];

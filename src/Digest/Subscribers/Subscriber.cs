@@ -25,6 +25,10 @@ public sealed record Subscriber
     /// <summary>What the subscribe form asked for this address, waiting for its owner to confirm from the mailed link; until
     /// then nothing else in the record changes, whoever filled in the form.</summary>
     public SubscriptionRequest? Request { get; init; }
+    /// <summary>When the reader reported a digest as spam (a feedback-loop report); cleared only by confirming a subscription again.</summary>
+    public DateTimeOffset? ComplainedAt { get; init; }
+    /// <summary>The issues (newest last) that soft-bounced for this reader, within the last <c>SoftBounceWindow</c> issues.</summary>
+    public IReadOnlyList<int> SoftBounces { get; init; } = [];
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 
@@ -41,6 +45,16 @@ public sealed record Subscriber
         _ => false,
     };
 
+    /// <summary>
+    /// Why nothing may be mailed to this address, whoever asks (the next issue, an import, an editor's test): its server refused it
+    /// for good, until an editor clears it; or its reader complained, until they confirm a subscription again. Null when it may.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Suppression? Suppressed =>
+        Status == SubscriberStatus.Bounced ? Suppression.HardBounce
+        : Status == SubscriberStatus.Unsubscribed && ComplainedAt is not null ? Suppression.Complaint
+        : null;
+
     /// <summary>The calendar day in the subscriber's own time zone (UTC when the zone is unknown).</summary>
     public DateOnly LocalDate(DateTimeOffset instant) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var zone) ? zone : TimeZoneInfo.Utc).DateTime);
@@ -50,3 +64,10 @@ public sealed record Subscriber
 
 /// <summary>A subscribe form's choices, applied to the record only when the link mailed for this <see cref="Id"/> is confirmed.</summary>
 public sealed record SubscriptionRequest(string Id, string? Name, string Language, IReadOnlyList<string> Topics, DateTimeOffset At);
+
+/// <summary>Why an address is on the suppression list (see <see cref="Subscriber.Suppressed"/>).</summary>
+public enum Suppression
+{
+    HardBounce,
+    Complaint,
+}

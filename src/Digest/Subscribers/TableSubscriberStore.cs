@@ -172,6 +172,8 @@ public sealed class TableSubscriberStore(TableClient subscribers, TableClient em
         ["ConfirmationsSent"] = s.ConfirmationsSent,
         ["ConfirmationWindowStart"] = s.ConfirmationWindowStart,
         ["Request"] = s.Request is { } request ? JsonSerializer.Serialize(request, DigestJson.Options) : null,
+        ["ComplainedAt"] = s.ComplainedAt,
+        ["SoftBounces"] = s.SoftBounces.Count > 0 ? JsonSerializer.Serialize(s.SoftBounces) : null,
         ["CreatedAt"] = s.CreatedAt,
         ["UpdatedAt"] = s.UpdatedAt,
     };
@@ -193,6 +195,8 @@ public sealed class TableSubscriberStore(TableClient subscribers, TableClient em
         ConfirmationsSent = e.GetInt32("ConfirmationsSent") ?? 0,
         ConfirmationWindowStart = e.GetDateTimeOffset("ConfirmationWindowStart"),
         Request = e.GetString("Request") is { } request ? JsonSerializer.Deserialize<SubscriptionRequest>(request, DigestJson.Options) : null,
+        ComplainedAt = e.GetDateTimeOffset("ComplainedAt"),
+        SoftBounces = e.GetString("SoftBounces") is { } soft ? JsonSerializer.Deserialize<List<int>>(soft) ?? [] : [],
         CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? default,
         UpdatedAt = e.GetDateTimeOffset("UpdatedAt") ?? default,
         Version = e.ETag.ToString(),

@@ -35,6 +35,7 @@ public static class DigestWebEndpoints
         app.MapPost("/editor/preview", (HttpContext context, EditorPages pages) => pages.ChoosePreviewAsync(context)).DisableAntiforgery();
         app.MapGet("/editor/preview/html", (HttpContext context, EditorPages pages) => pages.PreviewHtmlAsync(context));
         app.MapPost("/editor/test", (HttpContext context, EditorPages pages) => pages.SendTestAsync(context)).DisableAntiforgery();
+        app.MapPost("/inbound/acs-events", (HttpContext context, Inbound.AcsEvents events) => events.ReceiveAsync(context)).DisableAntiforgery();
         return app;
     }
 }

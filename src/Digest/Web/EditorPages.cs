@@ -26,7 +26,10 @@ public sealed class EditorPages(
     IssueDryRun dryRun,
     IIssueStore issues,
     IDeliveryHistory ledger,
+    IFeedbackLedger feedback,
     TransportPool transports,
+    Inbound.ReturnPaths returnPaths,
+    ISubscriberRecords subscribers,
     ClientLimits limits,
     Feeds.IFeedList feeds,
     WebPages pages,
@@ -233,6 +236,12 @@ public sealed class EditorPages(
             return await PreviewPageAsync(context, request, unsent, to, s.BadAddress, noticeIsError: true, StatusCodes.Status422UnprocessableEntity);
         }
 
+        if (await subscribers.FindByEmailAsync(to, context.RequestAborted) is { } known && known.Suppressed is { } why)
+        {
+            var unsent = await ComposeAsync(request, sendTo: "", s, context.RequestAborted);
+            return await PreviewPageAsync(context, request, unsent, to, s.Suppressed(why), noticeIsError: true, StatusCodes.Status409Conflict);
+        }
+
         if (!limits.TryTestSend(context))
         {
             var unsent = await ComposeAsync(request, sendTo: "", s, context.RequestAborted);
@@ -251,7 +260,8 @@ public sealed class EditorPages(
         {
             await transports.UseAsync(async transport =>
             {
-                await transport.SendAsync(email.Message, context.RequestAborted);
+                // The bare return path: a bounce of a test names no reader (the "as" reader's own would bounce them).
+                await transport.SendAsync(email.Message, returnPaths.Plain, context.RequestAborted);
                 return true;
             }, context.RequestAborted);
         }
@@ -275,7 +285,7 @@ public sealed class EditorPages(
         var pastIssues = new List<PastIssue>();
         foreach (var issue in past.Reverse().Take(26))
         {
-            pastIssues.Add(new PastIssue(issue, await ledger.CountAsync(issue.Number, cancellationToken)));
+            pastIssues.Add(new PastIssue(issue, await ledger.CountAsync(issue.Number, cancellationToken), await feedback.CountFeedbackAsync(issue.Number, cancellationToken)));
         }
 
         var posts = next?.Posts ?? (past.Count > 0 ? past[^1].Posts : []);

@@ -1,3 +1,4 @@
+using Digest.Subscribers;
 namespace Digest.Web;
 
 /// <summary>Every word the editor pages say, in French and English.</summary>
@@ -72,6 +73,11 @@ public sealed record EditorStrings
     public required string Bounced { get; init; }
     public required string Failed { get; init; }
     public required string Waiting { get; init; }
+    public required string HardBounces { get; init; }
+    public required string SoftBounces { get; init; }
+    public required string Complaints { get; init; }
+    /// <summary>(issue number, complaint rate as text, over Gmail's 0.3% limit rather than the 0.1% target).</summary>
+    public required Func<int, string, bool, string> ComplaintWarning { get; init; }
     public required string WebVersion { get; init; }
     public required string Preview { get; init; }
     public required string Back { get; init; }
@@ -91,6 +97,8 @@ public sealed record EditorStrings
     public required Func<string, string> TestSent { get; init; }
     public required Func<string, string> TestFailed { get; init; }
     public required string BadAddress { get; init; }
+    /// <summary>A test to an address that bounced or complained: not sent (mailbox providers count every message to it).</summary>
+    public required Func<Suppression, string> Suppressed { get; init; }
     public required string TooManyTests { get; init; }
     public required string ForbiddenTitle { get; init; }
     public required string Forbidden { get; init; }
@@ -170,6 +178,12 @@ public sealed record EditorStrings
         Skipped = "Vides",
         Bounced = "Rejetés",
         Failed = "Échecs",
+        HardBounces = "Rebonds durs",
+        SoftBounces = "Rebonds doux",
+        Complaints = "Plaintes",
+        ComplaintWarning = (number, rate, overLimit) => overLimit
+            ? $"Numéro {number} : {rate} de plaintes, au-dessus de la limite de 0,3 % que Gmail impose aux expéditeurs. Au-delà, le courrier part en spam ou est refusé : revoyez la fréquence, le contenu et la façon dont les lecteurs se sont inscrits avant le prochain envoi."
+            : $"Numéro {number} : {rate} de plaintes, au-dessus de l’objectif de 0,1 %. Surveillez le prochain numéro.",
         Waiting = "En attente",
         WebVersion = "version web",
         Preview = "aperçu",
@@ -190,6 +204,7 @@ public sealed record EditorStrings
         TestSent = to => $"Test envoyé à {to}.",
         TestFailed = reason => $"Le test n’est pas parti : {reason}",
         BadAddress = "Cette adresse n’est pas valide.",
+        Suppressed = why => $"Test non envoyé : {(why == Suppression.HardBounce ? "cette adresse a été refusée pour de bon par son serveur" : "son lecteur a signalé le digest comme spam")}. Elle ne reçoit plus rien tant qu’elle n’est pas levée de la liste de suppression.",
         TooManyTests = "Trop de tests cette heure-ci : réessayez plus tard.",
         ForbiddenTitle = "Requête refusée",
         Forbidden = "Ce formulaire ne vient pas de ce site.",
@@ -266,6 +281,12 @@ public sealed record EditorStrings
         Skipped = "Empty",
         Bounced = "Bounced",
         Failed = "Failed",
+        HardBounces = "Hard bounces",
+        SoftBounces = "Soft bounces",
+        Complaints = "Complaints",
+        ComplaintWarning = (number, rate, overLimit) => overLimit
+            ? $"Issue {number}: {rate} complaints, above the 0.3% limit Gmail sets for senders. Past it, mail goes to spam or is refused: look at frequency, content and how readers signed up before the next send."
+            : $"Issue {number}: {rate} complaints, above the 0.1% target. Watch the next issue.",
         Waiting = "Waiting",
         WebVersion = "web version",
         Preview = "preview",
@@ -286,6 +307,7 @@ public sealed record EditorStrings
         TestSent = to => $"Test sent to {to}.",
         TestFailed = reason => $"The test did not go out: {reason}",
         BadAddress = "That address is not valid.",
+        Suppressed = why => $"Test not sent: {(why == Suppression.HardBounce ? "its server refused this address for good" : "its reader reported the digest as spam")}. It gets nothing until it is cleared from the suppression list.",
         TooManyTests = "Too many tests this hour: try again later.",
         ForbiddenTitle = "Request refused",
         Forbidden = "This form does not come from this site.",

@@ -23,6 +23,7 @@ public sealed class ReaderMail(
     DigestLinks links,
     DigestMessageBuilder messages,
     TransportPool transports,
+    Inbound.ReturnPaths returnPaths,
     TimeProvider time,
     IOptions<DigestOptions> options,
     ILogger<ReaderMail> logger) : IReaderMail
@@ -154,7 +155,7 @@ public sealed class ReaderMail(
         {
             await transports.UseAsync(async transport =>
             {
-                await transport.SendAsync(message, cancellationToken);
+                await transport.SendAsync(message, returnPaths.Plain, cancellationToken);
                 return true;
             }, cancellationToken);
             logger.LogInformation("Sent a {Kind} mail to subscriber {SubscriberId}", kind, to.Id);

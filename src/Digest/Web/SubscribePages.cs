@@ -133,7 +133,8 @@ public sealed class SubscribePages(
             var applied = stored.Request is { } asked
                 ? stored with { Name = asked.Name ?? stored.Name, Language = asked.Language, Topics = asked.Topics, Request = null }
                 : stored;
-            activated = applied.Move(StatusChanger.ConfirmLink, SubscriberStatus.Active, now) with { PausedUntil = null };
+            // Confirming again is the one way back from a complaint: the reader asked for the digest anew.
+            activated = applied.Move(StatusChanger.ConfirmLink, SubscriberStatus.Active, now) with { PausedUntil = null, ComplainedAt = null, SoftBounces = [] };
             return activated;
         }, context.RequestAborted) ?? subscriber;
 

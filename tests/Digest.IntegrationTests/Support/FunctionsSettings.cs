@@ -18,6 +18,7 @@ public static class FunctionsSettings
         {
             ["DigestSchedule"] = "0 0 7 * * 1",
             ["FeedsSchedule"] = "0 5 * * * *",
+            ["InboundSchedule"] = "0 */10 * * * *",
             ["Digest:Title"] = "Le Digest",
             ["Digest:PublicBaseUrl"] = "https://digest.example.org",
             ["Digest:MailDomain"] = "digest.example.org",

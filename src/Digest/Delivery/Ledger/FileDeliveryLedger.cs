@@ -8,7 +8,7 @@ namespace Digest.Delivery.Ledger;
 /// Each batch of records is flushed to the operating system before the caller goes on, so a
 /// killed process loses none it had written.
 /// </summary>
-public sealed class FileDeliveryLedger(string folder) : IDeliveryLedger, IDeliveryHistory, IDisposable
+public sealed class FileDeliveryLedger(string folder) : IDeliveryLedger, IDeliveryHistory, IFeedbackLedger, IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(DigestJson.Options) { WriteIndented = false };
 
@@ -103,6 +103,54 @@ public sealed class FileDeliveryLedger(string folder) : IDeliveryLedger, IDelive
         var latest = (await OpenAsync(issueNumber, cancellationToken)).Latest.Values;
         return DeliveryCounts.Of(latest) with { Queued = await ReadQueuedAsync(QueuedPath(issueNumber), cancellationToken) };
     }
+
+    public async Task<bool> TryAddFeedbackAsync(FeedbackRecord record, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var path = FeedbackPath(record.IssueNumber);
+            var known = await ReadFeedbackAsync(path, cancellationToken);
+            if (known.Any(same => same.SubscriberId == record.SubscriberId && same.Kind == record.Kind))
+            {
+                return false;
+            }
+
+            Directory.CreateDirectory(folder);
+            await using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
+            await file.WriteAsync(System.Text.Encoding.UTF8.GetBytes("\n" + JsonSerializer.Serialize(record, Json) + "\n"), cancellationToken);
+            await file.FlushAsync(cancellationToken);
+            return true;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async Task<FeedbackCounts> CountFeedbackAsync(int issueNumber, CancellationToken cancellationToken) =>
+        FeedbackCounts.Of(await ReadFeedbackAsync(FeedbackPath(issueNumber), cancellationToken));
+
+    // Feedback is rare (a few in a hundred readers): read whole each time rather than held. Each record is written on a line of
+    // its own, after a line break, so a torn line from a killed process spoils only itself.
+    private static async Task<List<FeedbackRecord>> ReadFeedbackAsync(string path, CancellationToken cancellationToken) =>
+        File.Exists(path)
+            ? [.. (await File.ReadAllLinesAsync(path, cancellationToken)).Select(TryReadFeedback).OfType<FeedbackRecord>()]
+            : [];
+
+    private static FeedbackRecord? TryReadFeedback(string line)
+    {
+        try
+        {
+            return line.Length == 0 ? null : JsonSerializer.Deserialize<FeedbackRecord>(line, Json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private string FeedbackPath(int issueNumber) => Path.Combine(folder, $"issue-{issueNumber}.feedback.jsonl");
 
     private string QueuedPath(int issueNumber) => Path.Combine(folder, $"issue-{issueNumber}.queued");
 

@@ -11,7 +11,7 @@ namespace Digest.Delivery.Ledger;
 /// ETag-checked takeover of a deferred or expired claim), so of any number of workers handed
 /// the same subscriber, one sends.
 /// </summary>
-public sealed class TableDeliveryLedger(TableClient table) : IDeliveryLedger, IDeliveryHistory
+public sealed class TableDeliveryLedger(TableClient table) : IDeliveryLedger, IDeliveryHistory, IFeedbackLedger
 {
     private const string CountsPartition = "counts";
 
@@ -187,6 +187,44 @@ public sealed class TableDeliveryLedger(TableClient table) : IDeliveryLedger, ID
             }
         }
     }
+
+    /// <summary>A conditional insert in the issue's feedback partition: of two processes reading one report, one adds it.</summary>
+    public async Task<bool> TryAddFeedbackAsync(FeedbackRecord record, CancellationToken cancellationToken)
+    {
+        var row = new TableEntity(FeedbackPartition(record.IssueNumber), $"{record.SubscriberId}.{record.Kind}")
+        {
+            ["SubscriberId"] = record.SubscriberId,
+            ["Kind"] = record.Kind.ToString(),
+            ["At"] = record.At,
+            ["Detail"] = record.Detail is { Length: > 1000 } detail ? detail[..1000] : record.Detail,
+        };
+        try
+        {
+            await table.AddEntityAsync(row, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException exists) when (exists.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Counted from the rows (feedback is a few percent of an issue's readers at most), so no counter can drift from them.</summary>
+    public async Task<FeedbackCounts> CountFeedbackAsync(int issueNumber, CancellationToken cancellationToken)
+    {
+        var records = new List<FeedbackRecord>();
+        await foreach (var row in table.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {FeedbackPartition(issueNumber)}"), maxPerPage: 1000, cancellationToken: cancellationToken))
+        {
+            records.Add(new FeedbackRecord(issueNumber, row.GetString("SubscriberId"), Enum.Parse<FeedbackKind>(row.GetString("Kind")),
+                row.GetDateTimeOffset("At") ?? default, row.GetString("Detail")));
+        }
+
+        return FeedbackCounts.Of(records);
+    }
+
+    // Outside the issues' "000001-ab" delivery ranges and the "counts" partition.
+    private static string FeedbackPartition(int issueNumber) => $"feedback-{issueNumber:D6}";
 
     private static DeliveryCounts ReadCounts(TableEntity row) => new(
         row.GetInt32("Queued") ?? 0, row.GetInt32("Sent") ?? 0, row.GetInt32("SkippedEmpty") ?? 0, row.GetInt32("Bounced") ?? 0, row.GetInt32("Failed") ?? 0);

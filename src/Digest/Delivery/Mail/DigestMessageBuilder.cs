@@ -21,7 +21,7 @@ public sealed class DigestMessageBuilder(DigestLinks links, DkimSigning dkim, IO
         var o = options.Value;
         var message = Start(subscriber, email.Subject, MessageIdFor(issue.Number, subscriber.Id), now);
         message.Headers.Add(new Header(Encoding.UTF8, HeaderId.ListId, $"{OneLine(o.Title)} <{o.ListName}.{o.MailDomain}>"));
-        message.Headers.Add(HeaderId.ListUnsubscribe, $"<{links.Unsubscribe(subscriber.Id)}>, <{links.UnsubscribeMailto(subscriber.Id)}>");
+        message.Headers.Add(HeaderId.ListUnsubscribe, $"<{links.Unsubscribe(subscriber.Id)}>, <{links.UnsubscribeMailto(subscriber.Id, issue.Number)}>");
         message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         // Gmail's Feedback Loop format: campaign:customer:mail type:sender id.
         message.Headers.Add("Feedback-ID", $"issue-{issue.Number}:{o.ListName}:digest:{o.MailDomain}");

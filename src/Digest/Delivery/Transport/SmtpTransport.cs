@@ -19,14 +19,15 @@ public sealed class SmtpTransport(SmtpOptions options) : IDigestTransport
 {
     private readonly SmtpClient client = new() { Timeout = (int)options.Timeout.TotalMilliseconds };
 
-    public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
+    public async Task SendAsync(MimeMessage message, string returnPath, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Timeout);
         try
         {
             await EnsureConnectedAsync(timeout.Token);
-            await client.SendAsync(message, timeout.Token);
+            // The envelope sender is the return path, not From: a Sender header would show "on behalf of" in some clients.
+            await client.SendAsync(message, new MailboxAddress(null, returnPath), message.To.Mailboxes, timeout.Token);
         }
         catch (SmtpCommandException refused)
         {

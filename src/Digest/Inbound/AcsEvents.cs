@@ -1,0 +1,131 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Digest.Subscribers;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Digest.Inbound;
+
+/// <summary>
+/// Azure Communication Services' delivery reports, delivered by Event Grid (Event Grid schema) to POST /inbound/acs-events:
+/// the subscription's validation handshake, then <c>Microsoft.Communication.EmailDeliveryReportReceived</c> events mapped onto
+/// the same rules as mailed reports. Event Grid is authenticated by a secret in the endpoint URL (<c>?key=</c>, as Event Grid's
+/// webhook documentation suggests) or an <c>X-Digest-Key</c> header, compared in constant time; without a configured key the
+/// endpoint does not exist. The message is named by its Internet Message-ID, which we wrote (<c>list.issue.reader@domain</c>), and
+/// acted on only when the reported recipient is that reader's address.
+/// </summary>
+public sealed partial class AcsEvents(
+    FeedbackRules rules, ISubscriberRecords subscribers, IOptions<InboundOptions> inbound, IOptions<DigestOptions> digest, ILogger<AcsEvents> logger)
+{
+    /// <summary>An Event Grid delivery holds at most 5,000 events of at most 1 MB in all.</summary>
+    private const int MaxBodyBytes = 1024 * 1024;
+
+    public async Task<IResult> ReceiveAsync(HttpContext context)
+    {
+        if (inbound.Value.EventGridKey is not { Length: > 0 } key)
+        {
+            return Results.NotFound();
+        }
+
+        var given = context.Request.Query["key"].FirstOrDefault() ?? context.Request.Headers["X-Digest-Key"].FirstOrDefault() ?? "";
+        if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(key))))
+        {
+            return Results.Unauthorized();
+        }
+
+        if (context.Request.ContentLength > MaxBodyBytes)
+        {
+            return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+        }
+
+        JsonDocument events;
+        try
+        {
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+            events = body.Length > MaxBodyBytes ? throw new JsonException("too large") : JsonDocument.Parse(body.ToArray());
+        }
+        catch (JsonException)
+        {
+            return Results.BadRequest(new { error = "The body is not Event Grid JSON." });
+        }
+
+        using (events)
+        {
+            if (events.RootElement.ValueKind != JsonValueKind.Array)
+            {
+                return Results.BadRequest(new { error = "Event Grid sends an array of events." });
+            }
+
+            var acted = 0;
+            var ignored = 0;
+            foreach (var item in events.RootElement.EnumerateArray())
+            {
+                var type = Text(item, "eventType");
+                if (type == "Microsoft.EventGrid.SubscriptionValidationEvent" && item.TryGetProperty("data", out var validation))
+                {
+                    logger.LogInformation("Event Grid subscription validated");
+                    return Results.Ok(new { validationResponse = Text(validation, "validationCode") });
+                }
+
+                if (type == "Microsoft.Communication.EmailDeliveryReportReceived" && item.TryGetProperty("data", out var data)
+                    && await VerdictAsync(data, context.RequestAborted) is { } verdict)
+                {
+                    await rules.ApplyAsync(verdict, context.RequestAborted);
+                    acted++;
+                }
+                else
+                {
+                    ignored++;
+                }
+            }
+
+            return Results.Ok(new { acted, ignored });
+        }
+    }
+
+    /// <summary>What a delivery report does: Bounced and Suppressed (ACS's own list of addresses that bounced) are hard; Failed,
+    /// Quarantined and FilteredSpam say nothing against the address and are soft; Delivered and Expanded do nothing.</summary>
+    private async Task<InboundVerdict?> VerdictAsync(JsonElement data, CancellationToken cancellationToken)
+    {
+        var status = Text(data, "status");
+        InboundKind? kind = status switch
+        {
+            "Bounced" or "Suppressed" => InboundKind.HardBounce,
+            "Failed" or "Quarantined" or "FilteredSpam" => InboundKind.SoftBounce,
+            _ => null,
+        };
+        var named = OurMessageId().Match(Text(data, "internetMessageId") ?? "");
+        if (kind is null || !named.Success || named.Groups["list"].Value != digest.Value.ListName
+            || !named.Groups["domain"].Value.Equals(digest.Value.MailDomain, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var id = named.Groups["id"].Value;
+        var reader = await subscribers.FindByIdAsync(id, cancellationToken);
+        if (reader is null || !string.Equals(reader.Email, Text(data, "recipient"), StringComparison.OrdinalIgnoreCase))
+        {
+            logger.LogWarning("An ACS delivery report names subscriber {SubscriberId}, whose address is not the one reported: ignored", id);
+            return null;
+        }
+
+        var detail = data.TryGetProperty("deliveryStatusDetails", out var details) ? Text(details, "statusMessage") : null;
+        return new InboundVerdict(kind.Value, int.Parse(named.Groups["issue"].Value, System.Globalization.CultureInfo.InvariantCulture), id,
+            $"Azure Communication Services: {status}{(detail is { Length: > 0 } ? " (" + Redacted(detail) + ")" : "")}");
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static string Redacted(string detail) => AnyAddress().Replace(detail.Length > 300 ? detail[..300] : detail, "<address>");
+
+    [GeneratedRegex(@"^<?(?<list>[a-z0-9-]+)\.(?<issue>[0-9]{1,9})\.(?<id>[A-Za-z0-9_-]{1,64})@(?<domain>[A-Za-z0-9.-]+)>?$", RegexOptions.CultureInvariant)]
+    private static partial Regex OurMessageId();
+
+    [GeneratedRegex(@"[A-Za-z0-9._%+=-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", RegexOptions.CultureInvariant)]
+    private static partial Regex AnyAddress();
+}

@@ -1,0 +1,184 @@
+using Azure.Core;
+using Azure.Identity;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Search;
+using MailKit.Security;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Digest.Inbound;
+
+/// <summary>
+/// Reads the bounce mailbox over IMAP and acts on what it finds. Each message is read, acted on, then moved out of the
+/// inbox (to <see cref="InboundOptions.ProcessedFolder"/> when it acted, else <see cref="InboundOptions.UnmatchedFolder"/>),
+/// so a message is handled once; a crash between acting and moving leaves it in the inbox, and the next run acts again
+/// with no further effect (<see cref="FeedbackRules"/>). A run reads at most <see cref="InboundOptions.MaxMessagesPerRun"/>.
+/// </summary>
+public sealed class InboundMailbox(InboundClassifier classifier, FeedbackRules rules, IOptions<InboundOptions> options, ILogger<InboundMailbox> logger)
+{
+    /// <summary>Keyword set on a message put aside unread, so an operator can find it with its reason in the log.</summary>
+    public const string UnreadableKeyword = "DigestUnreadable";
+
+    public async Task<InboundReport> ProcessAsync(CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var report = new InboundReport();
+        if (!o.HasMailbox)
+        {
+            logger.LogInformation("No inbound mailbox is configured (Digest:Inbound:ImapHost): nothing read");
+            return report;
+        }
+
+        using var client = await ConnectAsync(cancellationToken);
+        var inbox = await client.GetFolderAsync(o.InboxFolder, cancellationToken);
+        await inbox.OpenAsync(FolderAccess.ReadWrite, cancellationToken);
+        var processed = await FolderAsync(client, o.ProcessedFolder, cancellationToken);
+        var unmatched = await FolderAsync(client, o.UnmatchedFolder, cancellationToken);
+
+        var all = await inbox.SearchAsync(SearchQuery.All, cancellationToken);
+        report.Left = Math.Max(0, all.Count - o.MaxMessagesPerRun);
+        var batch = all.Take(o.MaxMessagesPerRun).ToList();
+        var sizes = batch.Count == 0 ? [] : (await inbox.FetchAsync(batch, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, cancellationToken))
+            .ToDictionary(summary => summary.UniqueId, summary => summary.Size ?? 0);
+        foreach (var uid in batch)
+        {
+            var verdict = await ReadAsync(inbox, uid, sizes.GetValueOrDefault(uid), cancellationToken);
+            if (verdict.Acts && !await rules.ApplyAsync(verdict, cancellationToken))
+            {
+                report.ReaderGone++;
+            }
+
+            if (verdict.Kind == InboundKind.Unreadable)
+            {
+                await inbox.AddFlagsAsync(uid, MessageFlags.None, new HashSet<string> { UnreadableKeyword }, silent: true, cancellationToken);
+            }
+
+            report.Add(verdict.Kind);
+            if (!verdict.Acts)
+            {
+                logger.LogInformation("Inbound message {Uid} not acted on: {Kind}, {Reason}", uid.Id, verdict.Kind, verdict.Reason);
+            }
+
+            await inbox.MoveToAsync(uid, verdict.Acts ? processed : unmatched, cancellationToken);
+        }
+
+        await client.DisconnectAsync(quit: true, cancellationToken);
+        logger.LogInformation("Inbound mailbox: {Report}", report.ToString());
+        return report;
+    }
+
+    /// <summary>
+    /// Waits until mail arrives or <paramref name="atMost"/> passes: with IDLE where the server offers it (so serve acts within
+    /// seconds of a bounce), else it simply waits. Servers end an IDLE after 30 minutes; callers pass less.
+    /// </summary>
+    public async Task WaitForMailAsync(TimeSpan atMost, CancellationToken cancellationToken)
+    {
+        if (!options.Value.HasMailbox)
+        {
+            await Task.Delay(atMost, cancellationToken);
+            return;
+        }
+
+        using var client = await ConnectAsync(cancellationToken);
+        if (!client.Capabilities.HasFlag(ImapCapabilities.Idle))
+        {
+            await client.DisconnectAsync(quit: true, cancellationToken);
+            await Task.Delay(atMost, cancellationToken);
+            return;
+        }
+
+        var inbox = await client.GetFolderAsync(options.Value.InboxFolder, cancellationToken);
+        await inbox.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
+        if (inbox.Count == 0)
+        {
+            using var done = new CancellationTokenSource(atMost);
+            void Arrived(object? sender, EventArgs e) => done.Cancel();
+            inbox.CountChanged += Arrived;
+            try
+            {
+                await client.IdleAsync(done.Token, cancellationToken);
+            }
+            finally
+            {
+                inbox.CountChanged -= Arrived;
+            }
+        }
+
+        await client.DisconnectAsync(quit: true, cancellationToken);
+    }
+
+    private async Task<InboundVerdict> ReadAsync(IMailFolder inbox, UniqueId uid, uint size, CancellationToken cancellationToken)
+    {
+        if (size > options.Value.MaxMessageBytes)
+        {
+            return InboundVerdict.Ignored(InboundKind.Unreadable, $"{size:N0} bytes, over the {options.Value.MaxMessageBytes:N0} a report may be");
+        }
+
+        MimeMessage message;
+        try
+        {
+            message = await inbox.GetMessageAsync(uid, cancellationToken);
+        }
+        catch (FormatException broken)
+        {
+            return InboundVerdict.Ignored(InboundKind.Unreadable, $"not a readable message: {broken.Message}");
+        }
+
+        using (message)
+        {
+            try
+            {
+                return classifier.Classify(message);
+            }
+            catch (Exception broken) when (broken is FormatException or ParseException or InvalidOperationException or ArgumentException)
+            {
+                return InboundVerdict.Ignored(InboundKind.Unreadable, $"a report that does not parse: {broken.Message}");
+            }
+        }
+    }
+
+    private async Task<ImapClient> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var client = new ImapClient { Timeout = 60_000 };
+        try
+        {
+            await client.ConnectAsync(o.ImapHost!, o.ImapPort, o.ImapSecurity, cancellationToken);
+            if (o.ImapOAuth2Scope is { Length: > 0 } scope)
+            {
+                // The app's managed identity (or the developer's Azure sign-in locally): no password to keep.
+                var token = await new DefaultAzureCredential().GetTokenAsync(new TokenRequestContext([scope]), cancellationToken);
+                await client.AuthenticateAsync(new SaslMechanismOAuth2(o.ImapUserName!, token.Token), cancellationToken);
+            }
+            else
+            {
+                // Checked at start: a mailbox has a user name, and a password or an OAuth2 scope.
+                await client.AuthenticateAsync(o.ImapUserName!, o.ImapPassword!, cancellationToken);
+            }
+
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    // Made on first use, beside the inbox (the personal namespace's root).
+    private static async Task<IMailFolder> FolderAsync(ImapClient client, string name, CancellationToken cancellationToken)
+    {
+        var root = client.GetFolder(client.PersonalNamespaces[0]);
+        try
+        {
+            return await root.GetSubfolderAsync(name, cancellationToken);
+        }
+        catch (FolderNotFoundException)
+        {
+            return await root.CreateAsync(name, isMessageFolder: true, cancellationToken)
+                ?? throw new InvalidOperationException($"The IMAP server did not create the folder '{name}'.");
+        }
+    }
+}
