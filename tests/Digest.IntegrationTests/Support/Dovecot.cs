@@ -57,7 +57,10 @@ public sealed class Dovecot : IDisposable
         }
 
         // The mailbox's owner must reach its Maildir through the temporary folder.
-        File.SetUnixFileMode(folder, (UnixFileMode)Convert.ToInt32("755", 8));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(folder, (UnixFileMode)Convert.ToInt32("755", 8));
+        }
         if (root)
         {
             Run("chown", $"{uid}:{gid}", Path.Combine(folder, "mail"));
