@@ -71,7 +71,7 @@ public sealed class AzureStorageTests(Azurite azurite) : IDisposable
         await store.SaveAsync(zoe, CancellationToken.None);
 
         var byEmail = await store.FindByEmailAsync("ZOE@example.org", CancellationToken.None);
-        Assert.Equal(zoe with { Topics = [], Sources = [] }, byEmail! with { Topics = [], Sources = [], Version = null });
+        Assert.Equal(zoe with { Topics = [], Sources = [], SoftBounces = [] }, byEmail! with { Topics = [], Sources = [], SoftBounces = [], Version = null });
         Assert.Equal(zoe.Topics, byEmail.Topics);
         Assert.NotNull(byEmail.Version);
         await Assert.ThrowsAsync<StaleSubscriberException>(() => store.SaveAsync(Reader("zoe@example.org"), CancellationToken.None));

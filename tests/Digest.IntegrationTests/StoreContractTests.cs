@@ -241,6 +241,28 @@ public abstract class DeliveryLedgerContractTests
 
         Assert.True(await ClaimAsync("dd44", Now.AddMinutes(32)));
     }
+
+    [Fact]
+    public async Task FeedbackIsKeptOncePerIssueReaderAndKindEvenWhenAddedAtOnce()
+    {
+        var feedback = (IFeedbackLedger)Ledger;
+        FeedbackRecord Record(string id, FeedbackKind kind, int issue = 4) => new(issue, id, kind, Now, "failed 5.1.1");
+
+        // Two processes reading the same report at once: one record.
+        var added = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => feedback.TryAddFeedbackAsync(Record("ee55", FeedbackKind.HardBounce), CancellationToken.None))));
+        Assert.Equal(1, added.Count(first => first));
+        Assert.True(await feedback.TryAddFeedbackAsync(Record("ee55", FeedbackKind.Complaint), CancellationToken.None));
+        Assert.True(await feedback.TryAddFeedbackAsync(Record("ff66", FeedbackKind.SoftBounce), CancellationToken.None));
+        Assert.True(await feedback.TryAddFeedbackAsync(Record("ff66", FeedbackKind.SoftBounce, issue: 5), CancellationToken.None));
+        Assert.False(await feedback.TryAddFeedbackAsync(Record("ff66", FeedbackKind.SoftBounce), CancellationToken.None));
+        Assert.True(await feedback.TryAddFeedbackAsync(Record("aa77", FeedbackKind.Unsubscribe), CancellationToken.None));
+
+        Assert.Equal(new FeedbackCounts(1, 1, 1, 1), await feedback.CountFeedbackAsync(4, CancellationToken.None));
+        Assert.Equal(new FeedbackCounts(0, 1, 0, 0), await feedback.CountFeedbackAsync(5, CancellationToken.None));
+        Assert.Equal(FeedbackCounts.None, await feedback.CountFeedbackAsync(6, CancellationToken.None));
+        // Feedback rows are not delivery records: the issue's delivery counts and list are untouched.
+        Assert.Empty(await History.ListAsync(4, CancellationToken.None));
+    }
 }
 
 public sealed class FileDeliveryLedgerContractTests : DeliveryLedgerContractTests, IDisposable

@@ -155,11 +155,11 @@ public sealed class AzureSettingsTests
 
     /// <summary>
     /// Every configuration key the app binds: each options class (a type with a Section constant) and its settable
-    /// properties, nested ones and dictionaries (Keys:*) included, plus the two top-level settings (schedule, storage).
+    /// properties, nested ones and dictionaries (Keys:*) included, plus the top-level settings (the three schedules, storage).
     /// </summary>
     private static List<string> SettingsTheAppReads()
     {
-        var keys = new List<string> { Digest.Planning.ScheduledPlanning.ScheduleSetting, Digest.Feeds.FeedOptions.ScheduleSetting };
+        var keys = new List<string> { Digest.Planning.ScheduledPlanning.ScheduleSetting, Digest.Feeds.FeedOptions.ScheduleSetting, Digest.Inbound.InboundOptions.ScheduleSetting };
         keys.AddRange(Keys(StorageConnection.Name, typeof(StorageConnection)));
         foreach (var options in typeof(DigestOptions).Assembly.GetTypes().Where(type => type.GetField("Section", BindingFlags.Public | BindingFlags.Static) is { IsLiteral: true }))
         {

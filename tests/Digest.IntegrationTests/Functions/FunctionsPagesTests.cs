@@ -113,6 +113,11 @@ public sealed class FunctionsPagesTests(Azurite azurite) : IAsyncLifetime, IDisp
             new("GET", PathOf(links.Unsubscribe(Reader.Id)).Replace("/unsubscribe/", "/preferences/", StringComparison.Ordinal)),
             new("GET", "/issues/1"),
             new("GET", "/issues/99"),
+            new("POST", "/inbound/acs-events", """[{"id":"1","eventType":"Microsoft.EventGrid.SubscriptionValidationEvent","data":{"validationCode":"c0de"}}]""")
+                { Query = "key=" + Uri.EscapeDataString(FunctionsSettings.EventGridKey) },
+            new("POST", "/inbound/acs-events", $$$"""[{"id":"2","eventType":"Microsoft.Communication.EmailDeliveryReportReceived","data":{"recipient":"{{{Reader.Email}}}","internetMessageId":"<weekly.1.{{{Reader.Id}}}@digest.example.org>","status":"Delivered"}}]""")
+                { Query = "key=" + Uri.EscapeDataString(FunctionsSettings.EventGridKey) },
+            new("POST", "/inbound/acs-events", "[]") { Query = "key=wrong" },
             new("GET", "/editor"),
             new("GET", "/editor/sign-in"),
             new("POST", "/editor/sign-in", "key=not-the-key", form),

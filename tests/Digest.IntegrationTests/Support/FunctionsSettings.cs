@@ -10,6 +10,7 @@ namespace Digest.IntegrationTests.Support;
 public static class FunctionsSettings
 {
     public const string EditorKey = "editor key for the in-process tests, long enough";
+    public const string EventGridKey = "event grid key for the in-process tests";
 
     public static Dictionary<string, string?> For(Azurite azurite, SmtpServer smtp, string dataFolder)
     {
@@ -19,6 +20,7 @@ public static class FunctionsSettings
             ["DigestSchedule"] = "0 0 7 * * 1",
             ["FeedsSchedule"] = "0 5 * * * *",
             ["InboundSchedule"] = "0 */10 * * * *",
+            ["Digest:Inbound:EventGridKey"] = EventGridKey,
             ["Digest:Title"] = "Le Digest",
             ["Digest:PublicBaseUrl"] = "https://digest.example.org",
             ["Digest:MailDomain"] = "digest.example.org",

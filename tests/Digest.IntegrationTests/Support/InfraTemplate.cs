@@ -237,6 +237,8 @@ public sealed partial class InfraTemplate
             "copyIndex" => (long)(copyIndex ?? throw new InvalidOperationException("copyIndex() outside a copy loop")),
             "length" => (long)(a[0] is string s ? s.Length : ((List<object?>)a[0]!).Count),
             "not" => a[0] is not true,
+            "or" => a.Any(item => item is true),
+            "and" => a.All(item => item is true),
             "string" => Text(a[0]),
             "union" => a.Cast<Dictionary<string, object?>>().SelectMany(d => d).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value),
             _ => throw new NotSupportedException($"The ARM function {name}() is not evaluated by this test; add it to InfraTemplate."),
