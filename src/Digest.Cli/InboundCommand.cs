@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Digest.Inbound;
-using Digest.Subscribers;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Digest.Cli;
@@ -32,19 +31,21 @@ public static class InboundCommand
         {
             using var host = CliHost.Build(Flags.ToConfiguration(parse));
             var address = parse.GetValue(Address)!;
-            var store = host.Services.GetRequiredService<ISubscriberRecords>();
-            var reader = await store.FindByEmailAsync(address, cancellationToken) ?? throw new CommandException($"No reader has the address {address}.");
-            if (reader.Status != SubscriberStatus.Bounced)
+            return await host.Services.GetRequiredService<FeedbackRules>().ClearBounceAsync(address, cancellationToken) switch
             {
-                throw new CommandException($"{address} is {reader.Status.ToString().ToLowerInvariant()}, not bounced: nothing to clear.");
-            }
-
-            var time = host.Services.GetRequiredService<TimeProvider>();
-            await store.UpdateAsync(reader.Id, current => current.Move(StatusChanger.Editor, SubscriberStatus.Active, time.GetUtcNow()) with { SoftBounces = [] }, cancellationToken);
-            Console.WriteLine($"Cleared {address}: active again, the next issue goes to it.");
-            return 0;
+                ClearResult.Cleared => Done($"Cleared {address}: active again, the next issue goes to it."),
+                ClearResult.NoSuchReader => throw new CommandException($"No reader has the address {address}."),
+                ClearResult.Complained => throw new CommandException($"{address} complained: only its reader can come back, by confirming the subscribe form's mail."),
+                _ => throw new CommandException($"{address} is not bounced: nothing to clear."),
+            };
         });
         command.Add(clear);
         return command;
+    }
+
+    private static int Done(string message)
+    {
+        Console.WriteLine(message);
+        return 0;
     }
 }

@@ -35,6 +35,10 @@ public sealed class EditorFunctions(EditorPages editor)
     public Task<IActionResult> EditFeedsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "editor/feeds")] HttpRequest request) =>
         HandlerResults.WriteAsync(editor.EditFeedsAsync(request.HttpContext), request);
 
+    [Function("EditorClearBounce")]
+    public Task<IActionResult> ClearBounceAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "editor/suppression")] HttpRequest request) =>
+        HandlerResults.WriteAsync(editor.ClearBounceAsync(request.HttpContext), request);
+
     [Function("EditorPreview")]
     public Task<IActionResult> PreviewAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "editor/preview")] HttpRequest request) =>
         HandlerResults.WriteAsync(editor.PreviewAsync(request.HttpContext), request);

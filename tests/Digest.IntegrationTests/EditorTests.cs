@@ -279,6 +279,49 @@ public sealed partial class EditorTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Equal(requests, blog.Requests.Count);
     }
 
+    [Fact]
+    public async Task TheDeskShowsEachIssuesLaterBouncesAndComplaintsWarnsAboveGmailsLimitAndClearsAHardBounce()
+    {
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
+        var session = (await SignInAsync(http, Key)).Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+        // What ProcessInbound records for issue 1 (InboundMailboxTests reads them from a real mailbox): one complaint among a few
+        // messages is far above 0.3 %. And one reader's address refused for good, by a list import.
+        using (var ledger = new Digest.Delivery.Ledger.FileDeliveryLedger(Path.Combine(cli.DataFolder, "ledger")))
+        {
+            foreach (var (id, kind) in new[] { ("r1", Digest.Delivery.Ledger.FeedbackKind.HardBounce), ("r2", Digest.Delivery.Ledger.FeedbackKind.SoftBounce), ("r3", Digest.Delivery.Ledger.FeedbackKind.Complaint) })
+            {
+                await ledger.TryAddFeedbackAsync(new Digest.Delivery.Ledger.FeedbackRecord(1, id, kind, DateTimeOffset.UtcNow, "test"), CancellationToken.None);
+            }
+        }
+
+        var import = await cli.RunAsync("subscribers", "import", cli.WriteFile("refused.csv", "email,status\nfarid.haddad@example.org,bounced\n"), "--data", cli.DataFolder);
+        Assert.True(import.ExitCode == 0, import.ToString());
+
+        var desk = await (await GetAsync(http, "/editor", session)).Content.ReadAsStringAsync();
+        var row = Regex.Match(desk, "<tr data-issue=\"1\">.*?</tr>", RegexOptions.Singleline).Value;
+        Assert.Matches("<td class=\"hard-bounces\">1</td><td class=\"soft-bounces\">1</td>\\s*<td class=\"complaints error\">1 \\(\\d+([,.]\\d+)?\\s?%\\)</td>", row);
+        Assert.Contains("Numéro 1 : ", TextOf(desk));
+        Assert.Contains("au-dessus de la limite de 0,3 % que Gmail impose", TextOf(desk));
+
+        // A test to the refused address is not sent, and says why.
+        var before = smtp.Messages().Count;
+        var test = await PostFormAsync(http, "/editor/test", session, ("issue", "1"), ("to", "farid.haddad@example.org"));
+        Assert.Equal(HttpStatusCode.Conflict, test.StatusCode);
+        Assert.Contains("refusée pour de bon par son serveur", TextOf(await test.Content.ReadAsStringAsync()));
+        Assert.Equal(before, smtp.Messages().Count);
+
+        // The editor clears it (the reader fixed their mailbox); an unknown or active address is refused with a reason.
+        var unknown = await PostFormAsync(http, "/editor/suppression", session, ("address", "nobody@example.org"));
+        Assert.Equal((HttpStatusCode)422, unknown.StatusCode);
+        Assert.Contains("Aucun lecteur n’a cette adresse.", TextOf(await unknown.Content.ReadAsStringAsync()));
+        var active = await PostFormAsync(http, "/editor/suppression", session, ("address", "alice.martin@example.org"));
+        Assert.Equal((HttpStatusCode)422, active.StatusCode);
+        var cleared = await PostFormAsync(http, "/editor/suppression", session, ("address", "farid.haddad@example.org"));
+        Assert.Equal(HttpStatusCode.SeeOther, cleared.StatusCode);
+        Assert.Equal("active", Subscribers().Single(reader => reader.GetProperty("email").GetString() == "farid.haddad@example.org").GetProperty("status").GetString(), StringComparer.OrdinalIgnoreCase);
+        Assert.Contains("Refus levé", TextOf(await (await GetAsync(http, "/editor?saved=bounce", session)).Content.ReadAsStringAsync()));
+    }
+
     private Task<HttpResponseMessage> PostFormAsync(HttpClient http, string path, string cookie, params (string Name, string Value)[] fields) =>
         PostFormAsync(http, path, cookie, fields, origin: null);
 

@@ -38,6 +38,32 @@ public sealed class FeedbackRules(ISubscriberRecords subscribers, IFeedbackLedge
         return true;
     }
 
+    /// <summary>
+    /// An editor lifting a hard bounce (the reader fixed their mailbox): the one way back for a bounced address. A complaint is
+    /// not the editor's to lift (only the reader, by confirming the subscribe form's mail), nor is anyone else's status.
+    /// </summary>
+    public async Task<ClearResult> ClearBounceAsync(string address, CancellationToken cancellationToken)
+    {
+        if (EmailAddress.Problem(address) is not null || await subscribers.FindByEmailAsync(address, cancellationToken) is not { } reader)
+        {
+            return ClearResult.NoSuchReader;
+        }
+
+        if (reader.Suppressed == Suppression.Complaint)
+        {
+            return ClearResult.Complained;
+        }
+
+        if (reader.Status != SubscriberStatus.Bounced)
+        {
+            return ClearResult.NotBounced;
+        }
+
+        await subscribers.UpdateAsync(reader.Id, current => current.Move(StatusChanger.Editor, SubscriberStatus.Active, time.GetUtcNow()) with { SoftBounces = [] }, cancellationToken);
+        logger.LogInformation("An editor cleared the hard bounce of subscriber {SubscriberId}", reader.Id);
+        return ClearResult.Cleared;
+    }
+
     private Subscriber Change(Subscriber reader, InboundVerdict verdict, DateTimeOffset now) => verdict.Kind switch
     {
         InboundKind.HardBounce => reader.Move(StatusChanger.Delivery, SubscriberStatus.Bounced, now),
@@ -74,4 +100,12 @@ public sealed class FeedbackRules(ISubscriberRecords subscribers, IFeedbackLedge
         InboundKind.Unsubscribe => FeedbackKind.Unsubscribe,
         _ => null,
     };
+}
+
+public enum ClearResult
+{
+    Cleared,
+    NoSuchReader,
+    NotBounced,
+    Complained,
 }

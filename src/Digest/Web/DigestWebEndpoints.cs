@@ -30,6 +30,7 @@ public static class DigestWebEndpoints
         app.MapPost("/editor/sign-out", (HttpContext context, EditorPages pages) => pages.SignOutAsync(context)).DisableAntiforgery();
         app.MapGet("/editor", (HttpContext context, EditorPages pages) => pages.DashboardAsync(context));
         app.MapPost("/editor/intro", (HttpContext context, EditorPages pages) => pages.SaveIntroAsync(context)).DisableAntiforgery();
+        app.MapPost("/editor/suppression", (HttpContext context, EditorPages pages) => pages.ClearBounceAsync(context)).DisableAntiforgery();
         app.MapPost("/editor/feeds", (HttpContext context, EditorPages pages) => pages.EditFeedsAsync(context)).DisableAntiforgery();
         app.MapGet("/editor/preview", (HttpContext context, EditorPages pages) => pages.PreviewAsync(context));
         app.MapPost("/editor/preview", (HttpContext context, EditorPages pages) => pages.ChoosePreviewAsync(context)).DisableAntiforgery();

@@ -30,6 +30,7 @@ public sealed class EditorPages(
     TransportPool transports,
     Inbound.ReturnPaths returnPaths,
     ISubscriberRecords subscribers,
+    Inbound.FeedbackRules feedbackRules,
     ClientLimits limits,
     Feeds.IFeedList feeds,
     WebPages pages,
@@ -96,6 +97,7 @@ public sealed class EditorPages(
         {
             "intro" => Strings(context).IntroSaved,
             "feeds" => Strings(context).FeedSaved,
+            "bounce" => Strings(context).BounceCleared,
             _ => null,
         }, noticeIsError: false, StatusCodes.Status200OK);
 
@@ -134,6 +136,22 @@ public sealed class EditorPages(
         {
             return await DashboardPageAsync(context, refused.Message, noticeIsError: true, StatusCodes.Status422UnprocessableEntity, typedFeed: typed);
         }
+    }
+
+    /// <summary>Lifts a hard bounce by address (the reader fixed their mailbox); the same rule as <c>inbound clear</c>.</summary>
+    public async Task<IResult> ClearBounceAsync(HttpContext context)
+    {
+        var s = Strings(context);
+        var (form, refusal) = await SignedInFormAsync(context);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var result = await feedbackRules.ClearBounceAsync(form!["address"].ToString().Trim(), context.RequestAborted);
+        return result == Inbound.ClearResult.Cleared
+            ? SeeOther(context, "/editor?saved=bounce#suppression-title")
+            : await DashboardPageAsync(context, s.CannotClear(result), noticeIsError: true, StatusCodes.Status422UnprocessableEntity);
     }
 
     /// <summary>Saves the intro of the next issue: the planner uses it when it makes that issue.</summary>

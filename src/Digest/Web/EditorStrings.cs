@@ -38,6 +38,12 @@ public sealed record EditorStrings
     public required string AddFeed { get; init; }
     public required string FeedFields { get; init; }
     public required string FeedSaved { get; init; }
+    public required string SuppressionTitle { get; init; }
+    public required string SuppressionHint { get; init; }
+    public required string ClearAddress { get; init; }
+    public required string ClearBounce { get; init; }
+    public required string BounceCleared { get; init; }
+    public required Func<Inbound.ClearResult, string> CannotClear { get; init; }
     public required string IntroTooLong { get; init; }
     public required string IntroStale { get; init; }
     public required string DryRun { get; init; }
@@ -144,6 +150,17 @@ public sealed record EditorStrings
         AddFeed = "Ajouter le flux",
         FeedFields = "Adresse du flux|Identifiant (lettres, chiffres, tirets ; vide : d’après l’adresse)|Nom du blog (vide : celui du flux)|Langue (fr, en…)|Thèmes de tous ses articles (séparés par des virgules)|Catégories du flux → thèmes (une par ligne : Emailing=email)",
         FeedSaved = "Liste des flux enregistrée.",
+        SuppressionTitle = "Adresses refusées",
+        SuppressionHint = "Une adresse refusée pour de bon par son serveur ne reçoit plus rien. Si son lecteur a réparé sa boîte, levez le refus : elle reçoit le prochain numéro. Une adresse dont le lecteur s’est plaint ne peut revenir que par le formulaire d’inscription.",
+        ClearAddress = "Adresse",
+        ClearBounce = "Lever le refus",
+        BounceCleared = "Refus levé : cette adresse reçoit le prochain numéro.",
+        CannotClear = result => result switch
+        {
+            Inbound.ClearResult.NoSuchReader => "Aucun lecteur n’a cette adresse.",
+            Inbound.ClearResult.Complained => "Ce lecteur a signalé le digest comme spam : lui seul peut revenir, en confirmant le courriel du formulaire d’inscription.",
+            _ => "Cette adresse n’est pas refusée : rien à lever.",
+        },
         IntroTooLong = "L’introduction dépasse 5 000 caractères.",
         IntroStale = "Un numéro a été planifié entre-temps : relisez le prochain avant d’enregistrer.",
         DryRun = "Simulation d’envoi",
@@ -247,6 +264,17 @@ public sealed record EditorStrings
         AddFeed = "Add the feed",
         FeedFields = "Feed address|Source id (letters, digits, dashes; empty: from the address)|Blog name (empty: the feed's own)|Language (fr, en…)|Topics of all its posts (comma-separated)|Feed categories → topics (one per line: Emailing=email)",
         FeedSaved = "Feed list saved.",
+        SuppressionTitle = "Refused addresses",
+        SuppressionHint = "An address its server refused for good gets nothing more. If its reader fixed their mailbox, clear it: it gets the next issue. An address whose reader complained can come back only through the subscribe form.",
+        ClearAddress = "Address",
+        ClearBounce = "Clear",
+        BounceCleared = "Cleared: this address gets the next issue.",
+        CannotClear = result => result switch
+        {
+            Inbound.ClearResult.NoSuchReader => "No reader has that address.",
+            Inbound.ClearResult.Complained => "This reader reported the digest as spam: only they can come back, by confirming the subscribe form's mail.",
+            _ => "That address is not refused: nothing to clear.",
+        },
         IntroTooLong = "The intro is longer than 5,000 characters.",
         IntroStale = "An issue was planned meanwhile: review the next one before saving.",
         DryRun = "Dry run",

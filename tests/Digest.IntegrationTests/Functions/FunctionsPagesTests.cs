@@ -152,6 +152,8 @@ public sealed class FunctionsPagesTests(Azurite azurite) : IAsyncLifetime, IDisp
             new("POST", "/editor/feeds", "action=add&url=ftp%3A%2F%2Fblog.example.fr%2F&source=x", editorForm),
             new("POST", "/editor/feeds", "action=disable&url=blog-example-fr", editorForm),
             new("POST", "/editor/feeds", "action=enable&url=nobody", editorForm),
+            new("POST", "/editor/suppression", "address=nobody%40example.org", editorForm),
+            new("POST", "/editor/suppression", $"address={Uri.EscapeDataString(Reader.Email)}", editorForm),
             new("POST", "/editor/preview", "issue=1&subscriber=elodie%40example.org", editorForm),
             new("POST", "/editor/preview", "issue=1&subscriber=nobody%40example.org", editorForm),
             new("GET", "/editor/preview", Headers: editor) { Query = $"issue=1&reader={Reader.Id}" },
