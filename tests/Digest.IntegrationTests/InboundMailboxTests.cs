@@ -147,6 +147,30 @@ public sealed class InboundMailboxTests(ITestOutputHelper output) : IAsyncLifeti
             string.Join(", ", runs.Select(run => $"{run.Seconds:0.0} s")) + $" ({flood / runs.Sum(run => run.Seconds):0} messages/s with process start-up)");
     }
 
+    [Fact]
+    public async Task ServeWaitsOnTheMailboxWithIdleAndActsWithinSecondsOfAReport()
+    {
+        var readers = cli.WriteFile("readers.csv", "email,name,language,topics\nleaving@reader.example,Léa,fr,\n");
+        WritePost("premier", DateTimeOffset.UtcNow.AddHours(-2));
+        await RunAsync(readers, null);
+        var mailto = Mailto("leaving");
+        // Hourly: without IDLE, serve would not look again for up to 9 minutes.
+        cli.Environment["InboundSchedule"] = "0 0 * * * *";
+        await using var site = await LocalSite.StartAsync(cli, "--data", cli.DataFolder, "--posts", Posts, "--pickup", Outbox);
+        await Task.Delay(TimeSpan.FromSeconds(2)); // serve has read the empty inbox and is idling on it
+
+        var watch = Stopwatch.StartNew();
+        await imap.AppendAsync([ReportShapes.Parse(ReportShapes.MailtoUnsubscribe(mailto))]);
+        while ((await ReaderAsync("leaving")).Status != SubscriberStatus.Unsubscribed)
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), "serve did not act on the mailbox within 30 s: " + imap.Log());
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(1, await imap.CountAsync("processed"));
+        output.WriteLine($"[figures] inbound with IDLE: serve unsubscribed the reader {watch.Elapsed.TotalMilliseconds:0} ms after the mail reached the mailbox (schedule hourly)");
+    }
+
     private async Task AssertStatusesAsync(int[] fullSoftBounces, SubscriberStatus fullStatus = SubscriberStatus.Active)
     {
         Assert.Equal(SubscriberStatus.Bounced, (await ReaderAsync("gone")).Status);
