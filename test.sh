@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests, then integration tests against real servers on 127.0.0.1
-# (an SMTP server, Azurite, an IMAP server), and compiles and lints infra/ with the Bicep CLI.
+# (an SMTP server, Azurite, an IMAP server, an MTA), and compiles and lints infra/ with the Bicep CLI.
 # Installs what it needs when it is missing: Debian packages (needs root or sudo), npm packages
 # into ./node_modules, the Bicep CLI from NuGet.
 set -euo pipefail
@@ -15,8 +15,11 @@ need_apt=()
 command -v spamassassin >/dev/null || need_apt+=(spamassassin)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 command -v dovecot >/dev/null || [ -x /usr/sbin/dovecot ] || need_apt+=(dovecot-imapd)
+[ -x /usr/lib/postfix/sbin/master ] || need_apt+=(postfix)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${need_apt[*]}"
+  # Postfix only as a program the tests start (on 127.0.0.1, with their own configuration): no system mail server.
+  echo "postfix postfix/main_mailer_type select No configuration" | as_root debconf-set-selections
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi

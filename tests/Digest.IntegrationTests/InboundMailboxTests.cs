@@ -147,6 +147,39 @@ public sealed class InboundMailboxTests(ITestOutputHelper output) : IAsyncLifeti
             string.Join(", ", runs.Select(run => $"{run.Seconds:0.0} s")) + $" ({flood / runs.Sum(run => run.Seconds):0} messages/s with process start-up)");
     }
 
+    [SkippableFact]
+    public async Task BouncesThatPostfixWritesLiveReachTheMailboxAndAct()
+    {
+        Skip.If(PostfixRelay.Unavailable is not null, $"Skipped: {PostfixRelay.Unavailable}.");
+        // The readers' server refuses bounce* for good (550 5.1.1) and tempfail* for now (451); Postfix, our relay, writes the bounces.
+        using var readersServer = SmtpServer.Start();
+        using var relay = await PostfixRelay.StartAsync(readersServer.Port, imap);
+        var readers = cli.WriteFile("readers.csv", "email,name,language,topics\nbounce-gone@reader.example,A,fr,\ntempfail-full@reader.example,B,fr,\nkeep@reader.example,C,fr,\n");
+        WritePost("premier", DateTimeOffset.UtcNow.AddHours(-2));
+
+        var run = await cli.RunAsync("run", "--posts", Posts, "--subscribers", readers, "--smtp", relay.Url, "--data", cli.DataFolder);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("sent 3", run.Output); // the relay took all three; what happened next comes back as mail
+        var watch = Stopwatch.StartNew();
+        while (await imap.CountAsync("INBOX") < 2)
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), "Postfix's bounces did not reach the mailbox: " + relay.Log());
+            await Task.Delay(200);
+        }
+
+        var inbound = await cli.RunAsync("inbound", "--data", cli.DataFolder);
+        output.WriteLine(inbound.ToString());
+        output.WriteLine(relay.Log());
+        Assert.Contains("Read 2 message(s): hard bounces 1, soft bounces 1", inbound.Output);
+        Assert.Equal(SubscriberStatus.Bounced, (await ReaderAsync("bounce-gone")).Status);
+        var full = await ReaderAsync("tempfail-full");
+        Assert.Equal((SubscriberStatus.Active, 1), (full.Status, full.SoftBounces.Single()));
+        Assert.Equal(SubscriberStatus.Active, (await ReaderAsync("keep")).Status);
+        Assert.Single(readersServer.Recipients(), "keep@reader.example");
+        output.WriteLine($"[figures] live bounces: Postfix relayed 3 digests, wrote 2 bounces (550 5.1.1, 451 after one try) into the mailbox " +
+            $"within {watch.Elapsed.TotalMilliseconds:0} ms; inbound read them as 1 hard, 1 soft");
+    }
+
     [Fact]
     public async Task ServeWaitsOnTheMailboxWithIdleAndActsWithinSecondsOfAReport()
     {

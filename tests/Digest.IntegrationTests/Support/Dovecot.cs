@@ -18,15 +18,22 @@ public sealed class Dovecot : IDisposable
     private const string Binary = "/usr/sbin/dovecot";
     private readonly Process process;
 
-    private Dovecot(Process process, int port, string folder)
+    private Dovecot(Process process, int port, string folder, string uid, string gid)
     {
         this.process = process;
         Port = port;
         Folder = folder;
+        MailUid = uid;
+        MailGid = gid;
     }
 
     public int Port { get; }
     public string Folder { get; }
+
+    /// <summary>Where the mailboxes' Maildirs are (the bounce mailbox's is <c>bounces/</c> in it), and whom they belong to: what an MTA delivering into them needs.</summary>
+    public string MailFolder => Path.Combine(Folder, "mail");
+    public string MailUid { get; }
+    public string MailGid { get; }
 
     /// <summary>The settings that point Digest at this mailbox.</summary>
     public IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
@@ -113,7 +120,7 @@ public sealed class Dovecot : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         })!;
-        var server = new Dovecot(process, port, folder);
+        var server = new Dovecot(process, port, folder, uid, gid);
         for (var attempt = 0; ; attempt++)
         {
             try
