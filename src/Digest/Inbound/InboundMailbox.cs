@@ -31,6 +31,7 @@ public sealed class InboundMailbox(InboundClassifier classifier, FeedbackRules r
             return report;
         }
 
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         using var client = await ConnectAsync(cancellationToken);
         var inbox = await client.GetFolderAsync(o.InboxFolder, cancellationToken);
         await inbox.OpenAsync(FolderAccess.ReadWrite, cancellationToken);
@@ -65,6 +66,7 @@ public sealed class InboundMailbox(InboundClassifier classifier, FeedbackRules r
         }
 
         await client.DisconnectAsync(quit: true, cancellationToken);
+        report.Elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         logger.LogInformation("Inbound mailbox: {Report}", report.ToString());
         return report;
     }

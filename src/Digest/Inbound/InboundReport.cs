@@ -13,6 +13,9 @@ public sealed class InboundReport
 
     public int Read => ByKind.Values.Sum();
 
+    /// <summary>From signing in to the last move: what the run took, the mailbox's answers included.</summary>
+    public TimeSpan Elapsed { get; set; }
+
     public int Count(InboundKind kind) => ByKind.GetValueOrDefault(kind);
 
     public void Add(InboundKind kind) => ByKind[kind] = Count(kind) + 1;
@@ -20,7 +23,8 @@ public sealed class InboundReport
     public override string ToString() =>
         $"Read {Read} message(s): " + (Read == 0 ? "none" : string.Join(", ", ByKind.OrderBy(pair => pair.Key).Select(pair => $"{Name(pair.Key)} {pair.Value}")))
         + (ReaderGone > 0 ? $"; {ReaderGone} about readers no longer on the list" : "")
-        + (Left > 0 ? $"; {Left} left for the next run" : "");
+        + (Left > 0 ? $"; {Left} left for the next run" : "")
+        + (Read > 0 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" ({Elapsed.TotalSeconds:0.00} s, {Read / Math.Max(Elapsed.TotalSeconds, 0.001):0} messages/s)") : "");
 
     private static string Name(InboundKind kind) => kind switch
     {

@@ -57,7 +57,7 @@ public sealed class Dovecot : IDisposable
         var root = Environment.UserName == "root";
         var (uid, gid) = root ? (Id("-u", "dovecot"), Id("-g", "dovecot")) : (Id("-u", null), Id("-g", null));
         var self = root ? null : Environment.UserName;
-        var group = root ? null : Run("id", "-gn");
+        var group = root ? null : ServerProcess.Run("id", "-gn");
         foreach (var sub in new[] { "run", "state", "mail" })
         {
             Directory.CreateDirectory(Path.Combine(folder, sub));
@@ -70,7 +70,7 @@ public sealed class Dovecot : IDisposable
         }
         if (root)
         {
-            Run("chown", $"{uid}:{gid}", Path.Combine(folder, "mail"));
+            ServerProcess.Run("chown", $"{uid}:{gid}", Path.Combine(folder, "mail"));
         }
 
         File.WriteAllText(Path.Combine(folder, "users"), $"{UserName}:{{PLAIN}}{Password}\n");
@@ -195,34 +195,7 @@ public sealed class Dovecot : IDisposable
         return File.Exists(path) ? File.ReadAllText(path) : "";
     }
 
-    public void Dispose()
-    {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit(5000);
-        }
+    public void Dispose() => ServerProcess.Stop(process, Folder);
 
-        process.Dispose();
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
-
-    private static string Id(string flag, string? user) => Run("id", user is null ? [flag] : [flag, user]);
-
-    private static string Run(string file, params string[] args)
-    {
-        using var process = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardOutput = true, UseShellExecute = false })!;
-        var output = process.StandardOutput.ReadToEnd().Trim();
-        process.WaitForExit();
-        return output;
-    }
+    private static string Id(string flag, string? user) => ServerProcess.Run("id", user is null ? [flag] : [flag, user]);
 }

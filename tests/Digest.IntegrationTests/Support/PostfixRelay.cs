@@ -37,7 +37,7 @@ public sealed class PostfixRelay : IDisposable
     {
         var folder = Directory.CreateTempSubdirectory("digest-postfix-").FullName;
         // Postfix's daemons run as the postfix user and must reach the queue through this folder.
-        Run("chmod", "755", folder);
+        ServerProcess.Run("chmod", "755", folder);
         var port = SmtpServer.FreePort();
         var spool = Path.Combine(folder, "spool");
         var data = Path.Combine(folder, "data");
@@ -45,18 +45,18 @@ public sealed class PostfixRelay : IDisposable
         foreach (var queue in new[] { "active", "bounce", "corrupt", "defer", "deferred", "flush", "hold", "incoming", "private", "saved", "trace" })
         {
             Directory.CreateDirectory(Path.Combine(spool, queue));
-            Run("chown", "postfix:root", Path.Combine(spool, queue));
+            ServerProcess.Run("chown", "postfix:root", Path.Combine(spool, queue));
         }
 
         foreach (var (dir, owner, mode) in new[] { ("maildrop", "postfix:postdrop", "730"), ("public", "postfix:postdrop", "710"), ("pid", "root:root", "755") })
         {
             Directory.CreateDirectory(Path.Combine(spool, dir));
-            Run("chown", owner, Path.Combine(spool, dir));
-            Run("chmod", mode, Path.Combine(spool, dir));
+            ServerProcess.Run("chown", owner, Path.Combine(spool, dir));
+            ServerProcess.Run("chmod", mode, Path.Combine(spool, dir));
         }
 
         Directory.CreateDirectory(data);
-        Run("chown", "postfix", data);
+        ServerProcess.Run("chown", "postfix", data);
         Directory.CreateDirectory(config);
         File.WriteAllText(Path.Combine(config, "main.cf"), $"""
             compatibility_level = 3.6
@@ -143,30 +143,5 @@ public sealed class PostfixRelay : IDisposable
         return File.Exists(path) ? File.ReadAllText(path) : "";
     }
 
-    public void Dispose()
-    {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit(5000);
-        }
-
-        process.Dispose();
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
-
-    private static void Run(string file, params string[] args)
-    {
-        using var process = Process.Start(new ProcessStartInfo(file, args) { UseShellExecute = false })!;
-        process.WaitForExit();
-    }
+    public void Dispose() => ServerProcess.Stop(process, Folder);
 }
