@@ -299,6 +299,7 @@ var inboundSettings = concat(empty(bounceDomain) ? [] : [
   { name: 'Digest__Inbound__ImapPassword', value: '${keyVaultReference}imap-password)' }
 ], empty(imapHost) || !empty(imapPassword) ? [] : [
   { name: 'Digest__Inbound__ImapOAuth2Scope', value: 'https://outlook.office365.com/.default' }
+  { name: 'Digest__Inbound__ImapOAuth2ClientId', value: identity.properties.clientId }
 ], empty(eventGridKey) ? [] : [
   { name: 'Digest__Inbound__EventGridKey', value: '${keyVaultReference}event-grid-key)' }
 ])

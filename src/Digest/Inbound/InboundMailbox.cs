@@ -1,5 +1,3 @@
-using Azure.Core;
-using Azure.Identity;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
@@ -16,7 +14,7 @@ namespace Digest.Inbound;
 /// so a message is handled once; a crash between acting and moving leaves it in the inbox, and the next run acts again
 /// with no further effect (<see cref="FeedbackRules"/>). A run reads at most <see cref="InboundOptions.MaxMessagesPerRun"/>.
 /// </summary>
-public sealed class InboundMailbox(InboundClassifier classifier, FeedbackRules rules, IOptions<InboundOptions> options, ILogger<InboundMailbox> logger)
+public sealed class InboundMailbox(InboundClassifier classifier, FeedbackRules rules, ImapCredential credential, IOptions<InboundOptions> options, ILogger<InboundMailbox> logger)
 {
     /// <summary>Keyword set on a message put aside unread, so an operator can find it with its reason in the log.</summary>
     public const string UnreadableKeyword = "DigestUnreadable";
@@ -151,8 +149,7 @@ public sealed class InboundMailbox(InboundClassifier classifier, FeedbackRules r
             if (o.ImapOAuth2Scope is { Length: > 0 } scope)
             {
                 // The app's managed identity (or the developer's Azure sign-in locally): no password to keep.
-                var token = await new DefaultAzureCredential().GetTokenAsync(new TokenRequestContext([scope]), cancellationToken);
-                await client.AuthenticateAsync(new SaslMechanismOAuth2(o.ImapUserName!, token.Token), cancellationToken);
+                await client.AuthenticateAsync(new SaslMechanismOAuth2(o.ImapUserName!, await credential.TokenAsync(scope, cancellationToken)), cancellationToken);
             }
             else
             {

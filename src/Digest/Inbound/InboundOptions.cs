@@ -58,6 +58,9 @@ public sealed class InboundOptions : IValidatableObject
     /// https://outlook.office365.com/.default for Exchange Online.</summary>
     public string? ImapOAuth2Scope { get; set; }
 
+    /// <summary>With <see cref="ImapOAuth2Scope"/>: the client id of the user-assigned managed identity that signs in.</summary>
+    public string? ImapOAuth2ClientId { get; set; }
+
     [Required]
     public string InboxFolder { get; set; } = "INBOX";
 

@@ -45,7 +45,9 @@ public sealed class Dovecot : IDisposable
         ["Digest__Inbound__ImapPassword"] = Password,
     };
 
-    public static async Task<Dovecot> StartAsync()
+    /// <param name="introspectionUrl">When given, the mailbox also takes OAuth2 (XOAUTH2, OAUTHBEARER): Dovecot asks this endpoint
+    /// (RFC 7662 introspection) whether a bearer token is active and whose it is, as it would ask an identity provider.</param>
+    public static async Task<Dovecot> StartAsync(string? introspectionUrl = null)
     {
         if (!File.Exists(Binary))
         {
@@ -74,6 +76,20 @@ public sealed class Dovecot : IDisposable
         }
 
         File.WriteAllText(Path.Combine(folder, "users"), $"{UserName}:{{PLAIN}}{Password}\n");
+        File.WriteAllText(Path.Combine(folder, "oauth2.conf.ext"), $"""
+            introspection_mode = post
+            introspection_url = {introspectionUrl}
+            username_attribute = username
+            active_attribute = active
+            active_value = true
+            """);
+        var oauth2 = introspectionUrl is null ? "" : $$"""
+            passdb {
+              driver = oauth2
+              mechanisms = xoauth2 oauthbearer
+              args = {{folder}}/oauth2.conf.ext
+            }
+            """;
         File.WriteAllText(Path.Combine(folder, "dovecot.conf"), $$"""
             protocols = imap
             listen = 127.0.0.1
@@ -82,7 +98,7 @@ public sealed class Dovecot : IDisposable
             log_path = {{folder}}/dovecot.log
             ssl = no
             disable_plaintext_auth = no
-            auth_mechanisms = plain login
+            auth_mechanisms = plain login{{(introspectionUrl is null ? "" : " xoauth2 oauthbearer")}}
             default_internal_user = {{self ?? "dovecot"}}
             default_internal_group = {{group ?? "dovecot"}}
             default_login_user = {{self ?? "dovenull"}}
@@ -96,6 +112,7 @@ public sealed class Dovecot : IDisposable
               driver = passwd-file
               args = scheme=PLAIN {{folder}}/users
             }
+            {{oauth2}}
             userdb {
               driver = static
               args = uid={{uid}} gid={{gid}} home={{folder}}/mail/%u
