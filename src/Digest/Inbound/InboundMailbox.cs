@@ -16,6 +16,9 @@ namespace Digest.Inbound;
 /// </summary>
 public sealed class InboundMailbox(InboundClassifier classifier, FeedbackRules rules, ImapCredential credential, IOptions<InboundOptions> options, ILogger<InboundMailbox> logger)
 {
+    /// <summary>Messages fetched and moved together (at most this many times MaxMessageBytes in memory at once).</summary>
+    private const int GroupSize = 25;
+
     /// <summary>Keyword set on a message put aside unread, so an operator can find it with its reason in the log.</summary>
     public const string UnreadableKeyword = "DigestUnreadable";
 
@@ -38,29 +41,34 @@ public sealed class InboundMailbox(InboundClassifier classifier, FeedbackRules r
 
         var all = await inbox.SearchAsync(SearchQuery.All, cancellationToken);
         report.Left = Math.Max(0, all.Count - o.MaxMessagesPerRun);
-        var batch = all.Take(o.MaxMessagesPerRun).ToList();
-        var sizes = batch.Count == 0 ? [] : (await inbox.FetchAsync(batch, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, cancellationToken))
-            .ToDictionary(summary => summary.UniqueId, summary => summary.Size ?? 0);
-        foreach (var uid in batch)
+        foreach (var group in all.Take(o.MaxMessagesPerRun).Chunk(GroupSize))
         {
-            var verdict = await ReadAsync(inbox, uid, sizes.GetValueOrDefault(uid), cancellationToken);
-            if (verdict.Acts && !await rules.ApplyAsync(verdict, cancellationToken))
+            // A group costs the server four requests (sizes, bodies, two moves), not two a message; it acts before it moves.
+            var verdicts = await ReadAsync((ImapFolder)inbox, group, cancellationToken);
+            foreach (var (uid, verdict) in verdicts)
             {
-                report.ReaderGone++;
+                if (verdict.Acts && !await rules.ApplyAsync(verdict, cancellationToken))
+                {
+                    report.ReaderGone++;
+                }
+
+                report.Add(verdict.Kind);
+                if (!verdict.Acts)
+                {
+                    logger.LogInformation("Inbound message {Uid} not acted on: {Kind}, {Reason}", uid.Id, verdict.Kind, verdict.Reason);
+                }
             }
 
-            if (verdict.Kind == InboundKind.Unreadable)
+            var unreadable = verdicts.Where(read => read.Verdict.Kind == InboundKind.Unreadable).Select(read => read.Uid).ToList();
+            if (unreadable.Count > 0)
             {
-                await inbox.AddFlagsAsync(uid, MessageFlags.None, new HashSet<string> { UnreadableKeyword }, silent: true, cancellationToken);
+                await inbox.AddFlagsAsync(unreadable, MessageFlags.None, new HashSet<string> { UnreadableKeyword }, silent: true, cancellationToken);
             }
 
-            report.Add(verdict.Kind);
-            if (!verdict.Acts)
+            foreach (var moved in verdicts.GroupBy(read => read.Verdict.Acts, read => read.Uid))
             {
-                logger.LogInformation("Inbound message {Uid} not acted on: {Kind}, {Reason}", uid.Id, verdict.Kind, verdict.Reason);
+                await inbox.MoveToAsync(moved.ToList(), moved.Key ? processed : unmatched, cancellationToken);
             }
-
-            await inbox.MoveToAsync(uid, verdict.Acts ? processed : unmatched, cancellationToken);
         }
 
         await client.DisconnectAsync(quit: true, cancellationToken);
@@ -109,17 +117,34 @@ public sealed class InboundMailbox(InboundClassifier classifier, FeedbackRules r
         await client.DisconnectAsync(quit: true, cancellationToken);
     }
 
-    private async Task<InboundVerdict> ReadAsync(IMailFolder inbox, UniqueId uid, uint size, CancellationToken cancellationToken)
+    /// <summary>Each message of the group read as what it is: the too large ones unread, the rest fetched in one request.</summary>
+    private async Task<List<(UniqueId Uid, InboundVerdict Verdict)>> ReadAsync(ImapFolder inbox, UniqueId[] group, CancellationToken cancellationToken)
     {
-        if (size > options.Value.MaxMessageBytes)
+        var max = options.Value.MaxMessageBytes;
+        var sizes = (await inbox.FetchAsync(group, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, cancellationToken))
+            .ToDictionary(summary => summary.UniqueId, summary => summary.Size ?? 0);
+        var verdicts = new Dictionary<UniqueId, InboundVerdict>();
+        foreach (var uid in group.Where(uid => sizes.GetValueOrDefault(uid) > max))
         {
-            return InboundVerdict.Ignored(InboundKind.Unreadable, $"{size:N0} bytes, over the {options.Value.MaxMessageBytes:N0} a report may be");
+            verdicts[uid] = InboundVerdict.Ignored(InboundKind.Unreadable, $"{sizes[uid]:N0} bytes, over the {max:N0} a report may be");
         }
 
+        var wanted = group.Where(uid => !verdicts.ContainsKey(uid)).ToList();
+        if (wanted.Count > 0)
+        {
+            await inbox.GetStreamsAsync(wanted, async (_, _, uid, stream, token) => verdicts[uid] = await ClassifyAsync(stream, token), cancellationToken);
+        }
+
+        // A message deleted by someone else meanwhile has no body: it is simply not there any more.
+        return [.. group.Where(verdicts.ContainsKey).Select(uid => (uid, verdicts[uid]))];
+    }
+
+    private async Task<InboundVerdict> ClassifyAsync(Stream stream, CancellationToken cancellationToken)
+    {
         MimeMessage message;
         try
         {
-            message = await inbox.GetMessageAsync(uid, cancellationToken);
+            message = await MimeMessage.LoadAsync(stream, cancellationToken);
         }
         catch (FormatException broken)
         {
