@@ -44,8 +44,9 @@ public sealed partial class InboundClassifier(ReturnPaths returnPaths, LinkSigne
             return InboundVerdict.Ignored(InboundKind.AutoReply, $"an automatic reply ({OneLine(message.Subject ?? "")})");
         }
 
-        if (MailtoToken().Match(message.Subject ?? "") is { Success: true } mailto
-            || MailtoToken().Match(text.Length > 4096 ? text[..4096] : text) is { Success: true } inBody && (mailto = inBody) is not null)
+        // The subject List-Unsubscribe gave; some clients put it in the body instead.
+        var mailto = MailtoToken().Match(message.Subject ?? "") is { Success: true } inSubject ? inSubject : MailtoToken().Match(text.Length > 4096 ? text[..4096] : text);
+        if (mailto.Success)
         {
             var check = signer.Verify(mailto.Groups["token"].Value, LinkPurpose.Unsubscribe);
             return check.IsValid
