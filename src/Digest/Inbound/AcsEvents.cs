@@ -121,11 +121,9 @@ public sealed partial class AcsEvents(
     private static string? Text(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    private static string Redacted(string detail) => AnyAddress().Replace(detail.Length > 300 ? detail[..300] : detail, "<address>");
+    private static string Redacted(string detail) => Links.Redaction.Apply(detail.Length > 300 ? detail[..300] : detail);
 
     [GeneratedRegex(@"^<?(?<list>[a-z0-9-]+)\.(?<issue>[0-9]{1,9})\.(?<id>[A-Za-z0-9_-]{1,64})@(?<domain>[A-Za-z0-9.-]+)>?$", RegexOptions.CultureInvariant)]
     private static partial Regex OurMessageId();
 
-    [GeneratedRegex(@"[A-Za-z0-9._%+=-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", RegexOptions.CultureInvariant)]
-    private static partial Regex AnyAddress();
 }

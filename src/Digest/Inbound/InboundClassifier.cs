@@ -235,8 +235,8 @@ public sealed partial class InboundClassifier(ReturnPaths returnPaths, LinkSigne
         return line.Length > 8 ? " " + Shorten(line[Math.Min(line.Length, 6)..].Trim(' ', '-', ':')) : "";
     }
 
-    // A diagnostic often quotes the refused address: the reason kept has every address taken out.
-    private static string OneLine(string value) => Shorten(Address().Replace(string.Join(' ', value.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)).Trim(), "<address>"));
+    // A diagnostic often quotes the refused address: the reason kept has every address (and token) taken out.
+    private static string OneLine(string value) => Shorten(Redaction.Apply(string.Join(' ', value.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)).Trim()));
 
     private static string Shorten(string value) => value.Length > 200 ? value[..200] + "…" : value;
 
@@ -267,6 +267,4 @@ public sealed partial class InboundClassifier(ReturnPaths returnPaths, LinkSigne
     [GeneratedRegex(@"subject=unsubscribe%20(?<token>[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{1,400}\.[A-Za-z0-9_-]{43})(?:%20(?<issue>[0-9]{1,9}))?", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ListUnsubscribeToken();
 
-    [GeneratedRegex(@"[A-Za-z0-9._%+=-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", RegexOptions.CultureInvariant)]
-    private static partial Regex Address();
 }
