@@ -22,9 +22,6 @@ public sealed partial class FeedGatherer(
 {
     private readonly FeedOptions options = options.Value;
 
-    // The post format's limit (PostParser refuses longer titles).
-    private const int MaxTitle = 300;
-
     // A stored post is read by people too: its HTML stays legible (no \u003C), and nothing here is ever put in a script.
     private static readonly JsonSerializerOptions PostJsonOptions = new(DigestJson.Options) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -197,7 +194,7 @@ public sealed partial class FeedGatherer(
         var safe = html is null ? null : body.ToSafeHtml(html, BodyFormat.Html, item.Link is { } l && l.StartsWith("https://", StringComparison.Ordinal) ? l : null);
         var text = safe is null ? string.Empty : PostBody.ToPlainText(safe);
         // A title longer than a post may have is cut where a reader would stop, not refused.
-        var title = item.Title is { } given ? (given.Length > MaxTitle ? Excerpt.Cut(given, MaxTitle - 1) : given) : text.Length > 0 ? Excerpt.Cut(text, 90) : null;
+        var title = item.Title is { } given ? (given.Length > PostParser.MaxTitleLength ? Excerpt.Cut(given, PostParser.MaxTitleLength - 1) : given) : text.Length > 0 ? Excerpt.Cut(text, 90) : null;
         if (title is null)
         {
             return null;

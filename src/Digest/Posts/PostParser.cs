@@ -153,12 +153,15 @@ public sealed partial class PostParser(PostBody body, IOptions<PostOptions> opti
         return new RawPost(fields, markdown);
     }
 
+    /// <summary>The longest title a post may have (feed items' longer titles are cut to it).</summary>
+    public const int MaxTitleLength = 300;
+
     private Post Build(PostBlob blob, RawPost raw)
     {
         var title = PostBody.ToSingleLine(raw.RequiredString("title"));
-        if (title.Length > 300)
+        if (title.Length > MaxTitleLength)
         {
-            throw new InvalidPostException($"has a title of {title.Length} characters; the limit is 300");
+            throw new InvalidPostException($"has a title of {title.Length} characters; the limit is {MaxTitleLength}");
         }
 
         var bodySource = raw.Body ?? raw.RequiredString("body");
