@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Digest.Subscribers;
@@ -31,7 +29,7 @@ public sealed partial class AcsEvents(
         }
 
         var given = context.Request.Query["key"].FirstOrDefault() ?? context.Request.Headers["X-Digest-Key"].FirstOrDefault() ?? "";
-        if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(key))))
+        if (!Links.Secrets.Match(given, key))
         {
             return Results.Unauthorized();
         }

@@ -20,7 +20,7 @@ public sealed class EditorSession(LinkSigner signer, IOptions<EditorOptions> opt
     public bool IsEnabled => options.Value.Key is { Length: >= 24 };
 
     public bool KeyMatches(string attempt) =>
-        IsEnabled && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(attempt)), SHA256.HashData(Encoding.UTF8.GetBytes(options.Value.Key!)));
+        IsEnabled && Secrets.Match(attempt, options.Value.Key!);
 
     public bool IsSignedIn(HttpContext context) =>
         IsEnabled && context.Request.Cookies[CookieName] is { } token && signer.Verify(token, LinkPurpose.EditorSession) is { IsValid: true } check
