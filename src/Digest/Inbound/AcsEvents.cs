@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Digest.Subscribers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -15,8 +14,8 @@ namespace Digest.Inbound;
 /// endpoint does not exist. The message is named by its Internet Message-ID, which we wrote (<c>list.issue.reader@domain</c>), and
 /// acted on only when the reported recipient is that reader's address.
 /// </summary>
-public sealed partial class AcsEvents(
-    FeedbackRules rules, ISubscriberRecords subscribers, IOptions<InboundOptions> inbound, IOptions<DigestOptions> digest, ILogger<AcsEvents> logger)
+public sealed class AcsEvents(
+    FeedbackRules rules, ISubscriberRecords subscribers, Delivery.Mail.DigestMessageBuilder messages, IOptions<InboundOptions> inbound, ILogger<AcsEvents> logger)
 {
     /// <summary>An Event Grid delivery holds at most 5,000 events of at most 1 MB in all.</summary>
     private const int MaxBodyBytes = 1024 * 1024;
@@ -96,14 +95,11 @@ public sealed partial class AcsEvents(
             "Failed" or "Quarantined" or "FilteredSpam" => InboundKind.SoftBounce,
             _ => null,
         };
-        var named = OurMessageId().Match(Text(data, "internetMessageId") ?? "");
-        if (kind is null || !named.Success || named.Groups["list"].Value != digest.Value.ListName
-            || !named.Groups["domain"].Value.Equals(digest.Value.MailDomain, StringComparison.OrdinalIgnoreCase))
+        if (kind is null || messages.ReadMessageId(Text(data, "internetMessageId")) is not var (issue, id))
         {
             return null;
         }
 
-        var id = named.Groups["id"].Value;
         var reader = await subscribers.FindByIdAsync(id, cancellationToken);
         if (reader is null || !string.Equals(reader.Email, Text(data, "recipient"), StringComparison.OrdinalIgnoreCase))
         {
@@ -112,7 +108,7 @@ public sealed partial class AcsEvents(
         }
 
         var detail = data.TryGetProperty("deliveryStatusDetails", out var details) ? Text(details, "statusMessage") : null;
-        return new InboundVerdict(kind.Value, int.Parse(named.Groups["issue"].Value, System.Globalization.CultureInfo.InvariantCulture), id,
+        return new InboundVerdict(kind.Value, issue, id,
             $"Azure Communication Services: {status}{(detail is { Length: > 0 } ? " (" + Redacted(detail) + ")" : "")}");
     }
 
@@ -120,8 +116,5 @@ public sealed partial class AcsEvents(
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static string Redacted(string detail) => Links.Redaction.Apply(detail.Length > 300 ? detail[..300] : detail);
-
-    [GeneratedRegex(@"^<?(?<list>[a-z0-9-]+)\.(?<issue>[0-9]{1,9})\.(?<id>[A-Za-z0-9_-]{1,64})@(?<domain>[A-Za-z0-9.-]+)>?$", RegexOptions.CultureInvariant)]
-    private static partial Regex OurMessageId();
 
 }

@@ -64,6 +64,30 @@ public sealed class DigestMessageBuilder(DigestLinks links, DkimSigning dkim, IO
     public string MessageIdFor(int issueNumber, string subscriberId) =>
         $"{options.Value.ListName}.{issueNumber}.{subscriberId}@{options.Value.MailDomain}";
 
+    /// <summary>
+    /// The issue and reader a Message-ID written by <see cref="MessageIdFor"/> names (angle brackets or not); null for any other:
+    /// another list's, another domain's, or not ours at all.
+    /// </summary>
+    public (int IssueNumber, string SubscriberId)? ReadMessageId(string? messageId)
+    {
+        var prefix = options.Value.ListName + ".";
+        var suffix = "@" + options.Value.MailDomain;
+        var id = messageId?.Trim();
+        id = id is ['<', .., '>'] ? id[1..^1] : id;
+        if (id is null || id.Length <= prefix.Length + suffix.Length || !id.StartsWith(prefix, StringComparison.Ordinal) || !id.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var named = id[prefix.Length..^suffix.Length];
+        var dot = named.IndexOf('.', StringComparison.Ordinal);
+        var subscriber = dot < 0 ? "" : named[(dot + 1)..];
+        return dot is > 0 and <= 9 && int.TryParse(named[..dot], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var issue)
+            && subscriber.Length is > 0 and <= 64 && subscriber.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+            ? (issue, subscriber)
+            : null;
+    }
+
     // Header values never carry a line break, whatever a name or title holds.
     private static string OneLine(string value) =>
         string.Join(' ', value.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)).Trim();
