@@ -85,8 +85,9 @@ public sealed partial class InboundClassifier(ReturnPaths returnPaths, LinkSigne
             return verdict;
         }
 
-        // Feedback loops that strip the return path keep the digest's headers: its List-Unsubscribe token says who, its Message-ID which issue.
-        foreach (Match quoted in ListUnsubscribeToken().Matches(text))
+        // Feedback loops that strip the return path keep the digest's headers: its List-Unsubscribe mailto's subject (read as a mail client
+        // sends it) gives the token that says who and the number of the issue.
+        foreach (Match quoted in MailtoToken().Matches(text.Replace("%20", " ", StringComparison.Ordinal)))
         {
             if (signer.Verify(quoted.Groups["token"].Value, LinkPurpose.Unsubscribe) is { IsValid: true, SubscriberId: { } id })
             {
@@ -263,8 +264,4 @@ public sealed partial class InboundClassifier(ReturnPaths returnPaths, LinkSigne
 
     [GeneratedRegex(@"\bunsubscribe\s+(?<token>[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{1,400}\.[A-Za-z0-9_-]{43})(?:\s+(?<issue>[0-9]{1,9}))?", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex MailtoToken();
-
-    [GeneratedRegex(@"subject=unsubscribe%20(?<token>[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{1,400}\.[A-Za-z0-9_-]{43})(?:%20(?<issue>[0-9]{1,9}))?", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex ListUnsubscribeToken();
-
 }
