@@ -196,7 +196,7 @@ public sealed class TableDeliveryLedger(TableClient table) : IDeliveryLedger, ID
             ["SubscriberId"] = record.SubscriberId,
             ["Kind"] = record.Kind.ToString(),
             ["At"] = record.At,
-            ["Detail"] = record.Detail is { Length: > 1000 } detail ? detail[..1000] : record.Detail,
+            ["Detail"] = Clipped(record.Detail),
         };
         try
         {
@@ -222,6 +222,9 @@ public sealed class TableDeliveryLedger(TableClient table) : IDeliveryLedger, ID
 
         return FeedbackCounts.Of(records);
     }
+
+    // A server's reply or a report's diagnostic, kept to what a row holds comfortably.
+    private static string? Clipped(string? detail) => detail is { Length: > 1000 } ? detail[..1000] : detail;
 
     // Outside the issues' "000001-ab" delivery ranges and the "counts" partition.
     private static string FeedbackPartition(int issueNumber) => $"feedback-{issueNumber:D6}";
@@ -257,7 +260,7 @@ public sealed class TableDeliveryLedger(TableClient table) : IDeliveryLedger, ID
         ["Outcome"] = record.Outcome.ToString(),
         ["At"] = record.At,
         ["Attempts"] = record.Attempts,
-        ["Detail"] = record.Detail is { Length: > 1000 } detail ? detail[..1000] : record.Detail,
+        ["Detail"] = Clipped(record.Detail),
     };
 
     private static DeliveryRecord Read(int issueNumber, TableEntity row) => new(
