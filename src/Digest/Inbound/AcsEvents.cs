@@ -38,12 +38,23 @@ public sealed class AcsEvents(
             return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
         }
 
+        // A body without a length (chunked) is read no further than the limit, not whole and then measured.
+        var body = new byte[MaxBodyBytes + 1];
+        var read = 0;
+        for (int last; read < body.Length && (last = await context.Request.Body.ReadAsync(body.AsMemory(read), context.RequestAborted)) > 0;)
+        {
+            read += last;
+        }
+
+        if (read > MaxBodyBytes)
+        {
+            return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+        }
+
         JsonDocument events;
         try
         {
-            using var body = new MemoryStream();
-            await context.Request.Body.CopyToAsync(body, context.RequestAborted);
-            events = body.Length > MaxBodyBytes ? throw new JsonException("too large") : JsonDocument.Parse(body.ToArray());
+            events = JsonDocument.Parse(body.AsMemory(0, read));
         }
         catch (JsonException)
         {

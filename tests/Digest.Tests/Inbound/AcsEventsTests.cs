@@ -59,6 +59,18 @@ public sealed class AcsEventsTests : IDisposable
     }
 
     [Fact]
+    public async Task ABodyOverTheLimitWithoutALengthIsRefusedUnread()
+    {
+        var lea = await digest.AddSubscriberAsync(TestDigest.Reader("lea@reader.example"));
+        var padded = $"[{Event(lea.Id, "lea@reader.example", "Bounced")}{new string(' ', 1024 * 1024)}]";
+
+        var (status, _) = await PostAsync(padded);
+
+        Assert.Equal(413, status);
+        Assert.Equal(SubscriberStatus.Active, (await Find(lea.Id)).Status);
+    }
+
+    [Fact]
     public async Task WithoutAConfiguredKeyTheEndpointDoesNotExist()
     {
         using var bare = new TestDigest();
