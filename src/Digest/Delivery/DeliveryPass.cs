@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Digest.Delivery.Ledger;
 using Digest.Delivery.Mail;
 using Digest.Delivery.Transport;
+using Digest.Inbound;
 using Digest.Issues;
 using Digest.Posts;
 using Digest.Selection;
@@ -24,6 +25,7 @@ public sealed class DeliveryPass : IAsyncDisposable
     private readonly IDeliveryLedger ledger;
     private readonly ISubscriberRecords subscribers;
     private readonly DigestComposer composer;
+    private readonly ReturnPaths returnPaths;
     private readonly TransportPool transports;
     private readonly SendPace pace;
     private readonly TimeProvider time;
@@ -37,7 +39,7 @@ public sealed class DeliveryPass : IAsyncDisposable
     private bool completed;
 
     public DeliveryPass(
-        Issue issue, DateTimeOffset now, IDeliveryLedger ledger, ISubscriberRecords subscribers, DigestComposer composer,
+        Issue issue, DateTimeOffset now, IDeliveryLedger ledger, ISubscriberRecords subscribers, DigestComposer composer, ReturnPaths returnPaths,
         TransportPool transports, OutcomeWriter writer, SendPace pace, TimeProvider time, DeliveryOptions options, ILogger logger)
     {
         this.issue = issue;
@@ -45,6 +47,7 @@ public sealed class DeliveryPass : IAsyncDisposable
         this.ledger = ledger;
         this.subscribers = subscribers;
         this.composer = composer;
+        this.returnPaths = returnPaths;
         this.transports = transports;
         this.pace = pace;
         this.time = time;
@@ -193,7 +196,9 @@ public sealed class DeliveryPass : IAsyncDisposable
         {
             using (composed.Message)
             {
-                sent = await transports.UseAsync(transport => SendWithRetriesAsync(transport, composed, subscriber.Email, cancellationToken), cancellationToken);
+                // Where a bounce of it goes names this issue and this reader.
+                var returnPath = returnPaths.For(issue.Number, subscriber.Id);
+                sent = await transports.UseAsync(transport => SendWithRetriesAsync(transport, composed, returnPath, subscriber.Email, cancellationToken), cancellationToken);
             }
         }
         catch
@@ -251,7 +256,7 @@ public sealed class DeliveryPass : IAsyncDisposable
 
     /// <summary>Sends with retries on 4xx; the reply it returns and logs has the address taken out (servers often quote it).</summary>
     private async Task<(DeliveryOutcome Outcome, int Attempts, string? Detail)> SendWithRetriesAsync(
-        IDigestTransport transport, ComposedDigest composed, string email, CancellationToken cancellationToken)
+        IDigestTransport transport, ComposedDigest composed, string returnPath, string email, CancellationToken cancellationToken)
     {
         var delay = o.RetryDelay;
         for (var attempt = 1; ; attempt++)
@@ -259,7 +264,7 @@ public sealed class DeliveryPass : IAsyncDisposable
             try
             {
                 await pace.WaitAsync(email, cancellationToken);
-                await transport.SendAsync(composed.Message, composed.ReturnPath, cancellationToken);
+                await transport.SendAsync(composed.Message, returnPath, cancellationToken);
                 return (DeliveryOutcome.Sent, attempt, null);
             }
             catch (DeliveryFailedException failure) when (failure.Outcome != DeliveryOutcome.Deferred || attempt >= o.MaxAttempts)

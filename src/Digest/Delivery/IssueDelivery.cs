@@ -20,6 +20,7 @@ public sealed class IssueDelivery(
     ISubscriberRecords subscribers,
     IDeliveryLedger ledger,
     DigestComposer composer,
+    Inbound.ReturnPaths returnPaths,
     TransportPool transports,
     OutcomeWriter writer,
     SendPace pace,
@@ -29,7 +30,7 @@ public sealed class IssueDelivery(
 {
     public async Task<DeliveryReport> DeliverChunkAsync(Issue issue, IReadOnlyList<string> subscriberIds, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var pass = new DeliveryPass(issue, now, ledger, subscribers, composer, transports, writer, pace, time, options.Value, logger);
+        var pass = new DeliveryPass(issue, now, ledger, subscribers, composer, returnPaths, transports, writer, pace, time, options.Value, logger);
         await using (pass)
         {
             var batches = subscriberIds.Chunk(options.Value.BatchSize).ToList();

@@ -14,7 +14,7 @@ namespace Digest.Delivery.Mail;
 /// distinct content of an issue, with slots for the greeting and the reader's links, and each
 /// message fills in its reader's own (<see cref="RecipientParts"/>).
 /// </summary>
-public sealed class DigestComposer(DigestEmailBuilder emails, DigestRenderer renderer, DigestMessageBuilder messages, Inbound.ReturnPaths returnPaths)
+public sealed class DigestComposer(DigestEmailBuilder emails, DigestRenderer renderer, DigestMessageBuilder messages)
 {
     /// <summary>Renders kept per issue; past this many distinct contents it starts afresh, so memory stays bounded.</summary>
     private const int MaxRendersPerIssue = 256;
@@ -26,7 +26,7 @@ public sealed class DigestComposer(DigestEmailBuilder emails, DigestRenderer ren
     {
         var shared = await RenderSharedAsync(issue, subscriber.Language, posts);
         var rendered = emails.PartsFor(subscriber).FillIn(shared);
-        return new ComposedDigest(rendered, messages.Build(issue, subscriber, rendered, now), returnPaths.For(issue.Number, subscriber.Id));
+        return new ComposedDigest(rendered, messages.Build(issue, subscriber, rendered, now));
     }
 
     private Task<RenderedEmail> RenderSharedAsync(Issue issue, string language, IReadOnlyList<Post> posts)
@@ -44,5 +44,4 @@ public sealed class DigestComposer(DigestEmailBuilder emails, DigestRenderer ren
     }
 }
 
-/// <param name="ReturnPath">The envelope sender: where a bounce of this message goes, naming its issue and reader.</param>
-public sealed record ComposedDigest(RenderedEmail Rendered, MimeMessage Message, string ReturnPath);
+public sealed record ComposedDigest(RenderedEmail Rendered, MimeMessage Message);
