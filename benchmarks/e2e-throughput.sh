@@ -7,7 +7,7 @@
 #   sessions (C x S) to the same sink.
 # Prints our messages/s (over the whole run, and over the span the workers were sending), CPU
 # seconds per 1,000 messages, peak RSS, smtp-source's rate and the ratio of the two.
-# Usage: [DKIM=ed25519] benchmarks/e2e-throughput.sh [N] [C] [S]   (installs Debian's postfix for smtp-sink/smtp-source)
+# Usage: [DKIM=ed25519|off] [TRACE=FILE.nettrace | PERF=FILE.data] benchmarks/e2e-throughput.sh [N] [C] [S]   (installs Debian's postfix for smtp-sink/smtp-source)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-20000}
@@ -20,8 +20,15 @@ trap 'stop_local_servers; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 
 dotnet build src/Digest.Cli -c Release --nologo -v q >/dev/null
 cli="dotnet src/Digest.Cli/bin/Release/net10.0/Digest.Cli.dll"
+tools=out/tools
+if [ -n "${TRACE:-}" ] && [ ! -x "$tools/dotnet-trace" ]; then
+  dotnet tool install dotnet-trace --version 10.0.750501 --tool-path "$tools" >/dev/null
+fi
 # DKIM=ed25519 signs with Ed25519 instead (RFC 8463; not every receiver checks it, so production signs RSA-2048).
-if [ "${DKIM:-rsa}" = ed25519 ]; then
+# DKIM=off signs nothing: the floor of what the worker spends besides the signature.
+if [ "${DKIM:-rsa}" = off ]; then
+  dkim="no DKIM"
+elif [ "${DKIM:-rsa}" = ed25519 ]; then
   openssl genpkey -algorithm ED25519 -out "$work/dkim.pem" 2>/dev/null
   export Digest__Dkim__Algorithm=ed25519-sha256
   dkim="DKIM Ed25519"
@@ -29,7 +36,8 @@ else
   openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/dkim.pem" 2>/dev/null
   dkim="DKIM RSA-2048"
 fi
-export Digest__Dkim__PrivateKeyFile="$work/dkim.pem" Digest__FanOut__ChunkSize=250 Digest__Delivery__Connections=$sessions
+[ "${DKIM:-rsa}" = off ] || export Digest__Dkim__PrivateKeyFile="$work/dkim.pem"
+export Digest__FanOut__ChunkSize=250 Digest__Delivery__Connections=$sessions
 
 # 20 long French posts (about 6 KB of text each) from five blogs, and N readers.
 /usr/bin/python3 - "$work/posts" "$n" "$work/subscribers.csv" <<'PY'
@@ -70,7 +78,15 @@ ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 azurite0=$(ticks "$azurite"); sink0=$(ticks "$sink")
 start=$(date +%s.%N)
 for w in $(seq "$c"); do
-  /usr/bin/time -f "%M %U %S" -o "$work/time.$w" $cli worker --storage "$cs" --smtp "smtp://127.0.0.1:$smtp" --until-idle 2 > "$work/worker.$w" 2>&1 &
+  # TRACE=FILE.nettrace: the first worker runs under dotnet-trace (CPU samples and allocation samples; docs/profile.md).
+  traced=""
+  if [ -n "${TRACE:-}" ] && [ "$w" = 1 ]; then
+    traced="$tools/dotnet-trace collect --show-child-io --profile dotnet-sampled-thread-time,gc-verbose -o $TRACE --"
+  elif [ -n "${PERF:-}" ] && [ "$w" = 1 ]; then
+    # PERF=FILE.data: the first worker under Linux perf instead (every CPU cycle, native code and kernel included).
+    traced="env DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 perf record -F 999 -g -o $PERF --"
+  fi
+  /usr/bin/time -f "%M %U %S" -o "$work/time.$w" $traced $cli worker --storage "$cs" --smtp "smtp://127.0.0.1:$smtp" --until-idle 2 > "$work/worker.$w" 2>&1 &
 done
 wait $(jobs -p | grep -v -e "^$azurite$" -e "^$sink$") 2>/dev/null || true
 end=$(date +%s.%N)
@@ -104,9 +120,13 @@ for path in glob.glob(sys.argv[9] + "/time.*"):
 spans = [re.search(r"Busy from (\S+) to (\S+):", open(p).read()) for p in glob.glob(sys.argv[9] + "/worker.*")]
 times = [datetime.datetime.fromisoformat(x) for m in spans if m for x in m.groups()]
 busy = (max(times) - min(times)).total_seconds() if times else ours
+# Each worker's CPU while it was sending (its own figure: process CPU time from its first chunk taken to its last finished).
+steady = [(int(re.search(r"(\d+) sent,", t).group(1)), float(m.group(1))) for t in (open(p).read() for p in glob.glob(sys.argv[9] + "/worker.*"))
+          if (m := re.search(r"([\d.]+) CPU ms a message meanwhile", t))]
+steady_cpu = sum(k * v for k, v in steady) / max(sum(k for k, _ in steady), 1)
 print(f"{n:,} subscribers, {sent:,} messages of {size / 1024:.1f} KB ({sys.argv[11]}, ledger, Azurite), {c} worker(s) x {sessions // c} SMTP sessions -> smtp-sink:")
 print(f"  Digest:      {sent / busy:7.0f} msg/s while sending ({busy:.1f} s); {sent / ours:.0f} msg/s over the whole run ({ours:.1f} s with process start-up, template compilation and the 2-s idle exit)")
-print(f"               {1000 * cpu / max(sent, 1):.2f} CPU s per 1,000 messages (whole run), peak RSS {rss / 1024:.0f} MB per worker")
+print(f"               {1000 * cpu / max(sent, 1):.2f} CPU s per 1,000 messages (whole run), {steady_cpu:.2f} while sending; peak RSS {rss / 1024:.0f} MB per worker")
 print(f"               meanwhile Azurite {1000 * azurite_cpu / max(sent, 1):.2f} and smtp-sink {1000 * sink_cpu / max(sent, 1):.2f} CPU s per 1,000 messages")
 print(f"  smtp-source: {sent / theirs:7.0f} msg/s  (best of {', '.join(f'{sent / t:.0f}' for t in tries)} msg/s; {sessions} sessions)")
 print(f"  ratio: {(sent / busy) / (sent / theirs):.2f} of the raw SMTP rate while sending; {(sent / ours) / (sent / theirs):.2f} over the whole run")

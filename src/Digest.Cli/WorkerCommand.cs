@@ -29,6 +29,10 @@ public static class WorkerCommand
         return command;
     }
 
+    private static string CpuPerMessage(WorkerReport report) => report is { BusyCpuFrom: { } from, BusyCpuUntil: { } until, Sent: > 0 }
+        ? FormattableString.Invariant($"{(until - from).TotalMilliseconds / report.Sent:F3} CPU ms a message meanwhile")
+        : "no CPU figure";
+
     public static void Print(WorkerReport report)
     {
         Console.WriteLine(
@@ -36,7 +40,7 @@ public static class WorkerCommand
         if (report is { BusyFrom: { } from, BusyUntil: { } until } && until > from)
         {
             Console.WriteLine(FormattableString.Invariant(
-                $"Busy from {from:O} to {until:O}: {(until - from).TotalSeconds:F1} s, {report.Sent / (until - from).TotalSeconds:F0} sent/s."));
+                $"Busy from {from:O} to {until:O}: {(until - from).TotalSeconds:F1} s, {report.Sent / (until - from).TotalSeconds:F0} sent/s, {CpuPerMessage(report)}."));
         }
     }
 }

@@ -47,6 +47,7 @@ public sealed class QueueWorker(IDeliveryQueue queue, ChunkDelivery chunks, IOpt
                     lock (report)
                     {
                         report.BusyFrom ??= time.GetUtcNow();
+                        report.BusyCpuFrom ??= Environment.CpuUsage.TotalTime;
                     }
 
                     delivering.AddRange(messages.Select(message => HandleAsync(message, report, delivered, cancellationToken)));
