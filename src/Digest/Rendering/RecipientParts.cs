@@ -22,9 +22,21 @@ public sealed record RecipientParts(string Greeting, string PreferencesUrl, stri
     /// <summary>A render made with <see cref="Slots"/>, as it would have come out rendered for this reader.</summary>
     public RenderedEmail FillIn(RenderedEmail shared) => shared with
     {
-        Html = Slotted.GetValue(shared.Html, SlottedText.Parse).Fill([Html(Greeting), Html(PreferencesUrl), Html(UnsubscribeUrl)]),
-        Text = Slotted.GetValue(shared.Text, SlottedText.Parse).Fill([Greeting, PreferencesUrl, UnsubscribeUrl]),
+        Html = Slotted.GetValue(shared.Html, SlottedText.Parse).Fill(HtmlValues),
+        Text = Slotted.GetValue(shared.Text, SlottedText.Parse).Fill(TextValues),
     };
+
+    /// <summary>This reader's parts in slot order, as the text part has them (for a <see cref="Cut"/> of the text).</summary>
+    public string[] TextValues => [Greeting, PreferencesUrl, UnsubscribeUrl];
+
+    /// <summary>This reader's parts in slot order, HTML-encoded as the template would have encoded them.</summary>
+    public string[] HtmlValues => [Html(Greeting), Html(PreferencesUrl), Html(UnsubscribeUrl)];
+
+    /// <summary>
+    /// A render made with <see cref="Slots"/> cut at its slots: each literal piece and the slot that follows it (-1 after the
+    /// last). Filling each slot with <see cref="TextValues"/> or <see cref="HtmlValues"/> gives what <see cref="FillIn"/> gives.
+    /// </summary>
+    public static IReadOnlyList<(string Literal, int Slot)> Cut(string shared) => Slotted.GetValue(shared, SlottedText.Parse).Pieces;
 
     private static string Html(string value) => DigestRenderer.UndoNeedlessEscapes(DigestRenderer.Encoder.Encode(value));
 
@@ -50,6 +62,9 @@ public sealed record RecipientParts(string Greeting, string PreferencesUrl, stri
             pieces.Add((from, text.Length - from, -1));
             return new SlottedText(text, pieces);
         }
+
+        public IReadOnlyList<(string Literal, int Slot)> Pieces { get; } =
+            [.. pieces.Select(piece => (text.Substring(piece.Start, piece.Length), piece.Slot))];
 
         public string Fill(string[] values)
         {

@@ -25,8 +25,8 @@ public sealed class DigestComposer(DigestEmailBuilder emails, DigestRenderer ren
     public async Task<ComposedDigest> ComposeAsync(Issue issue, Subscriber subscriber, IReadOnlyList<Post> posts, DateTimeOffset now)
     {
         var shared = await RenderSharedAsync(issue, subscriber.Language, posts);
-        var rendered = emails.PartsFor(subscriber).FillIn(shared);
-        return new ComposedDigest(rendered, messages.Build(issue, subscriber, rendered, now));
+        var parts = emails.PartsFor(subscriber);
+        return new ComposedDigest(() => parts.FillIn(shared), messages.Build(issue, subscriber, shared, parts, now));
     }
 
     private Task<RenderedEmail> RenderSharedAsync(Issue issue, string language, IReadOnlyList<Post> posts)
@@ -44,4 +44,12 @@ public sealed class DigestComposer(DigestEmailBuilder emails, DigestRenderer ren
     }
 }
 
-public sealed record ComposedDigest(RenderedEmail Rendered, MimeMessage Message);
+/// <summary>A reader's message, and the email as that reader's copy reads, filled in only when asked (previews ask; delivery never does).</summary>
+public sealed class ComposedDigest(Func<RenderedEmail> fillIn, MimeMessage message)
+{
+    private readonly Lazy<RenderedEmail> rendered = new(fillIn);
+
+    public RenderedEmail Rendered => rendered.Value;
+
+    public MimeMessage Message { get; } = message;
+}

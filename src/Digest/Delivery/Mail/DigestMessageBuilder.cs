@@ -16,16 +16,17 @@ namespace Digest.Delivery.Mail;
 /// </summary>
 public sealed class DigestMessageBuilder(DigestLinks links, DkimSigning dkim, IOptions<DigestOptions> options)
 {
-    public MimeMessage Build(Issue issue, Subscriber subscriber, RenderedEmail email, DateTimeOffset now)
+    /// <summary>A reader's digest: the render the readers of these posts share, with this reader's own parts in its slots.</summary>
+    public MimeMessage Build(Issue issue, Subscriber subscriber, RenderedEmail shared, RecipientParts reader, DateTimeOffset now)
     {
         var o = options.Value;
-        var message = Start(subscriber, email.Subject, MessageIdFor(issue.Number, subscriber.Id), now);
+        var message = Start(subscriber, shared.Subject, MessageIdFor(issue.Number, subscriber.Id), now);
         message.Headers.Add(new Header(Encoding.UTF8, HeaderId.ListId, $"{OneLine(o.Title)} <{o.ListName}.{o.MailDomain}>"));
         message.Headers.Add(HeaderId.ListUnsubscribe, $"<{links.Unsubscribe(subscriber.Id)}>, <{links.UnsubscribeMailto(subscriber.Id, issue.Number)}>");
         message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         // Gmail's Feedback Loop format: campaign:customer:mail type:sender id.
         message.Headers.Add("Feedback-ID", $"issue-{issue.Number}:{o.ListName}:digest:{o.MailDomain}");
-        return Finish(message, subscriber, email.Text, email.Html);
+        return Finish(message, subscriber, EncodedRender.For(shared).BodyFor(reader.TextValues, reader.HtmlValues));
     }
 
     /// <summary>
@@ -37,7 +38,7 @@ public sealed class DigestMessageBuilder(DigestLinks links, DkimSigning dkim, IO
         var o = options.Value;
         var message = Start(subscriber with { Name = null }, subject, $"{o.ListName}.{kind}.{subscriber.Id}.{subscriber.ConfirmationsSent}@{o.MailDomain}", now);
         message.Headers.Add("Feedback-ID", $"{kind}:{o.ListName}:{kind}:{o.MailDomain}");
-        return Finish(message, subscriber, text, html);
+        return Finish(message, subscriber, AlternativeBody.Create(text, html));
     }
 
     private MimeMessage Start(Subscriber subscriber, string subject, string messageId, DateTimeOffset now)
@@ -49,11 +50,11 @@ public sealed class DigestMessageBuilder(DigestLinks links, DkimSigning dkim, IO
         return message;
     }
 
-    private MimeMessage Finish(MimeMessage message, Subscriber subscriber, string text, string html)
+    private MimeMessage Finish(MimeMessage message, Subscriber subscriber, AlternativeBody body)
     {
         message.Headers.Add("Auto-Submitted", "auto-generated");
         message.Headers.Add("Content-Language", subscriber.Language);
-        message.Body = AlternativeBody.Create(text, html);
+        message.Body = body;
 
         // Last: nothing may change the message once it is signed.
         dkim.Sign(message);

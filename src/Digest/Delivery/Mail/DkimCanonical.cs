@@ -21,6 +21,11 @@ public static class DkimCanonical
     /// <summary>The SHA-256 of the canonical body (the bh= of the signature), made in a pooled buffer.</summary>
     public static byte[] HashBody(ReadOnlySpan<byte> body)
     {
+        if (IsCanonical(body))
+        {
+            return System.Security.Cryptography.SHA256.HashData(body);
+        }
+
         var output = System.Buffers.ArrayPool<byte>.Shared.Rent(body.Length + 2);
         try
         {
@@ -31,6 +36,15 @@ public static class DkimCanonical
             System.Buffers.ArrayPool<byte>.Shared.Return(output);
         }
     }
+
+    /// <summary>
+    /// True when <see cref="Body(ReadOnlySpan{byte})"/> would change nothing: no tab, no two spaces in a row, no space before a
+    /// line end, and one line end at the end after something that is not a line end. A quoted-printable body is (it encodes a
+    /// space at a line's end), so a digest's body is hashed as it is, found by a few vectorized searches instead of a byte loop.
+    /// </summary>
+    public static bool IsCanonical(ReadOnlySpan<byte> body) =>
+        body.Length > 2 && body.EndsWith("\r\n"u8) && !body.EndsWith("\r\n\r\n"u8)
+        && body.IndexOf((byte)'\t') < 0 && body.IndexOf("  "u8) < 0 && body.IndexOf(" \r\n"u8) < 0;
 
     private static int Body(ReadOnlySpan<byte> body, byte[] output)
     {
@@ -99,7 +113,7 @@ public static class DkimCanonical
 
             var field = headerBlock[start..end];
             var colon = field.IndexOf((byte)':');
-            if (colon > 0 && Encoding.ASCII.GetString(field[..colon]).TrimEnd().Equals(name, StringComparison.OrdinalIgnoreCase))
+            if (colon > 0 && Ascii.EqualsIgnoreCase(field[..colon].TrimEnd(" \t"u8), name))
             {
                 found = field[(colon + 1)..].ToArray();
             }

@@ -11,10 +11,10 @@ namespace Digest.Delivery.Mail;
 /// Signs every message Digest sends (<see cref="DigestMessageBuilder"/>: digests, editor's tests and
 /// confirmations) with DKIM (RFC 6376, relaxed/relaxed; rsa-sha256, or ed25519-sha256 of RFC 8463) when a
 /// key is configured; a key that cannot be read stops the process at start (the CLI and the Functions app
-/// read it then). The message is serialized once exactly as SMTP carries it
-/// (CRLF, 7-bit: its parts are already quoted-printable), and the signature is computed over those
-/// bytes: .NET's SHA-256 and RSA (OpenSSL) instead of MimeKit's signer, whose managed SHA-256 and
-/// stream filters cost three times as much a message.
+/// read it then). The header block is serialized exactly as SMTP carries it (CRLF, 7-bit) and the body
+/// hashed from the wire bytes it already has (<see cref="AlternativeBody"/>: its parts are quoted-printable),
+/// and the signature is computed over those bytes: .NET's SHA-256 and RSA (OpenSSL) instead of MimeKit's
+/// signer, whose managed SHA-256 and stream filters cost three times as much a message.
 /// </summary>
 public sealed class DkimSigning
 {
@@ -71,15 +71,16 @@ public sealed class DkimSigning
             return;
         }
 
+        // The body's wire bytes are already made (every message Digest sends has one); only the header block is written here.
+        var body = message.Body as AlternativeBody ?? throw new InvalidOperationException("Digest signs only the bodies it made (AlternativeBody).");
         message.Prepare(EncodingConstraint.SevenBit);
-        var wire = WireBuffer ??= new MemoryStream(64 * 1024);
+        var wire = WireBuffer ??= new MemoryStream(8 * 1024);
         wire.SetLength(0);
-        message.WriteTo(Wire, wire);
-        var bytes = wire.GetBuffer().AsSpan(0, (int)wire.Length);
-        var headerEnd = bytes.IndexOf("\r\n\r\n"u8);
-        var headerBlock = bytes[..(headerEnd + 2)];
+        message.WriteTo(Wire, wire, headersOnly: true);
+        var written = wire.GetBuffer().AsSpan(0, (int)wire.Length);
+        var headerBlock = written[..(written.IndexOf("\r\n\r\n"u8) + 2)];
 
-        var bodyHash = DkimCanonical.HashBody(bytes[(headerEnd + 4)..]);
+        var bodyHash = DkimCanonical.HashBody(body.Content);
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var dkim = new Header(HeaderId.DkimSignature, $"{tags}; t={timestamp}; bh={Convert.ToBase64String(bodyHash)}; b=");
 
