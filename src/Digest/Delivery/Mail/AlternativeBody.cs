@@ -14,6 +14,8 @@ namespace Digest.Delivery.Mail;
 /// </summary>
 public sealed class AlternativeBody : MimeEntity
 {
+    private const int WritePiece = 4096;
+
     private byte[]? content;
     private readonly int length;
 
@@ -56,7 +58,13 @@ public sealed class AlternativeBody : MimeEntity
         await base.WriteToAsync(options, stream, contentOnly, cancellationToken);
         if (options.NewLineFormat == NewLineFormat.Dos)
         {
-            await stream.WriteAsync(Bytes, cancellationToken);
+            // In pieces: the stream is MailKit's dot-stuffing filter, whose output buffer grows to the largest write it is given
+            // (a new filter, so a new buffer, for every message).
+            for (var at = 0; at < length; at += WritePiece)
+            {
+                await stream.WriteAsync(Bytes[at..Math.Min(length, at + WritePiece)], cancellationToken);
+            }
+
             return;
         }
 

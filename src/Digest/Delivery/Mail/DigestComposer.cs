@@ -33,7 +33,13 @@ public sealed class DigestComposer(DigestEmailBuilder emails, DigestRenderer ren
     {
         var byContent = renders.GetValue(issue, _ => new ConcurrentDictionary<string, Lazy<Task<RenderedEmail>>>(StringComparer.Ordinal));
         var key = language + "\n" + string.Join('\n', posts.Select(post => post.Id));
-        if (byContent.Count >= MaxRendersPerIssue && !byContent.ContainsKey(key))
+        if (byContent.TryGetValue(key, out var kept))
+        {
+            return kept.Value;
+        }
+
+        // Count takes every lock of the dictionary: asked only when a new content comes, not for every reader.
+        if (byContent.Count >= MaxRendersPerIssue)
         {
             byContent.Clear();
         }

@@ -44,7 +44,8 @@ public sealed class DigestMessageBuilder(DigestLinks links, DkimSigning dkim, IO
     private MimeMessage Start(Subscriber subscriber, string subject, string messageId, DateTimeOffset now)
     {
         var o = options.Value;
-        var message = new MimeMessage { Date = now, Subject = OneLine(subject), MessageId = messageId };
+        // Given its Message-ID, MimeMessage does not make one of its own first (random bytes and the host's name, each message).
+        var message = new MimeMessage(new Header(HeaderId.MessageId, $"<{messageId}>")) { Date = now, Subject = OneLine(subject) };
         message.From.Add(new MailboxAddress(OneLine(o.FromName), o.FromAddress));
         message.To.Add(new MailboxAddress(subscriber.Name is null ? null : OneLine(subscriber.Name), subscriber.Email));
         return message;

@@ -10,10 +10,9 @@ namespace Digest.Delivery.Transport;
 /// <summary>
 /// Sends over one SMTP connection kept open across messages. The socket is made here with
 /// Nagle off: MailKit's many small command writes otherwise wait on delayed ACKs (~22 msg/s
-/// on loopback instead of ~900). MailKit then talks through a write buffer (see
-/// <see cref="EnsureConnectedAsync"/>), so each message costs the server three reads, not eight;
-/// a buffered stream has no read timeout of its own, so <see cref="SmtpOptions.Timeout"/> bounds
-/// each whole message here instead.
+/// on loopback instead of ~900). MailKit then talks through <see cref="WriteGatheringStream"/>, so each
+/// message costs the server three reads, not eight; MailKit cannot set a read timeout on a stream it
+/// did not open, so <see cref="SmtpOptions.Timeout"/> bounds each whole message here instead.
 /// </summary>
 public sealed class SmtpTransport(SmtpOptions options) : IDigestTransport
 {
@@ -94,9 +93,7 @@ public sealed class SmtpTransport(SmtpOptions options) : IDigestTransport
         try
         {
             await socket.ConnectAsync(options.Host, options.Port, cancellationToken);
-            // MailKit writes a message in 4 KB pieces and flushes before each reply it waits for: buffered, each
-            // flush is one send, so a 30 KB message is one or two segments instead of eight wake-ups of the server.
-            var stream = new BufferedStream(new NetworkStream(socket, ownsSocket: true), 64 * 1024);
+            var stream = new WriteGatheringStream(new NetworkStream(socket, ownsSocket: true), 64 * 1024);
             await client.ConnectAsync(stream, options.Host, options.Port, options.Security, cancellationToken);
         }
         catch
