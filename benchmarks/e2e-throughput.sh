@@ -7,7 +7,7 @@
 #   sessions (C x S) to the same sink.
 # Prints our messages/s (over the whole run, and over the span the workers were sending), CPU
 # seconds per 1,000 messages, peak RSS, smtp-source's rate and the ratio of the two.
-# Usage: [DKIM=ed25519|off] [TRACE=FILE.nettrace | PERF=FILE.data] benchmarks/e2e-throughput.sh [N] [C] [S]   (installs Debian's postfix for smtp-sink/smtp-source)
+# Usage: [DKIM=ed25519|off] [BUILD=readytorun] [TRACE=FILE.nettrace | PERF=FILE.data] benchmarks/e2e-throughput.sh [N] [C] [S]   (installs Debian's postfix for smtp-sink/smtp-source)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-20000}
@@ -20,6 +20,14 @@ trap 'stop_local_servers; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 
 dotnet build src/Digest.Cli -c Release --nologo -v q >/dev/null
 cli="dotnet src/Digest.Cli/bin/Release/net10.0/Digest.Cli.dll"
+# BUILD=readytorun: the workers run a ReadyToRun publish (precompiled code, as the Functions app is deployed: infra/, docs/azure.md)
+# instead of the Release build, whose code the JIT compiles as the worker starts.
+if [ "${BUILD:-release}" = readytorun ]; then
+  dotnet publish src/Digest.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o out/readytorun --nologo -v q >/dev/null
+  worker_cli="dotnet out/readytorun/Digest.Cli.dll"
+else
+  worker_cli=$cli
+fi
 tools=out/tools
 if [ -n "${TRACE:-}" ] && [ ! -x "$tools/dotnet-trace" ]; then
   dotnet tool install dotnet-trace --version 10.0.750501 --tool-path "$tools" >/dev/null
@@ -86,7 +94,7 @@ for w in $(seq "$c"); do
     # PERF=FILE.data: the first worker under Linux perf instead (every CPU cycle, native code and kernel included).
     traced="env DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 perf record -F 999 -g -o $PERF --"
   fi
-  /usr/bin/time -f "%M %U %S" -o "$work/time.$w" $traced $cli worker --storage "$cs" --smtp "smtp://127.0.0.1:$smtp" --until-idle 2 > "$work/worker.$w" 2>&1 &
+  /usr/bin/time -f "%M %U %S" -o "$work/time.$w" $traced $worker_cli worker --storage "$cs" --smtp "smtp://127.0.0.1:$smtp" --until-idle 2 > "$work/worker.$w" 2>&1 &
 done
 wait $(jobs -p | grep -v -e "^$azurite$" -e "^$sink$") 2>/dev/null || true
 end=$(date +%s.%N)
@@ -107,7 +115,7 @@ for _ in 1 2 3; do
   theirs="$theirs $(awk -v from="$sstart" -v to="$(date +%s.%N)" 'BEGIN { print to - from }')"
 done
 
-/usr/bin/python3 - "$n" "$c" "$sent" "$start" "$end" "$theirs" "-" "${size:-0}" "$work" "$sessions" "$dkim" "$azurite_cpu" "$sink_cpu" "$(getconf CLK_TCK)" <<'PY'
+/usr/bin/python3 - "$n" "$c" "$sent" "$start" "$end" "$theirs" "-" "${size:-0}" "$work" "$sessions" "$dkim" "$azurite_cpu" "$sink_cpu" "$(getconf CLK_TCK)" "${BUILD:-release}" <<'PY'
 import datetime, glob, re, sys
 n, c, sent = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 azurite_cpu, sink_cpu = int(sys.argv[12]) / int(sys.argv[14]), int(sys.argv[13]) / int(sys.argv[14])
@@ -124,7 +132,7 @@ busy = (max(times) - min(times)).total_seconds() if times else ours
 steady = [(int(re.search(r"(\d+) sent,", t).group(1)), float(m.group(1))) for t in (open(p).read() for p in glob.glob(sys.argv[9] + "/worker.*"))
           if (m := re.search(r"([\d.]+) CPU ms a message meanwhile", t))]
 steady_cpu = sum(k * v for k, v in steady) / max(sum(k for k, _ in steady), 1)
-print(f"{n:,} subscribers, {sent:,} messages of {size / 1024:.1f} KB ({sys.argv[11]}, ledger, Azurite), {c} worker(s) x {sessions // c} SMTP sessions -> smtp-sink:")
+print(f"{n:,} subscribers, {sent:,} messages of {size / 1024:.1f} KB ({sys.argv[11]}, ledger, Azurite), {c} worker(s) ({sys.argv[15]} build) x {sessions // c} SMTP sessions -> smtp-sink:")
 print(f"  Digest:      {sent / busy:7.0f} msg/s while sending ({busy:.1f} s); {sent / ours:.0f} msg/s over the whole run ({ours:.1f} s with process start-up, template compilation and the 2-s idle exit)")
 print(f"               {1000 * cpu / max(sent, 1):.2f} CPU s per 1,000 messages (whole run), {steady_cpu:.2f} while sending; peak RSS {rss / 1024:.0f} MB per worker")
 print(f"               meanwhile Azurite {1000 * azurite_cpu / max(sent, 1):.2f} and smtp-sink {1000 * sink_cpu / max(sent, 1):.2f} CPU s per 1,000 messages")

@@ -30,6 +30,7 @@ var inclusive = new Dictionary<string, int>(StringComparer.Ordinal);
 var exclusive = new Dictionary<string, int>(StringComparer.Ordinal);
 var byThread = new Dictionary<string, int>(StringComparer.Ordinal);
 var allocated = new Dictionary<string, long>(StringComparer.Ordinal);
+var sites = new Dictionary<string, long>(StringComparer.Ordinal);
 var focus = args.Length > 3 ? args[3] : null;
 var paths = new Dictionary<string, int>(StringComparer.Ordinal);
 int samples = 0, onCpu = 0, gen0 = 0, gen1 = 0, gen2 = 0;
@@ -41,6 +42,19 @@ foreach (var e in log.Events)
         var amount = tick.AllocationAmount64;
         allocated[tick.TypeName] = allocated.GetValueOrDefault(tick.TypeName) + amount;
         allocatedTotal += amount;
+        // Where: the innermost frames outside the runtime's own library, which say who asked for the memory.
+        var site = new List<string>();
+        for (var stack = tick.CallStack(); stack is not null && site.Count < 3; stack = stack.Caller)
+        {
+            var method = stack.CodeAddress.FullMethodName;
+            if (!string.IsNullOrEmpty(method) && !method.StartsWith("System.", StringComparison.Ordinal))
+            {
+                site.Add(Shorten(method));
+            }
+        }
+
+        var key = $"{tick.TypeName} <- {string.Join(" <- ", site)}";
+        sites[key] = sites.GetValueOrDefault(key) + amount;
         continue;
     }
 
@@ -101,6 +115,13 @@ Console.WriteLine($"Allocated (sampled every ~100 KB): {allocatedTotal / message
 foreach (var (type, bytes) in allocated.OrderByDescending(pair => pair.Value).Take(top))
 {
     Console.WriteLine($"  {bytes / messages / 1024,8:F2} KB/msg  {100.0 * bytes / allocatedTotal,5:F1}%  {type}");
+}
+
+Console.WriteLine();
+Console.WriteLine("Allocated, by type and where (the innermost frames outside System.*)");
+foreach (var (site, bytes) in sites.OrderByDescending(pair => pair.Value).Take(top))
+{
+    Console.WriteLine($"  {bytes / messages / 1024,8:F2} KB/msg  {site}");
 }
 
 File.Delete(etlx);
