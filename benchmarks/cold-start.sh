@@ -23,7 +23,7 @@ dotnet publish benchmarks/Digest.ColdStart -c Release -r linux-x64 --self-contai
 cli="dotnet src/Digest.Cli/bin/Release/net10.0/Digest.Cli.dll"
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/dkim.pem" 2>/dev/null
 # The settings a Function App has (infra/main.bicep), here on Azurite and the sink; serve reads the same ones.
-export DigestStorage="$cs" DigestSchedule="0 0 7 * * 1" Digest__Storage__Mode=azure Digest__Storage__DeliveryQueue=deliveries \
+export DigestStorage="$cs" DigestSchedule="0 0 7 * * 1" FeedsSchedule="0 5 * * * *" InboundSchedule="0 */10 * * * *" Digest__Storage__Mode=azure Digest__Storage__DeliveryQueue=deliveries \
   Digest__PublicBaseUrl=https://digest.example.org Digest__MailDomain=digest.example.org Digest__FromAddress=hebdo@digest.example.org \
   Digest__Delivery__Transport=smtp Digest__Delivery__Smtp__Host=127.0.0.1 Digest__Delivery__Smtp__Port="$smtp" \
   Digest__LinkSigning__SigningKeyId=k1 Digest__LinkSigning__Keys__k1="$(openssl rand -base64 32)" Digest__Dkim__PrivateKeyFile="$work/dkim.pem"

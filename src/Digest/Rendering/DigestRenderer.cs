@@ -1,15 +1,13 @@
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
-using RazorLight;
 
 namespace Digest.Rendering;
 
 /// <summary>
-/// Renders an email's HTML and text parts from embedded Razor templates. One engine per
-/// process: templates compile once and each render gets its own page instance, so it is
-/// safe to call from many threads.
+/// Renders an email's HTML and text parts from embedded Razor templates (<see cref="RazorTemplates"/>:
+/// one engine per process for the emails and the pages). Safe to call from many threads.
 /// </summary>
-public sealed class DigestRenderer
+public sealed class DigestRenderer(RazorTemplates templates)
 {
     /// <summary>Encodes what HTML needs encoded and nothing else: "é" stays "é", never <c>&amp;#xE9;</c>.</summary>
     public static HtmlEncoder Encoder { get; } = HtmlEncoder.Create(UnicodeRanges.All);
@@ -17,23 +15,13 @@ public sealed class DigestRenderer
     /// <summary>Invisible filler after the preheader, so clients do not pull body text into the inbox preview.</summary>
     public static string PreheaderPadding { get; } = string.Concat(Enumerable.Repeat("\u034F\u00A0", 60));
 
-    private readonly RazorLightEngine engine = new RazorLightEngineBuilder()
-        .UseEmbeddedResourcesProject(typeof(DigestRenderer).Assembly, "Digest.Rendering.Templates")
-        .SetOperatingAssembly(typeof(DigestRenderer).Assembly)
-        .UseMemoryCachingProvider()
-        .Build();
-
     /// <summary>Compiles both templates now (Roslyn, a few CPU seconds), so the first message sent does not wait for it.</summary>
-    public async Task CompileAsync()
-    {
-        await engine.CompileTemplateAsync("DigestHtml");
-        await engine.CompileTemplateAsync("DigestText");
-    }
+    public Task CompileAsync() => templates.CompileAllAsync("Rendering.Templates");
 
     public async Task<RenderedEmail> RenderAsync(DigestEmail email)
     {
-        var html = await engine.CompileRenderAsync("DigestHtml", email);
-        var text = await engine.CompileRenderAsync("DigestText", email);
+        var html = await templates.RenderAsync("Rendering.Templates.DigestHtml", email);
+        var text = await templates.RenderAsync("Rendering.Templates.DigestText", email);
         return new RenderedEmail(email.Subject, UndoNeedlessEscapes(html), NormalizeText(text));
     }
 

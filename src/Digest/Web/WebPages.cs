@@ -1,9 +1,7 @@
-using RazorLight;
-
 namespace Digest.Web;
 
 /// <summary>Renders the web pages from embedded Razor templates; no external scripts, fonts or styles.</summary>
-public sealed class WebPages
+public sealed class WebPages(Rendering.RazorTemplates templates)
 {
     /// <summary>The one stylesheet, inline: readable on a phone, keyboard focus visible, dark mode.</summary>
     public const string Css =
@@ -32,12 +30,9 @@ public sealed class WebPages
         ".hint{color:#a9adb6}.error{color:#ff8a80}.notice{background:#22352a}.notice.error{background:#3b2323}fieldset{border-color:#2e323b}pre.text{background:#15171c}th,td{border-color:#2e323b}" +
         "article .body pre{background:#15171c}article .body blockquote{color:#c9c6c1;border-color:#2e323b}}";
 
-    private readonly RazorLightEngine engine = new RazorLightEngineBuilder()
-        .UseEmbeddedResourcesProject(typeof(WebPages).Assembly, "Digest.Web.Templates")
-        .SetOperatingAssembly(typeof(WebPages).Assembly)
-        .UseMemoryCachingProvider()
-        .Build();
+    /// <summary>Compiles every page template now, so no reader's first page waits for Roslyn.</summary>
+    public Task CompileAsync() => templates.CompileAllAsync("Web.Templates");
 
     public async Task<string> RenderAsync<T>(string template, T model) =>
-        Rendering.DigestRenderer.UndoNeedlessEscapes(await engine.CompileRenderAsync(template, model));
+        Rendering.DigestRenderer.UndoNeedlessEscapes(await templates.RenderAsync("Web.Templates." + template, model));
 }
