@@ -136,6 +136,9 @@ print(f"{n:,} subscribers, {sent:,} messages of {size / 1024:.1f} KB ({sys.argv[
 print(f"  Digest:      {sent / busy:7.0f} msg/s while sending ({busy:.1f} s); {sent / ours:.0f} msg/s over the whole run ({ours:.1f} s with process start-up, template compilation and the 2-s idle exit)")
 print(f"               {1000 * cpu / max(sent, 1):.2f} CPU s per 1,000 messages (whole run), {steady_cpu:.2f} while sending; peak RSS {rss / 1024:.0f} MB per worker")
 print(f"               meanwhile Azurite {1000 * azurite_cpu / max(sent, 1):.2f} and smtp-sink {1000 * sink_cpu / max(sent, 1):.2f} CPU s per 1,000 messages")
+for path in sorted(glob.glob(sys.argv[9] + "/worker.*"))[:1]:
+    if (m := re.search(r"Memory: (.*)", open(path).read())):
+        print(f"               worker 1 at exit: {m.group(1)}")
 print(f"  smtp-source: {sent / theirs:7.0f} msg/s  (best of {', '.join(f'{sent / t:.0f}' for t in tries)} msg/s; {sessions} sessions)")
 print(f"  ratio: {(sent / busy) / (sent / theirs):.2f} of the raw SMTP rate while sending; {(sent / ours) / (sent / theirs):.2f} over the whole run")
 PY
