@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Digest.Rendering;
 using MimeKit;
-using MimeKit.Encodings;
 
 namespace Digest.Delivery.Mail;
 
@@ -99,44 +98,72 @@ public sealed class EncodedRender
         }
     }
 
-    // Room for the worst case: every byte "=XX", a soft line break every 73, each line end two bytes.
-    private static int MaxEncodedLength(string text) => 2 * new QuotedPrintableEncoder().EstimateOutputLength(Encoding.UTF8.GetMaxByteCount(text.Length)) + 4;
+    // Room for the worst case: every byte "=XX" (UTF-8: at most 3 bytes a character), and a soft line break every 25 of them.
+    private static int MaxEncodedLength(string text) => (9 * Encoding.UTF8.GetMaxByteCount(text.Length) / 8) * 3 + 3;
 
     /// <summary>
-    /// Quoted-printable with CRLF line ends, into <paramref name="output"/>; returns the length. MimeKit's encoder ends text that
-    /// does not end a line with a soft line break ("=" LF), which is what lets the next piece start on a line of its own.
+    /// RFC 2045 quoted-printable of the text's UTF-8, CRLF line ends, into <paramref name="output"/>; returns the length. Lines
+    /// of at most 76 characters, the soft line break's "=" included (MimeKit's encoder let some reach 78); a space or tab that
+    /// would end a line is encoded. Text that does not end a line ends with a soft line break, which is what lets the next
+    /// piece start on a line of its own and the two decode as one.
     /// </summary>
     private static int QuotedPrintable(string text, Span<byte> output)
     {
-        if (text.Length == 0)
-        {
-            return 0;
-        }
-
-        var utf8 = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetByteCount(text));
-        var encoder = new QuotedPrintableEncoder();
-        var encoded = ArrayPool<byte>.Shared.Rent(encoder.EstimateOutputLength(utf8.Length));
+        const int MaxLine = 76;
+        var utf8 = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
         try
         {
-            var count = encoder.Flush(utf8, 0, Encoding.UTF8.GetBytes(text, utf8), encoded);
-            // MimeKit's encoder ends lines with LF; the wire wants CRLF.
-            var at = 0;
-            for (var i = 0; i < count; i++)
+            var input = utf8.AsSpan(0, Encoding.UTF8.GetBytes(text, utf8));
+            int at = 0, line = 0;
+            for (var i = 0; i < input.Length; i++)
             {
-                if (encoded[i] == '\n' && (i == 0 || encoded[i - 1] != '\r'))
+                var b = input[i];
+                if (b == '\n' || (b == '\r' && i + 1 < input.Length && input[i + 1] == '\n'))
                 {
+                    i += b == '\r' ? 1 : 0;
                     output[at++] = (byte)'\r';
+                    output[at++] = (byte)'\n';
+                    line = 0;
+                    continue;
                 }
 
-                output[at++] = encoded[i];
+                var lineEnd = i + 1 < input.Length && (input[i + 1] == '\n' || (input[i + 1] == '\r' && i + 2 < input.Length && input[i + 2] == '\n'));
+                var literal = b is >= 33 and <= 126 and not (byte)'=' || (b is (byte)' ' or (byte)'\t' && !lineEnd && i + 1 < input.Length);
+                var width = literal ? 1 : 3;
+                // Room for the character and, unless a line end follows it, a soft line break's "=" (the text's end has one).
+                if (line + width > (lineEnd ? MaxLine : MaxLine - 1))
+                {
+                    at += Soft(output[at..]);
+                    line = 0;
+                }
+
+                if (literal)
+                {
+                    output[at++] = b;
+                }
+                else
+                {
+                    output[at++] = (byte)'=';
+                    output[at++] = Hex[b >> 4];
+                    output[at++] = Hex[b & 0xF];
+                }
+
+                line += width;
             }
 
-            return at;
+            return line > 0 ? at + Soft(output[at..]) : at;
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(utf8);
-            ArrayPool<byte>.Shared.Return(encoded);
         }
+    }
+
+    private static ReadOnlySpan<byte> Hex => "0123456789ABCDEF"u8;
+
+    private static int Soft(Span<byte> output)
+    {
+        "=\r\n"u8.CopyTo(output);
+        return 3;
     }
 }
