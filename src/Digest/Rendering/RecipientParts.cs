@@ -41,40 +41,39 @@ public sealed record RecipientParts(string Greeting, string PreferencesUrl, stri
     private static string Html(string value) => DigestRenderer.UndoNeedlessEscapes(DigestRenderer.Encoder.Encode(value));
 
     /// <summary>A shared render cut at its slots: each reader's copy is made in one allocation, without searching the text again.</summary>
-    private sealed class SlottedText(string text, List<(int Start, int Length, int Slot)> pieces)
+    private sealed class SlottedText(List<(string Literal, int Slot)> pieces)
     {
         private static readonly string[] Names = [Slots.Greeting, Slots.PreferencesUrl, Slots.UnsubscribeUrl];
+
+        public IReadOnlyList<(string Literal, int Slot)> Pieces => pieces;
 
         public static SlottedText Parse(string text)
         {
             // Each piece: the literal text before a slot, then the slot (-1 after the last literal).
-            var pieces = new List<(int, int, int)>();
+            var pieces = new List<(string, int)>();
             var from = 0;
             for (var at = text.IndexOf(Marker, StringComparison.Ordinal); at >= 0; at = text.IndexOf(Marker, from, StringComparison.Ordinal))
             {
                 var slot = Array.FindIndex(Names, name => text.AsSpan(at).StartsWith(name, StringComparison.Ordinal));
                 // A marker that names no slot (none is ever rendered) would stay as it is.
                 var end = slot < 0 ? at + Marker.Length : at;
-                pieces.Add((from, end - from, slot));
+                pieces.Add((text[from..end], slot));
                 from = slot < 0 ? end : at + Names[slot].Length;
             }
 
-            pieces.Add((from, text.Length - from, -1));
-            return new SlottedText(text, pieces);
+            pieces.Add((text[from..], -1));
+            return new SlottedText(pieces);
         }
-
-        public IReadOnlyList<(string Literal, int Slot)> Pieces { get; } =
-            [.. pieces.Select(piece => (text.Substring(piece.Start, piece.Length), piece.Slot))];
 
         public string Fill(string[] values)
         {
-            var length = pieces.Sum(piece => piece.Length + (piece.Slot >= 0 ? values[piece.Slot].Length : 0));
-            return string.Create(length, (text, pieces, values), static (output, state) =>
+            var length = pieces.Sum(piece => piece.Literal.Length + (piece.Slot >= 0 ? values[piece.Slot].Length : 0));
+            return string.Create(length, (pieces, values), static (output, state) =>
             {
-                foreach (var (start, count, slot) in state.pieces)
+                foreach (var (literal, slot) in state.pieces)
                 {
-                    state.text.AsSpan(start, count).CopyTo(output);
-                    output = output[count..];
+                    literal.AsSpan().CopyTo(output);
+                    output = output[literal.Length..];
                     if (slot >= 0)
                     {
                         state.values[slot].AsSpan().CopyTo(output);

@@ -30,9 +30,6 @@ public sealed class WebPages(Rendering.RazorTemplates templates)
         ".hint{color:#a9adb6}.error{color:#ff8a80}.notice{background:#22352a}.notice.error{background:#3b2323}fieldset{border-color:#2e323b}pre.text{background:#15171c}th,td{border-color:#2e323b}" +
         "article .body pre{background:#15171c}article .body blockquote{color:#c9c6c1;border-color:#2e323b}}";
 
-    /// <summary>Compiles every page template now, so no reader's first page waits for Roslyn.</summary>
-    public Task CompileAsync() => templates.CompileAllAsync("Web.Templates");
-
     public async Task<string> RenderAsync<T>(string template, T model) =>
         Rendering.DigestRenderer.UndoNeedlessEscapes(await templates.RenderAsync("Web.Templates." + template, model));
 }
