@@ -98,8 +98,10 @@ public sealed class WriteGatheringStream(Stream inner, int capacity) : Stream
     {
         if (count > 0)
         {
-            inner.Write(gathered, 0, count);
+            // Emptied first, as in SendAsync.
+            var length = count;
             count = 0;
+            inner.Write(gathered, 0, length);
         }
     }
 
