@@ -34,8 +34,6 @@ public static class ServeCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var app = Build(CreateBuilder(Flags.ToConfiguration(parse), parse.GetValue(Port)));
-            // Before it listens: a reader's first page never waits for a template to compile.
-            await app.Services.CompileTemplatesAsync();
             await app.RunAsync(cancellationToken);
             return 0;
         });

@@ -21,7 +21,6 @@ public static class WorkerCommand
             using var host = CliHost.Build(Flags.ToConfiguration(parse));
             var idle = parse.GetValue(UntilIdle) is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
             var worker = host.Services.GetRequiredService<QueueWorker>();
-            await host.Services.GetRequiredService<DigestRenderer>().CompileAsync();
             var report = await worker.RunAsync(idle, cancellationToken);
             Print(report);
             Console.WriteLine(MemoryFigures());

@@ -5,8 +5,6 @@ using Microsoft.Extensions.Hosting;
 try
 {
     using var host = FunctionsApp.Build(FunctionsApp.CreateBuilder(args));
-    // Before the worker connects to the Functions host: no invocation (a reader's page, a chunk) waits for a template to compile.
-    await host.Services.CompileTemplatesAsync();
     await host.RunAsync();
     return 0;
 }

@@ -30,18 +30,6 @@ public static class DigestServiceCollectionExtensions
     /// (folders under the data folder, a folder-backed delivery queue) or Azure Blob, Table and Queue
     /// storage; every step after that (plan, fan out, queue, deliver chunks, ledger) is the same code.
     /// </summary>
-    /// <summary>
-    /// Compiles every Razor template, the emails' and the pages', before a host listens or takes work: RazorLight compiles a
-    /// template with Roslyn on its first use, seconds on a fresh process, which a reader's first page or a first chunk would
-    /// otherwise wait for. <c>serve</c> and the Functions app call it before they start; returns how long it took.
-    /// </summary>
-    public static async Task<TimeSpan> CompileTemplatesAsync(this IServiceProvider services)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        await services.GetRequiredService<RazorTemplates>().CompileAllAsync();
-        return clock.Elapsed;
-    }
-
     public static IServiceCollection AddDigest(this IServiceCollection services, IConfiguration configuration, DigestPaths paths)
     {
         services.AddOptions<DigestOptions>().Bind(configuration.GetSection(DigestOptions.Section)).ValidateDataAnnotations().ValidateOnStart();

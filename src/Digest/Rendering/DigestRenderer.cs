@@ -15,9 +15,6 @@ public sealed class DigestRenderer(RazorTemplates templates)
     /// <summary>Invisible filler after the preheader, so clients do not pull body text into the inbox preview.</summary>
     public static string PreheaderPadding { get; } = string.Concat(Enumerable.Repeat("\u034F\u00A0", 60));
 
-    /// <summary>Compiles both templates now (Roslyn, a few CPU seconds), so the first message sent does not wait for it.</summary>
-    public Task CompileAsync() => templates.CompileAllAsync("Rendering.Templates");
-
     public async Task<RenderedEmail> RenderAsync(DigestEmail email)
     {
         var html = await templates.RenderAsync("Rendering.Templates.DigestHtml", email);
