@@ -4,8 +4,8 @@
 #   Functions app:  its own host (FunctionsApp, as Program builds it) in a fresh process -> built and checked ("ready"),
 #                   then its first page (the WebVersion function) and its first chunk of 250 readers through DeliverChunk,
 #                   each followed by a second one (benchmarks/Digest.ColdStart).
-# Template compilation (RazorLight/Roslyn) falls on the first page and the first chunk: that is what a reader or a queue
-# message meets on a new Flex Consumption instance.
+# What a reader or a queue message meets on a new Flex Consumption instance. (The Razor templates are compiled at build,
+# src/Digest.RazorGenerator: no process compiles one.)
 # Usage: benchmarks/cold-start.sh   (installs Debian's postfix for smtp-sink when missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,8 +17,8 @@ web=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1"
 
 dotnet build src/Digest.Cli -c Release --nologo -v q >/dev/null
 dotnet build benchmarks/Digest.ColdStart -c Release --nologo -v q >/dev/null 2>&1
-# As deployed: `dotnet publish` for linux-x64 with ReadyToRun (Digest.Functions.csproj sets it for publish), so Roslyn
-# and the app start from precompiled code instead of being compiled by the JIT first.
+# As deployed: `dotnet publish` for linux-x64 with ReadyToRun (Digest.Functions.csproj sets it for publish), so the app
+# starts from precompiled code instead of being compiled by the JIT first.
 dotnet publish benchmarks/Digest.ColdStart -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$work/published" --nologo -v q >/dev/null 2>&1
 cli="dotnet src/Digest.Cli/bin/Release/net10.0/Digest.Cli.dll"
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/dkim.pem" 2>/dev/null

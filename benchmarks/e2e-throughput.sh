@@ -134,7 +134,7 @@ steady = [(int(re.search(r"(\d+) sent,", t).group(1)), float(m.group(1))) for t 
           if (m := re.search(r"([\d.]+) CPU ms a message meanwhile", t))]
 steady_cpu = sum(k * v for k, v in steady) / max(sum(k for k, _ in steady), 1)
 print(f"{n:,} subscribers, {sent:,} messages of {size / 1024:.1f} KB ({sys.argv[11]}, ledger, Azurite), {c} worker(s) ({sys.argv[15]} build) x {sessions // c} SMTP sessions -> smtp-sink:")
-print(f"  Digest:      {sent / busy:7.0f} msg/s while sending ({busy:.1f} s); {sent / ours:.0f} msg/s over the whole run ({ours:.1f} s with process start-up, template compilation and the 2-s idle exit)")
+print(f"  Digest:      {sent / busy:7.0f} msg/s while sending ({busy:.1f} s); {sent / ours:.0f} msg/s over the whole run ({ours:.1f} s with process start-up and the 2-s idle exit)")
 print(f"               {1000 * cpu / max(sent, 1):.2f} CPU s per 1,000 messages (whole run), {steady_cpu:.2f} while sending; peak RSS {rss / 1024:.0f} MB per worker")
 print(f"               meanwhile Azurite {1000 * azurite_cpu / max(sent, 1):.2f} and smtp-sink {1000 * sink_cpu / max(sent, 1):.2f} CPU s per 1,000 messages")
 for path in sorted(glob.glob(sys.argv[9] + "/worker.*"))[:1]:
