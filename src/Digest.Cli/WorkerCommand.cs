@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Digest.Delivery;
-using Digest.Rendering;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Digest.Cli;
@@ -36,8 +35,8 @@ public static class WorkerCommand
     /// <summary>
     /// Where the worker's memory is: its peak resident set, and now the managed heap (what the GC has committed, and what the
     /// last collection kept), anonymous memory besides it (the runtime's own structures, native libraries' heaps, thread stacks),
-    /// the code the JIT and Roslyn made (shared memory: the runtime maps it twice, writable and executable, never both at once)
-    /// and mapped files (the runtime's, the framework's and the app's assemblies, and the reference assemblies Roslyn reads).
+    /// the code the JIT made (shared memory: the runtime maps it twice, writable and executable, never both at once)
+    /// and mapped files (the runtime's, the framework's and the app's assemblies).
     /// </summary>
     private static string MemoryFigures()
     {

@@ -1,5 +1,4 @@
 using Digest.Functions;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 try
