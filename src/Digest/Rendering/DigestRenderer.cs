@@ -4,8 +4,8 @@ using System.Text.Unicode;
 namespace Digest.Rendering;
 
 /// <summary>
-/// Renders an email's HTML and text parts from embedded Razor templates (<see cref="RazorTemplates"/>:
-/// one engine per process for the emails and the pages). Safe to call from many threads.
+/// Renders an email's HTML and text parts from its Razor templates (<see cref="RazorTemplates"/>: compiled at build,
+/// shared with the pages). Safe to call from many threads.
 /// </summary>
 public sealed class DigestRenderer(RazorTemplates templates)
 {
