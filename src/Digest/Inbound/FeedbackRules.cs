@@ -1,3 +1,4 @@
+using Digest.Bounces;
 using Digest.Delivery.Ledger;
 using Digest.Subscribers;
 using Microsoft.Extensions.Logging;
@@ -11,10 +12,15 @@ namespace Digest.Inbound;
 /// per issue, reader and kind; a status move to where the reader already is changes nothing; soft bounces are kept as
 /// a set of issues. So a message read again after a crash, or an event Event Grid delivers twice, acts once.
 /// </summary>
-public sealed class FeedbackRules(ISubscriberRecords subscribers, IFeedbackLedger ledger, IOptions<InboundOptions> options, TimeProvider time, ILogger<FeedbackRules> logger)
+public sealed class FeedbackRules(
+    ISubscriberRecords subscribers, IFeedbackLedger ledger, IDeliveryHistory history, IOptions<InboundOptions> options, TimeProvider time, ILogger<FeedbackRules> logger)
 {
-    /// <summary>Applies an acting verdict; false when its reader no longer exists (erased), which is not an error.</summary>
-    public async Task<bool> ApplyAsync(InboundVerdict verdict, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies an acting verdict; false when its reader no longer exists (erased), which is not an error. A verdict
+    /// <paramref name="inSession"/> (the relay's own refusal, already in the delivery ledger as this issue's outcome) adds no
+    /// feedback record for a hard bounce.
+    /// </summary>
+    public async Task<bool> ApplyAsync(InboundVerdict verdict, CancellationToken cancellationToken, bool inSession = false)
     {
         if (!verdict.Acts || verdict.SubscriberId is not { } id)
         {
@@ -22,12 +28,25 @@ public sealed class FeedbackRules(ISubscriberRecords subscribers, IFeedbackLedge
         }
 
         var now = time.GetUtcNow();
-        if (verdict.IssueNumber is { } issue && FeedbackKindOf(verdict.Kind) is { } kind)
+        var reader = verdict.Kind == InboundKind.SenderProblem ? await subscribers.FindByIdAsync(id, cancellationToken) : null;
+        if (verdict.IssueNumber is { } issue && FeedbackKindOf(verdict.Kind) is { } kind && !(inSession && kind == FeedbackKind.HardBounce))
         {
-            await ledger.TryAddFeedbackAsync(new FeedbackRecord(issue, id, kind, now, verdict.Reason), cancellationToken);
+            var record = new FeedbackRecord(issue, id, kind, now, verdict.Evidence?.Text ?? verdict.Reason, verdict.Evidence?.Reason, verdict.Evidence?.Status,
+                reader is null ? null : DomainOf(reader.Email));
+            if (await ledger.TryAddFeedbackAsync(record, cancellationToken) && kind == FeedbackKind.SenderProblem)
+            {
+                await WarnWhenSenderProblemsPassAsync(issue, record.Domain, cancellationToken);
+            }
         }
 
-        var updated = await subscribers.UpdateAsync(id, reader => Change(reader, verdict, now), cancellationToken);
+        if (verdict.Kind == InboundKind.SenderProblem)
+        {
+            // Never held against the reader: the record above is all it does.
+            logger.LogInformation("Sender problem for subscriber {SubscriberId} (issue {IssueNumber}), not held against them: {Reason}", id, verdict.IssueNumber, verdict.Reason);
+            return reader is not null;
+        }
+
+        var updated = await subscribers.UpdateAsync(id, current => Change(current, verdict, now), cancellationToken);
         if (updated is null)
         {
             logger.LogInformation("{Kind} for subscriber {SubscriberId}, who is no longer on the list: recorded only", verdict.Kind, id);
@@ -36,6 +55,25 @@ public sealed class FeedbackRules(ISubscriberRecords subscribers, IFeedbackLedge
 
         logger.LogInformation("{Kind} for subscriber {SubscriberId} (issue {IssueNumber}): now {Status}; {Reason}", verdict.Kind, id, verdict.IssueNumber, updated.Status, verdict.Reason);
         return true;
+    }
+
+    /// <summary>
+    /// An issue's sender problems past <see cref="InboundOptions.SenderProblemAlertRate"/> of what was sent, or past
+    /// <see cref="InboundOptions.SenderProblemAlertPerDomain"/> at one receiving domain: a provider is refusing us, which an
+    /// operator must see now (the desk shows the same banner). Said once, as the record that passes the line is added.
+    /// </summary>
+    private async Task WarnWhenSenderProblemsPassAsync(int issue, string? domain, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var problems = (await ledger.ListFeedbackAsync(issue, cancellationToken)).Where(record => record.Kind == FeedbackKind.SenderProblem).ToList();
+        var atDomain = domain is null ? 0 : problems.Count(record => record.Domain == domain);
+        var sent = (await history.CountAsync(issue, cancellationToken)).Sent;
+        var rateLine = (int)Math.Floor(sent * o.SenderProblemAlertRate) + 1;
+        if (atDomain == o.SenderProblemAlertPerDomain || (sent > 0 && problems.Count == rateLine))
+        {
+            logger.LogWarning("Issue {IssueNumber}: {Problems} sender problems ({AtDomain} at {Domain}) for {Sent} sent: a receiver refuses our mail ({Reason}); see the desk",
+                issue, problems.Count, atDomain, domain, sent, problems[^1].Reason);
+        }
     }
 
     /// <summary>
@@ -59,20 +97,32 @@ public sealed class FeedbackRules(ISubscriberRecords subscribers, IFeedbackLedge
             return ClearResult.NotBounced;
         }
 
-        await subscribers.UpdateAsync(reader.Id, current => current.Move(StatusChanger.Editor, SubscriberStatus.Active, time.GetUtcNow()) with { SoftBounces = [] }, cancellationToken);
+        await subscribers.UpdateAsync(reader.Id, current => current.Move(StatusChanger.Editor, SubscriberStatus.Active, time.GetUtcNow()) with { SoftBounces = [], SuppressedBecause = null }, cancellationToken);
         logger.LogInformation("An editor cleared the hard bounce of subscriber {SubscriberId}", reader.Id);
         return ClearResult.Cleared;
     }
 
     private Subscriber Change(Subscriber reader, InboundVerdict verdict, DateTimeOffset now) => verdict.Kind switch
     {
-        InboundKind.HardBounce => reader.Move(StatusChanger.Delivery, SubscriberStatus.Bounced, now),
-        InboundKind.SoftBounce => SoftBounce(reader, verdict.IssueNumber, now),
+        InboundKind.HardBounce => Suppressed(reader, reader.Move(StatusChanger.Delivery, SubscriberStatus.Bounced, now), verdict, now),
+        InboundKind.SoftBounce => Suppressed(reader, SoftBounce(reader, verdict.IssueNumber, now), verdict, now),
         InboundKind.Complaint => reader.Move(StatusChanger.Complaint, SubscriberStatus.Unsubscribed, now) is var left && left.Status == SubscriberStatus.Unsubscribed
-            ? left with { ComplainedAt = left.ComplainedAt ?? now, UpdatedAt = now }
+            ? Suppressed(reader, left with { ComplainedAt = left.ComplainedAt ?? now, UpdatedAt = now }, verdict, now)
             : left,
         _ => reader.Move(StatusChanger.UnsubscribeLink, SubscriberStatus.Unsubscribed, now),
     };
+
+    // The evidence of the report that suppressed the address, kept on the record for the editor who may lift it.
+    private static Subscriber Suppressed(Subscriber before, Subscriber after, InboundVerdict verdict, DateTimeOffset now) =>
+        before.Suppressed is null && after.Suppressed is not null
+            ? after with
+            {
+                SuppressedBecause = new SuppressionEvidence(now, verdict.IssueNumber, verdict.Evidence?.Reason ?? (verdict.Kind == InboundKind.Complaint ? BounceReason.Complaint : BounceReason.Unknown),
+                    verdict.Evidence?.Status, verdict.Evidence?.Text ?? verdict.Reason),
+            }
+            : after;
+
+    private static string? DomainOf(string email) => email.LastIndexOf('@') is var at and > 0 ? email[(at + 1)..].ToLowerInvariant() : null;
 
     /// <summary>
     /// The issue joins the reader's soft bounces (a set: reading it twice adds nothing), those older than the window drop out,
@@ -98,6 +148,7 @@ public sealed class FeedbackRules(ISubscriberRecords subscribers, IFeedbackLedge
         InboundKind.SoftBounce => FeedbackKind.SoftBounce,
         InboundKind.Complaint => FeedbackKind.Complaint,
         InboundKind.Unsubscribe => FeedbackKind.Unsubscribe,
+        InboundKind.SenderProblem => FeedbackKind.SenderProblem,
         _ => null,
     };
 }

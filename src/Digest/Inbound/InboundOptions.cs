@@ -40,6 +40,15 @@ public sealed class InboundOptions : IValidatableObject
     [Range(1, 100)]
     public int SoftBounceWindow { get; set; } = 5;
 
+    /// <summary>An issue whose sender problems (blocks, spam verdicts, policy or authentication refusals, rate limits) pass this
+    /// share of what was sent raises the alert: a Warning in the log and a banner on the desk.</summary>
+    [Range(0.0001, 1)]
+    public double SenderProblemAlertRate { get; set; } = 0.02;
+
+    /// <summary>…or this many at one receiving domain (one provider refusing us).</summary>
+    [Range(1, 1_000_000)]
+    public int SenderProblemAlertPerDomain { get; set; } = 20;
+
     /// <summary>The mailbox: an IMAP server (host empty: no mailbox is read).</summary>
     public string? ImapHost { get; set; }
 

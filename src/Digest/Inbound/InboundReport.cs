@@ -32,6 +32,7 @@ public sealed class InboundReport
         InboundKind.SoftBounce => "soft bounces",
         InboundKind.Complaint => "complaints",
         InboundKind.Unsubscribe => "unsubscribes",
+        InboundKind.SenderProblem => "sender problems",
         InboundKind.Delayed => "delay notices",
         InboundKind.AutoReply => "automatic replies",
         InboundKind.Loop => "reports about reports",

@@ -29,6 +29,9 @@ public sealed record Subscriber
     public DateTimeOffset? ComplainedAt { get; init; }
     /// <summary>The issues (newest last) that soft-bounced for this reader, within the last <c>SoftBounceWindow</c> issues.</summary>
     public IReadOnlyList<int> SoftBounces { get; init; } = [];
+    /// <summary>What suppressed the address (the hard bounce, the soft bounce that reached the limit, the complaint), for the editor
+    /// who decides whether to lift it; null when it is not suppressed, or was before this was kept.</summary>
+    public SuppressionEvidence? SuppressedBecause { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 
@@ -64,6 +67,9 @@ public sealed record Subscriber
 
 /// <summary>A subscribe form's choices, applied to the record only when the link mailed for this <see cref="Id"/> is confirmed.</summary>
 public sealed record SubscriptionRequest(string Id, string? Name, string Language, IReadOnlyList<string> Topics, DateTimeOffset At);
+
+/// <summary>The report that suppressed an address: when, which issue, the reason it was read as, the status and the receiving server's words (masked).</summary>
+public sealed record SuppressionEvidence(DateTimeOffset At, int? IssueNumber, Bounces.BounceReason Reason, string? Status, string Text);
 
 /// <summary>Why an address is on the suppression list (see <see cref="Subscriber.Suppressed"/>).</summary>
 public enum Suppression

@@ -174,6 +174,7 @@ public sealed class TableSubscriberStore(TableClient subscribers, TableClient em
         ["Request"] = s.Request is { } request ? JsonSerializer.Serialize(request, DigestJson.Options) : null,
         ["ComplainedAt"] = s.ComplainedAt,
         ["SoftBounces"] = s.SoftBounces.Count > 0 ? JsonSerializer.Serialize(s.SoftBounces) : null,
+        ["SuppressedBecause"] = s.SuppressedBecause is { } evidence ? JsonSerializer.Serialize(evidence, DigestJson.Options) : null,
         ["CreatedAt"] = s.CreatedAt,
         ["UpdatedAt"] = s.UpdatedAt,
     };
@@ -197,6 +198,7 @@ public sealed class TableSubscriberStore(TableClient subscribers, TableClient em
         Request = e.GetString("Request") is { } request ? JsonSerializer.Deserialize<SubscriptionRequest>(request, DigestJson.Options) : null,
         ComplainedAt = e.GetDateTimeOffset("ComplainedAt"),
         SoftBounces = e.GetString("SoftBounces") is { } soft ? JsonSerializer.Deserialize<List<int>>(soft) ?? [] : [],
+        SuppressedBecause = e.GetString("SuppressedBecause") is { } evidence ? JsonSerializer.Deserialize<SuppressionEvidence>(evidence, DigestJson.Options) : null,
         CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? default,
         UpdatedAt = e.GetDateTimeOffset("UpdatedAt") ?? default,
         Version = e.ETag.ToString(),

@@ -134,7 +134,7 @@ public sealed class SubscribePages(
                 ? stored with { Name = asked.Name ?? stored.Name, Language = asked.Language, Topics = asked.Topics, Request = null }
                 : stored;
             // Confirming again is the one way back from a complaint: the reader asked for the digest anew.
-            activated = applied.Move(StatusChanger.ConfirmLink, SubscriberStatus.Active, now) with { PausedUntil = null, ComplainedAt = null, SoftBounces = [] };
+            activated = applied.Move(StatusChanger.ConfirmLink, SubscriberStatus.Active, now) with { PausedUntil = null, ComplainedAt = null, SoftBounces = [], SuppressedBecause = null };
             return activated;
         }, context.RequestAborted) ?? subscriber;
 

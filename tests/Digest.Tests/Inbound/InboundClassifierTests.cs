@@ -25,7 +25,7 @@ public sealed class InboundClassifierTests : IDisposable
         { "microsoft 365 5.1.10", InboundKind.HardBounce },
         { "gmail 5.1.1", InboundKind.HardBounce },
         { "gmail mailbox full 5.2.2", InboundKind.SoftBounce },
-        { "gmail dmarc 5.7.26", InboundKind.SoftBounce },
+        { "gmail dmarc 5.7.26", InboundKind.SenderProblem },
         { "yahoo plain 554", InboundKind.HardBounce },
         { "qmail plain", InboundKind.HardBounce },
         { "arf yahoo abuse", InboundKind.Complaint },

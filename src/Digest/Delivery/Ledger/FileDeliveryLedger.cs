@@ -131,6 +131,34 @@ public sealed class FileDeliveryLedger(string folder) : IDeliveryLedger, IDelive
     public async Task<FeedbackCounts> CountFeedbackAsync(int issueNumber, CancellationToken cancellationToken) =>
         FeedbackCounts.Of(await ReadFeedbackAsync(FeedbackPath(issueNumber), cancellationToken));
 
+    public async Task<IReadOnlyList<FeedbackRecord>> ListFeedbackAsync(int issueNumber, CancellationToken cancellationToken) =>
+        await ReadFeedbackAsync(FeedbackPath(issueNumber), cancellationToken);
+
+    /// <summary>Rewrites the issue's feedback file without the record (rare: an operator's re-reading), atomically.</summary>
+    public async Task<bool> RemoveFeedbackAsync(int issueNumber, string subscriberId, FeedbackKind kind, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var path = FeedbackPath(issueNumber);
+            var known = await ReadFeedbackAsync(path, cancellationToken);
+            var kept = known.Where(record => record.SubscriberId != subscriberId || record.Kind != kind).ToList();
+            if (kept.Count == known.Count)
+            {
+                return false;
+            }
+
+            var temporary = path + ".tmp";
+            await File.WriteAllLinesAsync(temporary, kept.Select(record => JsonSerializer.Serialize(record, Json)), cancellationToken);
+            File.Move(temporary, path, overwrite: true);
+            return true;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
     // Feedback is rare (a few in a hundred readers): read whole each time rather than held. Each record is written on a line of
     // its own, after a line break, so a torn line from a killed process spoils only itself.
     private static async Task<List<FeedbackRecord>> ReadFeedbackAsync(string path, CancellationToken cancellationToken) =>

@@ -197,6 +197,9 @@ public sealed class TableDeliveryLedger(TableClient table) : IDeliveryLedger, ID
             ["Kind"] = record.Kind.ToString(),
             ["At"] = record.At,
             ["Detail"] = Clipped(record.Detail),
+            ["Reason"] = record.Reason?.ToString(),
+            ["Status"] = record.Status,
+            ["Domain"] = record.Domain,
         };
         try
         {
@@ -210,17 +213,34 @@ public sealed class TableDeliveryLedger(TableClient table) : IDeliveryLedger, ID
     }
 
     /// <summary>Counted from the rows (feedback is a few percent of an issue's readers at most), so no counter can drift from them.</summary>
-    public async Task<FeedbackCounts> CountFeedbackAsync(int issueNumber, CancellationToken cancellationToken)
+    public async Task<FeedbackCounts> CountFeedbackAsync(int issueNumber, CancellationToken cancellationToken) =>
+        FeedbackCounts.Of(await ListFeedbackAsync(issueNumber, cancellationToken));
+
+    public async Task<IReadOnlyList<FeedbackRecord>> ListFeedbackAsync(int issueNumber, CancellationToken cancellationToken)
     {
         var records = new List<FeedbackRecord>();
         await foreach (var row in table.QueryAsync<TableEntity>(
             TableClient.CreateQueryFilter($"PartitionKey eq {FeedbackPartition(issueNumber)}"), maxPerPage: 1000, cancellationToken: cancellationToken))
         {
             records.Add(new FeedbackRecord(issueNumber, row.GetString("SubscriberId"), Enum.Parse<FeedbackKind>(row.GetString("Kind")),
-                row.GetDateTimeOffset("At") ?? default, row.GetString("Detail")));
+                row.GetDateTimeOffset("At") ?? default, row.GetString("Detail"),
+                Enum.TryParse<Bounces.BounceReason>(row.GetString("Reason"), out var reason) ? reason : null, row.GetString("Status"), row.GetString("Domain")));
         }
 
-        return FeedbackCounts.Of(records);
+        return records;
+    }
+
+    public async Task<bool> RemoveFeedbackAsync(int issueNumber, string subscriberId, FeedbackKind kind, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.DeleteEntityAsync(FeedbackPartition(issueNumber), $"{subscriberId}.{kind}", ETag.All, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException missing) when (missing.Status == 404)
+        {
+            return false;
+        }
     }
 
     // A server's reply or a report's diagnostic, kept to what a row holds comfortably.
