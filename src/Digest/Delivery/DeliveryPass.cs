@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Digest.Bounces;
 using Digest.Delivery.Ledger;
 using Digest.Delivery.Mail;
 using Digest.Delivery.Transport;
@@ -26,6 +27,7 @@ public sealed class DeliveryPass : IAsyncDisposable
     private readonly ISubscriberRecords subscribers;
     private readonly DigestComposer composer;
     private readonly ReturnPaths returnPaths;
+    private readonly FeedbackRules feedback;
     private readonly TransportPool transports;
     private readonly SendPace pace;
     private readonly TimeProvider time;
@@ -40,7 +42,7 @@ public sealed class DeliveryPass : IAsyncDisposable
 
     public DeliveryPass(
         Issue issue, DateTimeOffset now, IDeliveryLedger ledger, ISubscriberRecords subscribers, DigestComposer composer, ReturnPaths returnPaths,
-        TransportPool transports, OutcomeWriter writer, SendPace pace, TimeProvider time, DeliveryOptions options, ILogger logger)
+        FeedbackRules feedback, TransportPool transports, OutcomeWriter writer, SendPace pace, TimeProvider time, DeliveryOptions options, ILogger logger)
     {
         this.issue = issue;
         this.now = now;
@@ -48,6 +50,7 @@ public sealed class DeliveryPass : IAsyncDisposable
         this.subscribers = subscribers;
         this.composer = composer;
         this.returnPaths = returnPaths;
+        this.feedback = feedback;
         this.transports = transports;
         this.pace = pace;
         this.time = time;
@@ -189,7 +192,7 @@ public sealed class DeliveryPass : IAsyncDisposable
     private async Task SendAsync(Subscriber subscriber, IReadOnlyList<Post> posts, CancellationToken cancellationToken)
     {
         var composed = await composer.ComposeAsync(issue, subscriber, posts, now);
-        (DeliveryOutcome Outcome, int Attempts, string? Detail) sent;
+        (DeliveryOutcome Outcome, int Attempts, string? Detail, BounceEvidence? Evidence) sent;
         // Room for the outcome first: a message only goes when its outcome can wait for the ledger (Delivery:LedgerQueue).
         await outcomes.ReserveAsync(cancellationToken);
         try
@@ -207,7 +210,7 @@ public sealed class DeliveryPass : IAsyncDisposable
             throw;
         }
 
-        var (outcome, attempts, detail) = sent;
+        var (outcome, attempts, detail, evidence) = sent;
         outcomes.Add(Record(subscriber, outcome, attempts, detail));
         inHand.TryRemove(subscriber.Id, out _);
         var inARow = 0;
@@ -246,16 +249,21 @@ public sealed class DeliveryPass : IAsyncDisposable
             }
         }
 
-        if (outcome == DeliveryOutcome.Bounced)
+        if (evidence is { Action: BounceAction.Hard or BounceAction.Soft or BounceAction.SenderProblem })
         {
-            // The record as it is now, not the copy read at the start of the batch: a change the reader made meanwhile stays.
-            await subscribers.UpdateAsync(subscriber.Id, current => current.Move(StatusChanger.Delivery, SubscriberStatus.Bounced, time.GetUtcNow()), cancellationToken);
-            logger.LogWarning("Marked {SubscriberId} bounced: {Reply}", subscriber.Id, detail);
+            // The same rules as a bounce report's, on the record as it is now (a change the reader made meanwhile stays): an address
+            // known gone is bounced, a soft refusal counted, a sender problem recorded for the issue and never held against the reader.
+            var verdict = new InboundVerdict(InboundVerdict.KindOf(evidence.Reason), issue.Number, subscriber.Id, $"refused in the session: {detail} [{evidence.Reason}]") { Evidence = evidence };
+            await feedback.ApplyAsync(verdict, cancellationToken, inSession: true);
+            if (outcome == DeliveryOutcome.Bounced)
+            {
+                logger.LogWarning("Marked {SubscriberId} bounced ({Reason}): {Reply}", subscriber.Id, evidence.Reason, detail);
+            }
         }
     }
 
     /// <summary>Sends with retries on 4xx; the reply it returns and logs has the address taken out (servers often quote it).</summary>
-    private async Task<(DeliveryOutcome Outcome, int Attempts, string? Detail)> SendWithRetriesAsync(
+    private async Task<(DeliveryOutcome Outcome, int Attempts, string? Detail, BounceEvidence? Evidence)> SendWithRetriesAsync(
         IDigestTransport transport, ComposedDigest composed, string returnPath, string email, CancellationToken cancellationToken)
     {
         var delay = o.RetryDelay;
@@ -265,13 +273,13 @@ public sealed class DeliveryPass : IAsyncDisposable
             {
                 await pace.WaitAsync(email, cancellationToken);
                 await transport.SendAsync(composed.Message, returnPath, cancellationToken);
-                return (DeliveryOutcome.Sent, attempt, null);
+                return (DeliveryOutcome.Sent, attempt, null, null);
             }
             catch (DeliveryFailedException failure) when (failure.Outcome != DeliveryOutcome.Deferred || attempt >= o.MaxAttempts)
             {
                 var reason = failure.Message;
                 logger.LogWarning("Could not send {MessageId} after {Attempts} attempts: {Reason}", composed.Message.MessageId, attempt, reason);
-                return (failure.Outcome, attempt, reason);
+                return (failure.Outcome, attempt, reason, failure.Evidence);
             }
             catch (DeliveryFailedException failure)
             {

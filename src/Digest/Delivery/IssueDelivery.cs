@@ -21,6 +21,7 @@ public sealed class IssueDelivery(
     IDeliveryLedger ledger,
     DigestComposer composer,
     Inbound.ReturnPaths returnPaths,
+    Inbound.FeedbackRules feedback,
     TransportPool transports,
     OutcomeWriter writer,
     SendPace pace,
@@ -30,7 +31,7 @@ public sealed class IssueDelivery(
 {
     public async Task<DeliveryReport> DeliverChunkAsync(Issue issue, IReadOnlyList<string> subscriberIds, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var pass = new DeliveryPass(issue, now, ledger, subscribers, composer, returnPaths, transports, writer, pace, time, options.Value, logger);
+        var pass = new DeliveryPass(issue, now, ledger, subscribers, composer, returnPaths, feedback, transports, writer, pace, time, options.Value, logger);
         await using (pass)
         {
             var batches = subscriberIds.Chunk(options.Value.BatchSize).ToList();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Digest.Bounces;
 using Digest.Subscribers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -95,18 +96,26 @@ public sealed class AcsEvents(
         }
     }
 
-    /// <summary>What a delivery report does: Bounced and Suppressed (ACS's own list of addresses that bounced) are hard; Failed,
-    /// Quarantined and FilteredSpam say nothing against the address and are soft; Delivered and Expanded do nothing.</summary>
+    /// <summary>
+    /// What a delivery report does, by the same reasons as a mailed report: Bounced and Failed are read from ACS's status
+    /// message (a block or a policy refusal is the sender's problem, an unclear one soft); Suppressed (ACS's own list of
+    /// addresses that bounced before) is hard; Quarantined and FilteredSpam are spam verdicts, the sender's problem; Delivered
+    /// and Expanded do nothing.
+    /// </summary>
     private async Task<InboundVerdict?> VerdictAsync(JsonElement data, CancellationToken cancellationToken)
     {
         var status = Text(data, "status");
-        InboundKind? kind = status switch
+        var detail = data.TryGetProperty("deliveryStatusDetails", out var details) ? Text(details, "statusMessage") : null;
+        var message = detail is { Length: > 0 } ? Redacted(detail) : "";
+        BounceReason? reason = status switch
         {
-            "Bounced" or "Suppressed" => InboundKind.HardBounce,
-            "Failed" or "Quarantined" or "FilteredSpam" => InboundKind.SoftBounce,
+            "Bounced" or "Failed" => BounceReading.Read(null, message, status == "Bounced" ? true : null),
+            "Suppressed" => BounceReason.UserUnknown,
+            "Quarantined" or "FilteredSpam" => BounceReason.SpamOrContent,
             _ => null,
         };
-        if (kind is null || messages.ReadMessageId(Text(data, "internetMessageId")) is not var (issue, id))
+        if (reason is not { } known || BounceReasons.ActionOf(known) is not (BounceAction.Hard or BounceAction.Soft or BounceAction.SenderProblem)
+            || messages.ReadMessageId(Text(data, "internetMessageId")) is not var (issue, id))
         {
             return null;
         }
@@ -118,9 +127,8 @@ public sealed class AcsEvents(
             return null;
         }
 
-        var detail = data.TryGetProperty("deliveryStatusDetails", out var details) ? Text(details, "statusMessage") : null;
-        return new InboundVerdict(kind.Value, issue, id,
-            $"Azure Communication Services: {status}{(detail is { Length: > 0 } ? " (" + Redacted(detail) + ")" : "")}");
+        var evidence = new BounceEvidence(known, BounceReading.EnhancedStatusIn(message), $"Azure Communication Services: {status}{(message.Length > 0 ? " (" + message + ")" : "")}");
+        return new InboundVerdict(InboundVerdict.KindOf(known), issue, id, $"{evidence.Text} [{known}]") { Evidence = evidence };
     }
 
     private static string? Text(JsonElement element, string name) =>

@@ -40,8 +40,8 @@ public sealed class AcsEventsTests : IDisposable
         Assert.Equal("""{"acted":1,"ignored":2}""", body);
         Assert.Equal(SubscriberStatus.Bounced, (await Find(lea.Id)).Status);
         var after = await Find(marc.Id);
-        Assert.Equal((SubscriberStatus.Active, new[] { 3 }), (after.Status, after.SoftBounces.ToArray()), new FeedbackRulesTests.StatusAndIssues());
-        Assert.Equal(new FeedbackCounts(1, 1, 0, 0), await digest.Get<IFeedbackLedger>().CountFeedbackAsync(3, CancellationToken.None));
+        Assert.Equal((SubscriberStatus.Active, Array.Empty<int>()), (after.Status, after.SoftBounces.ToArray()), new FeedbackRulesTests.StatusAndIssues()); // FilteredSpam is a spam verdict: the sender's problem, not a soft bounce
+        Assert.Equal(new FeedbackCounts(1, 0, 0, 0, SenderProblems: 1), await digest.Get<IFeedbackLedger>().CountFeedbackAsync(3, CancellationToken.None));
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Digest.Bounces;
 using Digest.Delivery.Ledger;
 using Digest.Links;
 using MailKit;
@@ -37,10 +38,19 @@ public sealed class SmtpTransport(SmtpOptions options) : IDigestTransport
                 await DisconnectQuietlyAsync();
             }
 
-            var outcome = code < 500 ? DeliveryOutcome.Deferred
-                : refused.ErrorCode == SmtpErrorCode.RecipientNotAccepted ? DeliveryOutcome.Bounced
-                : DeliveryOutcome.Failed;
-            throw new DeliveryFailedException(outcome, Masked($"{code} {refused.Message.Trim()}", message), refused);
+            var reply = Masked($"{code} {refused.Message.Trim()}", message);
+            if (code < 500)
+            {
+                throw new DeliveryFailedException(DeliveryOutcome.Deferred, reply, refused);
+            }
+
+            // A permanent refusal is judged by its reason, as a bounce report is: only an address known gone is bounced. MAIL FROM
+            // refused is always ours; RCPT or DATA refused says why in its words ("550 5.7.1 … blocked" is not the reader's doing).
+            var reason = refused.ErrorCode == SmtpErrorCode.SenderNotAccepted ? BounceReason.SenderRefused : BounceReading.Read(null, reply, permanent: true);
+            var evidence = new BounceEvidence(reason, BounceReading.EnhancedStatusIn(reply) ?? code.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                reply.Length > BounceEvidence.MaxTextChars ? reply[..BounceEvidence.MaxTextChars] : reply);
+            var outcome = evidence.Action == BounceAction.Hard ? DeliveryOutcome.Bounced : DeliveryOutcome.Failed;
+            throw new DeliveryFailedException(outcome, reply, refused, evidence);
         }
         catch (Exception broken) when (broken is SmtpProtocolException or IOException or SocketException or TimeoutException or ServiceNotConnectedException
             || (broken is OperationCanceledException && !cancellationToken.IsCancellationRequested))
