@@ -42,8 +42,9 @@ public static partial class BounceReading
     }
 
     /// <summary>
-    /// The first enhanced status a server wrote in <paramref name="text"/> ("5.1.1", "#5.1.1", "550-5.1.1", "(#5.7.1)"): class 4 or 5,
-    /// a one-digit subject, standing alone. "203.0.113.5", "2.0.128", "Exim 4.96.2" or "version 5.2.1" are not statuses.
+    /// The first enhanced status a server wrote in <paramref name="text"/>: class 4 or 5, a one-digit subject, where servers write one
+    /// (a line's start, after a reply code as in "550-5.1.1", after '#' or '(' as in "(#5.1.1)", after "Status:" or "smtp;"). So
+    /// "203.0.113.5", "2.0.128", "Exim 4.2.10" or "version 5.2.1" are not statuses.
     /// </summary>
     public static string? EnhancedStatusIn(string text) => Enhanced().Match(text) is { Success: true } found ? found.Value : null;
 
@@ -145,8 +146,8 @@ public static partial class BounceReading
     [
         (Authentication(), BounceReason.Authentication),
         (RateLimited(), BounceReason.RateLimited),
-        (Blocked(), BounceReason.Blocked),
         (SpamOrContent(), BounceReason.SpamOrContent),
+        (Blocked(), BounceReason.Blocked),
         (TooBig(), BounceReason.MessageTooBig),
         (SenderRefused(), BounceReason.SenderRefused),
         (Policy(), BounceReason.Policy),
@@ -163,7 +164,7 @@ public static partial class BounceReading
 
     private const RegexOptions Words = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
 
-    [GeneratedRegex(@"(?<=^|[\s(#;:\[<""'=,]|\b[245][0-9]{2}-)(?<!version |release |build |ver\. |v\. )[45]\.[0-7]\.[0-9]{1,3}(?![0-9]|\.[0-9])", RegexOptions.CultureInvariant | RegexOptions.Multiline)]
+    [GeneratedRegex(@"(?<=^[ \t]*|\b[245][0-9]{2}[ -]|[#(<'""=]|\b(status|reason|code|error|smtp|said|returned|diagnostic)[:;]?[ \t]*)[45]\.[0-7]\.[0-9]{1,3}(?![0-9]|\.[0-9])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Multiline)]
     private static partial Regex Enhanced();
 
     [GeneratedRegex(@"(?<=^|[\s(#;""'<\[]|said:?\s)(421|45[0-5]|5[05][0-7]|521|530|535|541)(?=[ :-]+\S|[ :]*$)", RegexOptions.CultureInvariant | RegexOptions.Multiline)]
@@ -178,10 +179,10 @@ public static partial class BounceReading
     [GeneratedRegex(@"rate limit|rate[- ]limited|\bratelimit|too many (messages|mails?|e-?mails|connections|concurrent|sessions|recipients|requests|simultaneous)|too (fast|quickly)|at a rate|unusual rate|frequency|fréquence|throttl|slow down|ralenti|unexpected volume|high volume|volume of|(submission|sending|hourly|daily|message) (quota|limit)|receive limit|recipient limit|limit (exceeded|reached) for|exceeded the (rate|sending)|trop de (connexions|messages|mails|courriels)|service refus|temporarily deferred|\bRP-00[0-9]\b|\bTSS?0[0-9]\b|mail flood|(IP|connection) limit", Words)]
     private static partial Regex RateLimited();
 
-    [GeneratedRegex(@"block ?list|black ?list|blocklisted|blacklisted|(?<!not )\blisted (at|in|on|by)\b(?! (the |our )?(domino|directory|address book))|\bblocked\b|\bblock\b|bloqu[ée]|spamhaus|spamcop|barracuda|\bsorbs\b|\bsurbl\b|\buribl\b|\bcbl\b|\brbl\b|dnsbl|\bdnsrbl\b|reputation|réputation|\bbanned\b|\bbanni|\b(SC|DY|OU)-00[0-9]\b|\bS3150\b|\bS3140\b|permanently deferred|(client|sending) host .{0,60}(rejected|refused|denied)|your (ip|server|network|host)\b|from (your|this) (ip|server|network|host)|mail rejete|mail rejeté|mail rejected\.? ?ofr|\bOFR_?[0-9]{3}\b(?!.{0,80}(destinataire|recipient|boite|boîte|pleine|overquota))", Words)]
+    [GeneratedRegex(@"block ?list|black ?list|blocklisted|blacklisted|(?<!not )\blisted (at|in|on|by)\b(?! (the |our )?(domino|directory|address book))|\bblocked\b|\bblock\b|bloqu[ée]|spamhaus|spamcop|barracuda|\bsorbs\b|\bsurbl\b|\buribl\b|\bcbl\b|\brbl\b|dnsbl|\bdnsrbl\b|reputation|réputation|\bbanned\b|\bbanni|\b(SC|DY|OU)-00[0-9]\b|\bS3150\b|\bS3140\b|permanently deferred|(client|sending) host .{0,60}(rejected|refused|denied)|your (ip|server|network|host)\b|from (your|this) (ip|server|network|host)|mail rejete|mail rejeté|mail rejected\.? ?ofr", Words)]
     private static partial Regex Blocked();
 
-    [GeneratedRegex(@"spam|unsolicited|\bjunk\b|bulk (mail|e-?mail)|pourriel|indésirable|non sollicité|\bUBE\b|\bUCE\b|content (rejected|filter|policy|blocked|refused|not accepted)|(message|mail) content|\bvirus|malware|phishing|hameçonnage|infected|attachment|pièce jointe|suspicious|security issue|\bscam\b", Words)]
+    [GeneratedRegex(@"\bspam(s|my|ming)?\b|anti-?spam|unsolicited|\bjunk\b|bulk (mail|e-?mail)|pourriel|indésirable|non sollicité|\bUBE\b|\bUCE\b|content (rejected|filter|policy|blocked|refused|not accepted)|(message|mail) content|\bvirus|malware|phishing|hameçonnage|infected|attachment|pièce jointe|suspicious|security issue|\bscam\b", Words)]
     private static partial Regex SpamOrContent();
 
     [GeneratedRegex(@"(message|mail|e-?mail) (is |was )?too (big|large|long)|(?<!(mailbox|quota|storage) )size limit|message size|maximum (message )?size|message length exceeds|exceeds? (the )?(maximum )?(allowed )?(message )?size|taille (maximale|limite|du message)|message trop (gros|volumineux|grand)|trop volumineux", Words)]

@@ -223,7 +223,8 @@ public sealed partial class InboundClassifier(ReturnPaths returnPaths, LinkSigne
             }
         }
 
-        var human = text.Length > MaxHumanChars ? text.ToString(0, MaxHumanChars) : text.ToString();
+        // A notice that echoes the digest's subject ("Subject: …", "Objet : …") says nothing of why it failed.
+        var human = SubjectEcho().Replace(text.Length > MaxHumanChars ? text.ToString(0, MaxHumanChars) : text.ToString(), "");
         foreach (var subject in OriginalSubjects(message))
         {
             human = human.Replace(subject, " ", StringComparison.OrdinalIgnoreCase);
@@ -245,23 +246,13 @@ public sealed partial class InboundClassifier(ReturnPaths returnPaths, LinkSigne
         return cut.Success ? body[..cut.Index] : body;
     }
 
-    // The digest's subject as the report repeats it: in the quoted original, and after the bounce subject's "Undeliverable:".
+    // The digest's subject as the report repeats it: in the quoted original (a part, or the copy below the human text).
     private static IEnumerable<string> OriginalSubjects(MimeMessage message)
     {
         var quoted = message.BodyParts.OfType<MessagePart>().Select(part => part.Message?.Subject).FirstOrDefault(subject => subject is not null)
-            ?? message.BodyParts.OfType<TextPart>().Where(part => part.ContentType.MediaSubtype.Contains("headers", StringComparison.OrdinalIgnoreCase))
-                .Select(part => QuotedSubject().Match(part.Text ?? "")).FirstOrDefault(found => found.Success)?.Groups["subject"].Value.Trim();
-        if (quoted is { Length: > 3 })
-        {
-            yield return quoted;
-        }
-
-        var own = message.Subject ?? "";
-        var colon = own.IndexOf(':', StringComparison.Ordinal);
-        if (colon > 0 && colon < 40 && own[(colon + 1)..].Trim() is { Length: > 3 } rest)
-        {
-            yield return rest;
-        }
+            ?? message.BodyParts.OfType<TextPart>().Select(part => QuotedSubject().Match(part.Text is { } text && OriginalStarts().Match(text) is { Success: true } cut ? text[cut.Index..] : ""))
+                .FirstOrDefault(found => found.Success)?.Groups["subject"].Value.Trim();
+        return quoted is { Length: > 3 } ? [quoted] : [];
     }
 
     /// <summary>An RFC 5965 report's fields: its message/feedback-report part, or the same fields written in a text part.</summary>
@@ -381,11 +372,14 @@ public sealed partial class InboundClassifier(ReturnPaths returnPaths, LinkSigne
     [GeneratedRegex(@"<[^>]*>", RegexOptions.CultureInvariant)]
     private static partial Regex Tags();
 
-    [GeneratedRegex(@"^[ \t]*(-{2,}.{0,20}(original|copy of|below this line|message (follows|headers)|unsent message|returned message|message d'origine|message original|header of the original|headers of (the )?(original|message))|(below is a copy of|a copy of the original message|original message headers|the original message (was|headers)|included is a copy of|your message reads|this is a copy of the message|message d'origine|en-têtes du message d'origine)|(Return-Path|Received|DKIM-Signature|Message-ID|MIME-Version|X-Mailer|List-Unsubscribe):[ \t])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Multiline)]
+    [GeneratedRegex(@"^[ \t]*(-{2,}.{0,20}(original|copy of|below this line|message (follows|headers)|unsent message|returned message|message d'origine|message original|header of the original|headers of (the )?(original|message))|(below is a copy of|a copy of the original message|original message headers|included is a copy of|your message reads|this is a copy of the message|message d'origine|en-têtes du message d'origine)|(Return-Path|Received|DKIM-Signature|Message-ID|MIME-Version|X-Mailer|List-Unsubscribe):[ \t])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Multiline)]
     private static partial Regex OriginalStarts();
 
     [GeneratedRegex(@"^Subject:[ \t]*(?<subject>[^\r\n]+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Multiline)]
     private static partial Regex QuotedSubject();
+
+    [GeneratedRegex(@"^[ \t]*(Subject|Objet|Betreff|Asunto|Oggetto)[ \t]*:[^\r\n]*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Multiline)]
+    private static partial Regex SubjectEcho();
 
     [GeneratedRegex(@"\(delay\)|delayed mail|delivery (has been |is )?delayed|delayed (delivery|for|[0-9]+ (hours|days))|^delayed:|\bdelayed: |delay(ed)? notification|will (be )?retr(y|ied)|will (continue|keep) (trying|to try|attempting)|still (being )?(retried|trying|attempting)|not yet been delivered|has not (yet )?been delivered yet|delivery attempts will continue|this is a warning|warning message only|do not need to resend|no action is required|could not be delivered for (more than )?[0-9]+ hours?|could not send message for past|remise (différée|retardée)|distribution (différée|retardée)|message (différé|retardé)|verzögert|warning: message .{0,60} delayed", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Multiline)]
     private static partial Regex DelayNotice();

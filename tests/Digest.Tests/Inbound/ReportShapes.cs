@@ -290,7 +290,7 @@ public static class ReportShapes
             --inner--
             """);
 
-    private static string Report(string from, string subject, string to, string human, string status, string originalType, string original, string humanType = "text/plain") => $"""
+    public static string Report(string from, string subject, string to, string human, string status, string originalType, string original, string humanType = "text/plain") => $"""
         Return-Path: <>
         Delivered-To: {to}
         From: {from}
