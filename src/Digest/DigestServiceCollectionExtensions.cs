@@ -98,6 +98,7 @@ public static class DigestServiceCollectionExtensions
         services.AddSingleton<ReturnPaths>();
         services.AddSingleton<InboundClassifier>();
         services.AddSingleton<FeedbackRules>();
+        services.AddSingleton<FeedbackDesk>();
         services.AddSingleton(provider => new ImapCredential(new global::Azure.Identity.DefaultAzureCredential(new global::Azure.Identity.DefaultAzureCredentialOptions
         {
             ManagedIdentityClientId = provider.GetRequiredService<IOptions<InboundOptions>>().Value.ImapOAuth2ClientId,

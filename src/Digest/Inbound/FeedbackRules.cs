@@ -35,7 +35,7 @@ public sealed class FeedbackRules(
                 reader is null ? null : DomainOf(reader.Email));
             if (await ledger.TryAddFeedbackAsync(record, cancellationToken) && kind == FeedbackKind.SenderProblem)
             {
-                await WarnWhenSenderProblemsPassAsync(issue, record.Domain, cancellationToken);
+                await WarnWhenSenderProblemsPassAsync(record, cancellationToken);
             }
         }
 
@@ -58,21 +58,20 @@ public sealed class FeedbackRules(
     }
 
     /// <summary>
-    /// An issue's sender problems past <see cref="InboundOptions.SenderProblemAlertRate"/> of what was sent, or past
-    /// <see cref="InboundOptions.SenderProblemAlertPerDomain"/> at one receiving domain: a provider is refusing us, which an
-    /// operator must see now (the desk shows the same banner). Said once, as the record that passes the line is added.
+    /// An issue's sender problems passing the alert's line (<see cref="SenderProblems"/>): a provider is refusing us, which an
+    /// operator must see now (the desk shows the same banner). Said once, by the record that makes them pass it.
     /// </summary>
-    private async Task WarnWhenSenderProblemsPassAsync(int issue, string? domain, CancellationToken cancellationToken)
+    private async Task WarnWhenSenderProblemsPassAsync(FeedbackRecord added, CancellationToken cancellationToken)
     {
-        var o = options.Value;
-        var problems = (await ledger.ListFeedbackAsync(issue, cancellationToken)).Where(record => record.Kind == FeedbackKind.SenderProblem).ToList();
-        var atDomain = domain is null ? 0 : problems.Count(record => record.Domain == domain);
-        var sent = (await history.CountAsync(issue, cancellationToken)).Sent;
-        var rateLine = (int)Math.Floor(sent * o.SenderProblemAlertRate) + 1;
-        if (atDomain == o.SenderProblemAlertPerDomain || (sent > 0 && problems.Count == rateLine))
+        var records = await ledger.ListFeedbackAsync(added.IssueNumber, cancellationToken);
+        var sent = (await history.CountAsync(added.IssueNumber, cancellationToken)).Sent;
+        var now = SenderProblems.Of(added.IssueNumber, sent, records, options.Value);
+        var before = SenderProblems.Of(added.IssueNumber, sent, records.Where(record => record.SubscriberId != added.SubscriberId || record.Kind != added.Kind), options.Value);
+        if (now.Alert && !before.Alert)
         {
-            logger.LogWarning("Issue {IssueNumber}: {Problems} sender problems ({AtDomain} at {Domain}) for {Sent} sent: a receiver refuses our mail ({Reason}); see the desk",
-                issue, problems.Count, atDomain, domain, sent, problems[^1].Reason);
+            var worst = now.ByDomain[0];
+            logger.LogWarning("Issue {IssueNumber}: {Problems} sender problems for {Sent} sent, {AtDomain} at {Domain} ({Reason}: {Text}); a receiver refuses our mail, see the desk",
+                added.IssueNumber, now.Count, sent, worst.Count, worst.Domain, worst.Reason, worst.Text);
         }
     }
 

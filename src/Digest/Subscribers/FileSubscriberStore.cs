@@ -24,6 +24,14 @@ public sealed class FileSubscriberStore(string path) : ISubscriberStore, IDispos
         }
     }
 
+    public async IAsyncEnumerable<Subscriber> ListSuppressedAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var subscriber in (await LoadAsync(cancellationToken)).All.Where(subscriber => subscriber.Suppressed is not null))
+        {
+            yield return subscriber;
+        }
+    }
+
     public async Task<Subscriber?> FindByEmailAsync(string email, CancellationToken cancellationToken) =>
         (await LoadAsync(cancellationToken)).ByEmail.GetValueOrDefault(EmailAddress.Normalize(email));
 

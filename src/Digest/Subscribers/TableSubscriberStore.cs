@@ -26,6 +26,16 @@ public sealed class TableSubscriberStore(TableClient subscribers, TableClient em
         }
     }
 
+    /// <summary>Bounced rows, and unsubscribed rows with a complaint date: a filtered query, so only those rows come back.</summary>
+    public async IAsyncEnumerable<Subscriber> ListSuppressedAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var filter = $"Status eq '{nameof(SubscriberStatus.Bounced)}' or (Status eq '{nameof(SubscriberStatus.Unsubscribed)}' and ComplainedAt ge datetime'2000-01-01T00:00:00Z')";
+        await foreach (var entity in subscribers.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
+        {
+            yield return Read(entity);
+        }
+    }
+
     public async Task<Subscriber?> FindByEmailAsync(string email, CancellationToken cancellationToken) =>
         (await LookUpAddressAsync(email, cancellationToken)).Subscriber;
 

@@ -30,6 +30,9 @@ public sealed record EditorDashboardPage(EditorStrings Strings, string DigestTit
     public IReadOnlyList<Feeds.Feed> Feeds { get; init; } = [];
     /// <summary>What the editor typed in the add-a-feed form, kept when it is refused.</summary>
     public FeedForm TypedFeed { get; init; } = new();
+    /// <summary>The suppressed addresses (latest first, at most <see cref="Inbound.FeedbackDesk.MaxListed"/>) with their evidence.</summary>
+    public IReadOnlyList<Subscribers.Subscriber> Suppressed { get; init; } = [];
+    public string SuppressedSearch { get; init; } = "";
 }
 
 /// <summary>The add-a-feed form's fields as typed.</summary>
@@ -40,6 +43,9 @@ public sealed record FeedForm(string Url = "", string Source = "", string Name =
 public sealed record PastIssue(Issue Issue, DeliveryCounts Counts, FeedbackCounts Feedback)
 {
     public double ComplaintRate => Feedback.ComplaintRate(Counts.Sent);
+
+    /// <summary>Refusals that were the sender's problem, by receiving domain, and whether they pass the alert's line.</summary>
+    public Inbound.SenderProblems? SenderProblems { get; init; }
 }
 
 /// <summary>One reader's email from one issue, shown at phone and desktop width, with the form to send it as a test.</summary>

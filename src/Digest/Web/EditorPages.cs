@@ -26,11 +26,10 @@ public sealed class EditorPages(
     IssueDryRun dryRun,
     IIssueStore issues,
     IDeliveryHistory ledger,
-    IFeedbackLedger feedback,
+    Inbound.FeedbackDesk feedback,
     TransportPool transports,
     Inbound.ReturnPaths returnPaths,
     ISubscriberRecords subscribers,
-    Inbound.FeedbackRules feedbackRules,
     ClientLimits limits,
     Feeds.IFeedList feeds,
     WebPages pages,
@@ -148,7 +147,7 @@ public sealed class EditorPages(
             return refusal;
         }
 
-        var result = await feedbackRules.ClearBounceAsync(form!["address"].ToString().Trim(), context.RequestAborted);
+        var result = await feedback.ClearBounceAsync(form!["address"].ToString().Trim(), context.RequestAborted);
         return result == Inbound.ClearResult.Cleared
             ? SeeOther(context, "/editor?saved=bounce#suppression-title")
             : await DashboardPageAsync(context, s.CannotClear(result), noticeIsError: true, StatusCodes.Status422UnprocessableEntity);
@@ -303,8 +302,12 @@ public sealed class EditorPages(
         var pastIssues = new List<PastIssue>();
         foreach (var issue in past.Reverse().Take(26))
         {
-            pastIssues.Add(new PastIssue(issue, await ledger.CountAsync(issue.Number, cancellationToken), await feedback.CountFeedbackAsync(issue.Number, cancellationToken)));
+            var counts = await ledger.CountAsync(issue.Number, cancellationToken);
+            var (returned, problems) = await feedback.IssueAsync(issue.Number, counts.Sent, cancellationToken);
+            pastIssues.Add(new PastIssue(issue, counts, returned) { SenderProblems = problems });
         }
+
+        var search = context.Request.Query["suppressed"].ToString();
 
         var posts = next?.Posts ?? (past.Count > 0 ? past[^1].Posts : []);
         var intro = typedIntro ?? next?.IntroMarkdown ?? "";
@@ -324,6 +327,8 @@ public sealed class EditorPages(
             Past = pastIssues,
             Feeds = (await feeds.LoadAsync(cancellationToken)).Feeds,
             TypedFeed = typedFeed ?? new FeedForm(),
+            SuppressedSearch = search,
+            Suppressed = await feedback.SuppressedAsync(search, cancellationToken),
         };
         return NoStore(context, Results.Content(await pages.RenderAsync("Editor", page), Html, statusCode: status));
     }

@@ -84,6 +84,22 @@ public sealed record EditorStrings
     public required string Complaints { get; init; }
     /// <summary>(issue number, complaint rate as text, over Gmail's 0.3% limit rather than the 0.1% target).</summary>
     public required Func<int, string, bool, string> ComplaintWarning { get; init; }
+    public required string SenderProblems { get; init; }
+    public required string SenderProblemsHint { get; init; }
+    /// <summary>(issue number, sender problems, their share of what was sent as text, the receiving domain with the most).</summary>
+    public required Func<int, int, string, string, string> SenderProblemWarning { get; init; }
+    /// <summary>The columns of an issue's sender problems by domain: domain, refusals, reason, server's answer.</summary>
+    public required string SenderProblemColumns { get; init; }
+    public required Func<int, int, string> SenderProblemSummary { get; init; }
+    public required Func<Bounces.BounceReason, string> Reason { get; init; }
+    public required string SuppressedColumns { get; init; }
+    public required string SearchSuppressed { get; init; }
+    public required string Search { get; init; }
+    public required string NoSuppressed { get; init; }
+    public required Func<string, string> NoSuppressedMatch { get; init; }
+    public required Func<int, string> LatestSuppressed { get; init; }
+    public required string OnlyTheReader { get; init; }
+    public required string EvidenceNotKept { get; init; }
     public required string WebVersion { get; init; }
     public required string Preview { get; init; }
     public required string Back { get; init; }
@@ -201,6 +217,42 @@ public sealed record EditorStrings
         ComplaintWarning = (number, rate, overLimit) => overLimit
             ? $"Numéro {number} : {rate} de plaintes, au-dessus de la limite de 0,3 % que Gmail impose aux expéditeurs. Au-delà, le courrier part en spam ou est refusé : revoyez la fréquence, le contenu et la façon dont les lecteurs se sont inscrits avant le prochain envoi."
             : $"Numéro {number} : {rate} de plaintes, au-dessus de l’objectif de 0,1 %. Surveillez le prochain numéro.",
+        SenderProblems = "Problèmes d’envoi",
+        SenderProblemsHint = "Refus qui tiennent à l’expéditeur, pas au lecteur : blocage ou réputation, spam, politique du destinataire, authentification (SPF, DKIM, DMARC), domaine d’envoi, cadence. Ils ne sont jamais comptés contre les lecteurs : c’est à nous de corriger.",
+        SenderProblemWarning = (number, count, rate, domain) => $"Numéro {number} : {count} refus qui tiennent à l’expéditeur ({rate} des envois, le plus chez {domain}). Un destinataire refuse notre courrier : lisez ses réponses ci-dessous et corrigez avant le prochain numéro.",
+        SenderProblemColumns = "Domaine|Refus|Raison|Réponse du serveur",
+        SenderProblemSummary = (number, count) => $"Numéro {number} : {count} problème(s) d’envoi",
+        Reason = reason => reason switch
+        {
+            Bounces.BounceReason.UserUnknown => "adresse inconnue",
+            Bounces.BounceReason.DomainUnknown => "domaine inconnu",
+            Bounces.BounceReason.HasMoved => "adresse déplacée",
+            Bounces.BounceReason.RefusesAllMail => "domaine sans courrier",
+            Bounces.BounceReason.MailboxFull => "boîte pleine",
+            Bounces.BounceReason.AccountDisabled => "compte désactivé",
+            Bounces.BounceReason.MessageTooBig => "message trop gros",
+            Bounces.BounceReason.Blocked => "blocage, réputation",
+            Bounces.BounceReason.SpamOrContent => "jugé spam, contenu refusé",
+            Bounces.BounceReason.Policy => "politique du destinataire",
+            Bounces.BounceReason.Authentication => "authentification (SPF, DKIM, DMARC)",
+            Bounces.BounceReason.SenderRefused => "expéditeur refusé",
+            Bounces.BounceReason.RateLimited => "cadence trop élevée",
+            Bounces.BounceReason.NetworkOrSystem => "panne réseau ou serveur",
+            Bounces.BounceReason.Expired => "abandon après plusieurs essais",
+            Bounces.BounceReason.Delayed => "retardé",
+            Bounces.BounceReason.AutoReply => "réponse automatique",
+            Bounces.BounceReason.Complaint => "plainte (spam)",
+            Bounces.BounceReason.OptOut => "désinscription par le fournisseur",
+            _ => "raison incertaine",
+        },
+        SuppressedColumns = "Adresse|Raison|Depuis|Numéro|Réponse du serveur|",
+        SearchSuppressed = "Chercher une adresse refusée",
+        Search = "Chercher",
+        NoSuppressed = "Aucune adresse refusée.",
+        NoSuppressedMatch = search => $"Aucune adresse refusée ne contient « {search} ».",
+        LatestSuppressed = count => $"Les {count} plus récentes ; cherchez une adresse pour les autres.",
+        OnlyTheReader = "seul son lecteur peut revenir",
+        EvidenceNotKept = "non conservée",
         Waiting = "En attente",
         WebVersion = "version web",
         Preview = "aperçu",
@@ -315,6 +367,42 @@ public sealed record EditorStrings
         ComplaintWarning = (number, rate, overLimit) => overLimit
             ? $"Issue {number}: {rate} complaints, above the 0.3% limit Gmail sets for senders. Past it, mail goes to spam or is refused: look at frequency, content and how readers signed up before the next send."
             : $"Issue {number}: {rate} complaints, above the 0.1% target. Watch the next issue.",
+        SenderProblems = "Sender problems",
+        SenderProblemsHint = "Refusals that are the sender's doing, not the reader's: a block or our reputation, a spam verdict, the receiver's policy, authentication (SPF, DKIM, DMARC), our sending domain, our rate. They are never held against readers: they are ours to fix.",
+        SenderProblemWarning = (number, count, rate, domain) => $"Issue {number}: {count} refusals that are the sender's problem ({rate} of those sent, most at {domain}). A receiver refuses our mail: read its answers below and fix it before the next issue.",
+        SenderProblemColumns = "Domain|Refusals|Reason|Server's answer",
+        SenderProblemSummary = (number, count) => $"Issue {number}: {count} sender problem(s)",
+        Reason = reason => reason switch
+        {
+            Bounces.BounceReason.UserUnknown => "unknown address",
+            Bounces.BounceReason.DomainUnknown => "unknown domain",
+            Bounces.BounceReason.HasMoved => "address moved",
+            Bounces.BounceReason.RefusesAllMail => "domain takes no mail",
+            Bounces.BounceReason.MailboxFull => "mailbox full",
+            Bounces.BounceReason.AccountDisabled => "account disabled",
+            Bounces.BounceReason.MessageTooBig => "message too big",
+            Bounces.BounceReason.Blocked => "blocked, reputation",
+            Bounces.BounceReason.SpamOrContent => "spam verdict, content refused",
+            Bounces.BounceReason.Policy => "receiver's policy",
+            Bounces.BounceReason.Authentication => "authentication (SPF, DKIM, DMARC)",
+            Bounces.BounceReason.SenderRefused => "sender refused",
+            Bounces.BounceReason.RateLimited => "rate too high",
+            Bounces.BounceReason.NetworkOrSystem => "network or server failure",
+            Bounces.BounceReason.Expired => "given up after retries",
+            Bounces.BounceReason.Delayed => "delayed",
+            Bounces.BounceReason.AutoReply => "automatic reply",
+            Bounces.BounceReason.Complaint => "complaint (spam)",
+            Bounces.BounceReason.OptOut => "opt-out through the provider",
+            _ => "unclear reason",
+        },
+        SuppressedColumns = "Address|Reason|Since|Issue|Server's answer|",
+        SearchSuppressed = "Search a refused address",
+        Search = "Search",
+        NoSuppressed = "No refused address.",
+        NoSuppressedMatch = search => $"No refused address contains “{search}”.",
+        LatestSuppressed = count => $"The latest {count}; search an address for the others.",
+        OnlyTheReader = "only its reader can come back",
+        EvidenceNotKept = "not kept",
         Waiting = "Waiting",
         WebVersion = "web version",
         Preview = "preview",
