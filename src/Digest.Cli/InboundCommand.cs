@@ -4,7 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Digest.Cli;
 
-/// <summary><c>inbound</c>: what ProcessInbound does, once; <c>inbound clear ADDRESS</c>: an editor lifts a hard bounce.</summary>
+/// <summary><c>inbound</c>: what ProcessInbound does, once; <c>inbound clear ADDRESS</c>: an editor lifts a hard bounce;
+/// <c>inbound reclassify [--apply]</c>: the processed messages read again with today's rules.</summary>
 public static class InboundCommand
 {
     private static readonly Argument<string> Address = new("ADDRESS") { Description = "The reader's address" };
@@ -40,6 +41,27 @@ public static class InboundCommand
             };
         });
         command.Add(clear);
+
+        var apply = new Option<bool>("--apply") { Description = "Make the readers listed active again (without it, only the report)" };
+        var reclassify = new Command("reclassify", "Read the processed messages again with today's rules: list the readers whose hard bounce they now call soft or the sender's problem")
+        {
+            apply, Flags.Data, Flags.Storage,
+        };
+        reclassify.SetAction(async (parse, cancellationToken) =>
+        {
+            using var host = CliHost.Build(Flags.ToConfiguration(parse));
+            var report = await host.Services.GetRequiredService<Reclassification>().RunAsync(parse.GetValue(apply), cancellationToken);
+            foreach (var reader in report.Returning)
+            {
+                Console.WriteLine($"{reader.Email}: " + string.Join("; ", reader.Now.Select(now => $"issue {now.Issue} now {now.Reason} ({now.Kind})"))
+                    + (report.Applied ? " -> active again" : " -> would be active again"));
+            }
+
+            Console.WriteLine($"Read {report.Read} processed message(s): {report.BouncedByMessages} reader(s) bounced by them, {report.Returning.Count} "
+                + (report.Applied ? "made active again" : "would be made active again (run with --apply)") + $", {report.StillSuppressed} still suppressed.");
+            return 0;
+        });
+        command.Add(reclassify);
         return command;
     }
 

@@ -104,6 +104,7 @@ public static class DigestServiceCollectionExtensions
             ManagedIdentityClientId = provider.GetRequiredService<IOptions<InboundOptions>>().Value.ImapOAuth2ClientId,
         })));
         services.AddSingleton<InboundMailbox>();
+        services.AddSingleton<Reclassification>();
         services.AddSingleton<AcsEvents>();
 
         services.AddSingleton<TransportFactory>();

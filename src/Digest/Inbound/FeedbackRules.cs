@@ -135,8 +135,7 @@ public sealed class FeedbackRules(
         }
 
         var o = options.Value;
-        var newest = Math.Max(number, reader.SoftBounces.DefaultIfEmpty(0).Max());
-        var kept = reader.SoftBounces.Append(number).Where(soft => soft > newest - o.SoftBounceWindow).Order().ToList();
+        var kept = SoftBounceRule.Kept(reader.SoftBounces.Append(number), o.SoftBounceWindow);
         var counted = reader with { SoftBounces = kept, UpdatedAt = now };
         return kept.Count >= o.SoftBounceLimit ? counted.Move(StatusChanger.Delivery, SubscriberStatus.Bounced, now) : counted;
     }
@@ -150,6 +149,17 @@ public sealed class FeedbackRules(
         InboundKind.SenderProblem => FeedbackKind.SenderProblem,
         _ => null,
     };
+}
+
+/// <summary>Which of a reader's soft-bounced issues still count: those within the window of the newest.</summary>
+public static class SoftBounceRule
+{
+    public static IReadOnlyList<int> Kept(IEnumerable<int> issues, int window)
+    {
+        var all = issues.Distinct().ToList();
+        var newest = all.DefaultIfEmpty(0).Max();
+        return [.. all.Where(soft => soft > newest - window).Order()];
+    }
 }
 
 public enum ClearResult

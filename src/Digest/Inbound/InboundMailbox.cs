@@ -78,6 +78,30 @@ public sealed class InboundMailbox(InboundClassifier classifier, FeedbackRules r
     }
 
     /// <summary>
+    /// Every message in <paramref name="folderName"/> read again with today's rules, nothing moved or acted on: what
+    /// <see cref="Reclassification"/> compares with what the rules of the day did.
+    /// </summary>
+    public async Task<IReadOnlyList<InboundVerdict>> ReadFolderAsync(string folderName, CancellationToken cancellationToken)
+    {
+        if (!options.Value.HasMailbox)
+        {
+            return [];
+        }
+
+        using var client = await ConnectAsync(cancellationToken);
+        var folder = await FolderAsync(client, folderName, cancellationToken);
+        await folder.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
+        var verdicts = new List<InboundVerdict>();
+        foreach (var group in (await folder.SearchAsync(SearchQuery.All, cancellationToken)).Chunk(GroupSize))
+        {
+            verdicts.AddRange((await ReadAsync((ImapFolder)folder, group, cancellationToken)).Select(read => read.Verdict));
+        }
+
+        await client.DisconnectAsync(quit: true, cancellationToken);
+        return verdicts;
+    }
+
+    /// <summary>
     /// Waits until mail arrives or <paramref name="atMost"/> passes: with IDLE where the server offers it (so serve acts within
     /// seconds of a bounce), else it simply waits. Servers end an IDLE after 30 minutes; callers pass less.
     /// </summary>
