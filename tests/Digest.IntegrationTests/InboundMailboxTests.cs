@@ -46,10 +46,10 @@ public sealed class InboundMailboxTests(ITestOutputHelper output) : IAsyncLifeti
     public async Task BouncesComplaintsAndMailtoUnsubscribesActOnceAndNoForgedReportChangesAnyone()
     {
         var readers = cli.WriteFile("readers.csv", "email,name,language,topics\n" + string.Join("\n",
-            new[] { "gone", "typo", "full", "angry", "leaving", "keep" }.Select(name => $"{name}@reader.example,{name},fr,")) + "\n");
+            new[] { "gone", "typo", "full", "angry", "leaving", "keep", "blocked" }.Select(name => $"{name}@reader.example,{name},fr,")) + "\n");
         WritePost("premier", DateTimeOffset.UtcNow.AddHours(-2));
         var first = await RunAsync(readers, null);
-        Assert.Contains("sent 6", first.Output);
+        Assert.Contains("sent 7", first.Output);
         var issueOne = Sent(1);
 
         // What came back for issue 1, in the shapes real servers send, plus what must change nobody.
@@ -62,6 +62,8 @@ public sealed class InboundMailboxTests(ITestOutputHelper output) : IAsyncLifeti
             ReportShapes.Postfix(issueOne["gone"]),
             ReportShapes.Microsoft365(issueOne["typo"]),
             ReportShapes.Gmail(issueOne["full"], "5.2.2", "552-5.2.2 The recipient's inbox is out of storage space."),
+            // Gmail refusing us, not the reader: never held against them.
+            ReportShapes.Gmail(issueOne["blocked"], "5.7.26", "550-5.7.26 Unauthenticated email from digest.example.org is not accepted due to domain's DMARC policy."),
             ReportShapes.Arf(issueOne["angry"]),
             ReportShapes.MailtoUnsubscribe(mailto),
             ReportShapes.OutOfOffice(keep),
@@ -85,27 +87,37 @@ public sealed class InboundMailboxTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.DoesNotContain(mailto.Split("%20")[1], inbound.ToString(), StringComparison.Ordinal);
         output.WriteLine(inbound.ToString());
         Assert.True(inbound.ExitCode == 0, inbound.ToString());
-        Assert.Contains("Read 13 message(s): hard bounces 2, soft bounces 1, complaints 1, unsubscribes 1, delay notices 1, automatic replies 2, reports about reports 1, unmatched 3, unreadable 1", inbound.Output);
-        Assert.Equal((0, 5, 8), (await imap.CountAsync("INBOX"), await imap.CountAsync("processed"), await imap.CountAsync("unmatched")));
+        Assert.Contains("Read 14 message(s): hard bounces 2, soft bounces 1, complaints 1, unsubscribes 1, sender problems 1, delay notices 1, automatic replies 2, reports about reports 1, unmatched 3, unreadable 1", inbound.Output);
+        Assert.Equal((0, 6, 8), (await imap.CountAsync("INBOX"), await imap.CountAsync("processed"), await imap.CountAsync("unmatched")));
 
         await AssertStatusesAsync(fullSoftBounces: [1]);
         var counts = await FeedbackAsync(1);
-        Assert.Equal(new FeedbackCounts(2, 1, 1, 1), counts);
+        Assert.Equal(new FeedbackCounts(2, 1, 1, 1, SenderProblems: 1), counts);
+        // The evidence is kept where an editor sees it: on the suppressed reader, and on the ledger's record of the sender problem.
+        var gone = (await ReaderAsync("gone")).SuppressedBecause!;
+        Assert.Equal((Digest.Bounces.BounceReason.UserUnknown, "5.1.1", 1), (gone.Reason, gone.Status, gone.IssueNumber));
+        Assert.Contains("User unknown", gone.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("@reader.example", gone.Text, StringComparison.OrdinalIgnoreCase);
+        using (var ledger = new FileDeliveryLedger(Path.Combine(cli.DataFolder, "ledger")))
+        {
+            var problem = (await ledger.ListFeedbackAsync(1, CancellationToken.None)).Single(record => record.Kind == FeedbackKind.SenderProblem);
+            Assert.Equal((Digest.Bounces.BounceReason.Authentication, "5.7.26", "reader.example"), (problem.Reason, problem.Status, problem.Domain));
+        }
 
         // A crash after acting and before moving leaves the messages in the inbox: reading them again acts on nothing new.
         await imap.CopyBackAsync("processed");
         await imap.CopyBackAsync("unmatched");
         var again = await cli.RunAsync("inbound", "--data", cli.DataFolder);
-        Assert.Contains("Read 13 message(s)", again.Output);
+        Assert.Contains("Read 14 message(s)", again.Output);
         await AssertStatusesAsync(fullSoftBounces: [1]);
         Assert.Equal(counts, await FeedbackAsync(1));
 
-        // Next week (the list imported again, as run --subscribers does): the import cannot bring anyone back; "full" and "keep" only.
+        // Next week (the list imported again, as run --subscribers does): the import cannot bring anyone back; "full", "keep" and "blocked" only.
         WritePost("deuxieme", DateTimeOffset.UtcNow.AddDays(6));
         var second = await RunAsync(readers, DateTimeOffset.UtcNow.AddDays(7));
         output.WriteLine(second.ToString());
         var issueTwo = Sent(2);
-        Assert.Equal(["full", "keep"], issueTwo.Keys.Order());
+        Assert.Equal(["blocked", "full", "keep"], issueTwo.Keys.Order());
 
         // "full" soft-bounces a second issue: two within the window (SoftBounceLimit=2 here) bounce the address.
         await imap.AppendAsync([ReportShapes.Parse(ReportShapes.Gmail(issueTwo["full"], "4.2.2", "452-4.2.2 The recipient's inbox is out of storage space."))]);
@@ -114,7 +126,7 @@ public sealed class InboundMailboxTests(ITestOutputHelper output) : IAsyncLifeti
 
         WritePost("troisieme", DateTimeOffset.UtcNow.AddDays(13));
         await RunAsync(readers, DateTimeOffset.UtcNow.AddDays(14));
-        Assert.Equal(["keep"], Sent(3).Keys);
+        Assert.Equal(["blocked", "keep"], Sent(3).Keys.Order());
 
         // An editor clears the typo once the reader fixed their mailbox: it gets the next issue again.
         var cleared = await cli.RunAsync("inbound", "clear", "typo@reader.example", "--data", cli.DataFolder);
@@ -123,8 +135,65 @@ public sealed class InboundMailboxTests(ITestOutputHelper output) : IAsyncLifeti
         var refused = await cli.RunAsync("inbound", "clear", "angry@reader.example", "--data", cli.DataFolder);
         Assert.Equal(2, refused.ExitCode);
 
-        output.WriteLine($"[figures] inbound: 13 messages (5 acted, 8 set aside: 3 forged or tokenless, 2 auto-replies, 1 delay, 1 loop, 1 oversized) " +
-            $"read and moved in {watch.Elapsed.TotalMilliseconds:0} ms by a fresh process; a second read of all 13 changed nothing");
+        output.WriteLine($"[figures] inbound: 14 messages (6 acted: 2 hard, 1 soft, 1 complaint, 1 unsubscribe, 1 sender problem held against nobody; 8 set aside: 3 forged or tokenless, 2 auto-replies, 1 delay, 1 loop, 1 oversized) " +
+            $"read and moved in {watch.Elapsed.TotalMilliseconds:0} ms by a fresh process; a second read of all 14 changed nothing");
+    }
+
+    [Fact]
+    public async Task ReclassifyListsAndThenReturnsTheReadersOlderRulesBouncedForFailuresThatWereNotTheirs()
+    {
+        var readers = cli.WriteFile("readers.csv", "email,name,language,topics\n" + string.Join("\n",
+            new[] { "dmarc", "orange", "gone", "fullthrice" }.Select(name => $"{name}@reader.example,{name},fr,")) + "\n");
+        WritePost("premier", DateTimeOffset.UtcNow.AddHours(-2));
+        await RunAsync(readers, null);
+        var issueOne = Sent(1);
+
+        // What the rules of 2026-12-06 did with these: every 5.x.x but 5.2.2, 5.3.4 and 5.7.x hard, a bare 5xx hard; they sit in processed.
+        using (var client = await imap.ConnectAsync())
+        {
+            await client.GetFolder(client.PersonalNamespaces[0]).CreateAsync("processed", isMessageFolder: true);
+            await client.DisconnectAsync(true);
+        }
+
+        await imap.AppendAsync([.. new[]
+        {
+            ReportShapes.Postfix(issueOne["dmarc"], "5.0.0", reply: "550 5.7.26 This mail has been blocked because the sender is unauthenticated (DMARC)"),
+            ReportShapes.Postfix(issueOne["orange"], "5.2.0", reply: "550 5.2.0 Mail rejete. Mail rejected. OFR_506 [506]"),
+            ReportShapes.Postfix(issueOne["gone"]),
+        }.Select(ReportShapes.Parse)], "processed");
+        var store = new FileSubscriberStore(Path.Combine(cli.DataFolder, "subscribers.json"));
+        using (var ledger = new FileDeliveryLedger(Path.Combine(cli.DataFolder, "ledger")))
+        {
+            foreach (var name in new[] { "dmarc", "orange", "gone" })
+            {
+                var reader = await ReaderAsync(name);
+                await ledger.TryAddFeedbackAsync(new FeedbackRecord(1, reader.Id, FeedbackKind.HardBounce, DateTimeOffset.UtcNow, "failed 5.x.x"), CancellationToken.None);
+                await store.UpdateAsync(reader.Id, current => current with { Status = SubscriberStatus.Bounced }, CancellationToken.None);
+            }
+        }
+
+        // First the report, and nothing changes.
+        var report = await cli.RunAsync("inbound", "reclassify", "--data", cli.DataFolder);
+        output.WriteLine(report.ToString());
+        Assert.True(report.ExitCode == 0, report.ToString());
+        Assert.Contains("dmarc@reader.example: issue 1 now Authentication (SenderProblem) -> would be active again", report.Output);
+        Assert.Contains("orange@reader.example: issue 1 now Blocked (SenderProblem) -> would be active again", report.Output);
+        Assert.DoesNotContain("gone@reader.example", report.Output);
+        Assert.Contains("Read 3 processed message(s): 3 reader(s) bounced by them, 2 would be made active again (run with --apply), 1 still suppressed.", report.Output);
+        Assert.Equal(SubscriberStatus.Bounced, (await ReaderAsync("dmarc")).Status);
+
+        // Then the change: the two are active, their ledger records are today's, the real hard bounce holds.
+        var applied = await cli.RunAsync("inbound", "reclassify", "--apply", "--data", cli.DataFolder);
+        Assert.Contains("2 made active again, 1 still suppressed", applied.Output);
+        Assert.Equal((SubscriberStatus.Active, SubscriberStatus.Active, SubscriberStatus.Bounced),
+            ((await ReaderAsync("dmarc")).Status, (await ReaderAsync("orange")).Status, (await ReaderAsync("gone")).Status));
+        Assert.Equal(new FeedbackCounts(1, 0, 0, 0, SenderProblems: 2), await FeedbackAsync(1));
+        Assert.Contains("0 would be made active again", (await cli.RunAsync("inbound", "reclassify", "--data", cli.DataFolder)).Output);
+
+        WritePost("deuxieme", DateTimeOffset.UtcNow.AddDays(6));
+        await RunAsync(readers, DateTimeOffset.UtcNow.AddDays(7));
+        Assert.Equal(["dmarc", "fullthrice", "orange"], Sent(2).Keys.Order());
+        output.WriteLine("[figures] reclassify: 3 processed messages read again; 2 readers the old rules bounced (DMARC, Orange's reputation block) active again and mailed the next issue; the real 5.1.1 still suppressed");
     }
 
     [Fact]
@@ -195,8 +264,9 @@ public sealed class InboundMailboxTests(ITestOutputHelper output) : IAsyncLifeti
         WritePost("premier", DateTimeOffset.UtcNow.AddHours(-2));
         await RunAsync(readers, null);
         var mailto = Mailto("leaving");
-        // Hourly: without IDLE, serve would not look again for up to 9 minutes.
-        cli.Environment["InboundSchedule"] = "0 0 * * * *";
+        // On 29 February only (next in 2028): the schedule cannot fire during the test, so only IDLE can make serve look again
+        // within 30 s (without IDLE it would wait its 9 minutes).
+        cli.Environment["InboundSchedule"] = "0 0 0 29 2 *";
         await using var site = await LocalSite.StartAsync(cli, "--data", cli.DataFolder, "--posts", Posts, "--pickup", Outbox);
         await Task.Delay(TimeSpan.FromSeconds(2)); // serve has read the empty inbox and is idling on it
 
@@ -209,7 +279,11 @@ public sealed class InboundMailboxTests(ITestOutputHelper output) : IAsyncLifeti
         }
 
         Assert.Equal(1, await imap.CountAsync("processed"));
-        output.WriteLine($"[figures] inbound with IDLE: serve unsubscribed the reader {watch.Elapsed.TotalMilliseconds:0} ms after the mail reached the mailbox (schedule hourly)");
+        // And the server saw it: a session of serve's sent IDLE, then DONE when the mail came.
+        var said = imap.ClientCommands();
+        Assert.Matches(@"(?m) IDLE\r?$", said);
+        Assert.Contains("DONE", said, StringComparison.Ordinal);
+        output.WriteLine($"[figures] inbound with IDLE: serve unsubscribed the reader {watch.Elapsed.TotalMilliseconds:0} ms after the mail reached the mailbox (schedule: 29 February only; Dovecot saw IDLE)");
     }
 
     private async Task AssertStatusesAsync(int[] fullSoftBounces, SubscriberStatus fullStatus = SubscriberStatus.Active)
@@ -224,6 +298,8 @@ public sealed class InboundMailboxTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Equal(fullStatus, full.Status);
         Assert.Equal(fullSoftBounces, full.SoftBounces);
         Assert.Equal(SubscriberStatus.Active, (await ReaderAsync("keep")).Status);
+        var blocked = await ReaderAsync("blocked");
+        Assert.Equal((SubscriberStatus.Active, 0), (blocked.Status, blocked.SoftBounces.Count));
     }
 
     private async Task<Subscriber> ReaderAsync(string name)

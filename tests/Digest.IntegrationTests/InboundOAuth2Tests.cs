@@ -1,28 +1,29 @@
 using System.Collections.Concurrent;
-using Azure.Core;
-using Digest.Inbound;
 using Digest.IntegrationTests.Support;
 using Digest.Tests.Inbound;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Digest.IntegrationTests;
 
 /// <summary>
-/// The mailbox read with OAuth2 (XOAUTH2), as Exchange Online requires: the token comes from the app's credential for the
-/// configured scope, and Dovecot on 127.0.0.1 asks an introspection endpoint (Kestrel, here in place of the identity
-/// provider, which has no local form) whether it is good. A token the provider refuses gets nothing read.
+/// The mailbox read with OAuth2 (XOAUTH2), as Exchange Online requires, by the command line's own services: the token comes
+/// from the app's managed identity, as Azure Functions hands it out (the IDENTITY_ENDPOINT and IDENTITY_HEADER of App Service
+/// and Flex Consumption), for the configured scope and the configured client id (<c>ImapOAuth2ClientId</c>, a user-assigned
+/// identity). Kestrel on 127.0.0.1 stands in for both the identity endpoint and the provider Dovecot asks whether a token is
+/// good, neither of which has a local form. Another identity's token gets nothing read.
 /// </summary>
 public sealed class InboundOAuth2Tests : IAsyncLifetime, IDisposable
 {
     private const string Scope = "https://outlook.office365.com/.default";
+    private const string ClientId = "5b1e8c2a-7d4f-4e0b-9a36-2f8d61c0e4a7";
+    private const string IdentityHeader = "local-identity-header-secret";
     private const string GoodToken = "eyJ0eXAiOiJKV1QifQ.good-token-for-bounces";
-    private readonly string folder = Directory.CreateTempSubdirectory("digest-oauth2-").FullName;
+    private readonly DigestCli cli = new();
     private readonly ConcurrentQueue<string> introspected = new();
+    private readonly ConcurrentQueue<(string? Resource, string? ClientId, string Header)> asked = new();
     private WebApplication provider = null!;
     private Dovecot imap = null!;
 
@@ -38,8 +39,34 @@ public sealed class InboundOAuth2Tests : IAsyncLifetime, IDisposable
             introspected.Enqueue(token);
             return token == GoodToken ? Results.Json(new { active = true, username = Dovecot.UserName }) : Results.Json(new { active = false });
         });
+        // The managed identity endpoint (api-version 2019-08-01): a token for the identity the request names.
+        provider.MapGet("/msi/token", (HttpContext context) =>
+        {
+            var query = context.Request.Query;
+            asked.Enqueue((query["resource"], query["client_id"], context.Request.Headers["X-IDENTITY-HEADER"].ToString()));
+            if (context.Request.Headers["X-IDENTITY-HEADER"] != IdentityHeader)
+            {
+                return Results.StatusCode(401);
+            }
+
+            return Results.Json(new
+            {
+                access_token = query["client_id"] == ClientId ? GoodToken : "token-of-another-identity",
+                expires_on = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                resource = query["resource"].ToString(),
+                token_type = "Bearer",
+                client_id = query["client_id"].ToString(),
+            });
+        });
         await provider.StartAsync();
         imap = await Dovecot.StartAsync(provider.Urls.Single() + "/introspect");
+        cli.Environment["Digest__Inbound__ImapHost"] = "127.0.0.1";
+        cli.Environment["Digest__Inbound__ImapPort"] = imap.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        cli.Environment["Digest__Inbound__ImapSecurity"] = "None";
+        cli.Environment["Digest__Inbound__ImapUserName"] = Dovecot.UserName;
+        cli.Environment["Digest__Inbound__ImapOAuth2Scope"] = Scope;
+        cli.Environment["IDENTITY_ENDPOINT"] = provider.Urls.Single() + "/msi/token";
+        cli.Environment["IDENTITY_HEADER"] = IdentityHeader;
     }
 
     public async Task DisposeAsync()
@@ -48,68 +75,30 @@ public sealed class InboundOAuth2Tests : IAsyncLifetime, IDisposable
         await provider.DisposeAsync();
     }
 
-    public void Dispose() => Directory.Delete(folder, recursive: true);
+    public void Dispose() => cli.Dispose();
 
     [Fact]
-    public async Task TheMailboxIsReadWithTheAppsTokenForTheScopeAndNotWithARefusedOne()
+    public async Task TheMailboxIsReadWithTheAppsOwnIdentityForTheScopeAndNotWithAnotherIdentitysToken()
     {
         var original = new ReportShapes.Original("bounces@digest.example.org", "x@reader.example", "weekly.1.x@digest.example.org", "<x>");
         await imap.AppendAsync([ReportShapes.Parse(ReportShapes.OutOfOffice(original))]);
 
-        var good = new IssuedToken(GoodToken);
-        using (var services = Services(good))
-        {
-            var report = await services.GetRequiredService<InboundMailbox>().ProcessAsync(CancellationToken.None);
-            Assert.Equal(1, report.Count(InboundKind.AutoReply));
-        }
+        cli.Environment["Digest__Inbound__ImapOAuth2ClientId"] = ClientId;
+        var read = await cli.RunAsync("inbound", "--data", cli.DataFolder);
 
-        Assert.Equal([Scope], good.Scopes);
+        Assert.True(read.ExitCode == 0, read.ToString());
+        Assert.Contains("automatic replies 1", read.Output);
+        Assert.Equal([("https://outlook.office365.com", ClientId, IdentityHeader)], asked);
         Assert.Equal([GoodToken], introspected);
         Assert.Equal(1, await imap.CountAsync("unmatched"));
 
+        // The same app set up with another identity gets that identity's token, which the provider refuses: nothing is read.
         await imap.AppendAsync([ReportShapes.Parse(ReportShapes.OutOfOffice(original))]);
-        using (var services = Services(new IssuedToken("revoked-or-forged")))
-        {
-            await Assert.ThrowsAsync<MailKit.Security.AuthenticationException>(() => services.GetRequiredService<InboundMailbox>().ProcessAsync(CancellationToken.None));
-        }
+        cli.Environment["Digest__Inbound__ImapOAuth2ClientId"] = "00000000-0000-0000-0000-000000000000";
+        var refused = await cli.RunAsync("inbound", "--data", cli.DataFolder);
 
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("token-of-another-identity", introspected);
         Assert.Equal(1, await imap.CountAsync("INBOX"));
-    }
-
-    private ServiceProvider Services(IssuedToken token)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Digest:DataFolder"] = folder,
-            ["Digest:Inbound:ImapHost"] = "127.0.0.1",
-            ["Digest:Inbound:ImapPort"] = imap.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Digest:Inbound:ImapSecurity"] = "None",
-            ["Digest:Inbound:ImapUserName"] = Dovecot.UserName,
-            ["Digest:Inbound:ImapOAuth2Scope"] = Scope,
-        }).Build();
-        return new ServiceCollection()
-            .AddLogging()
-            .AddDigest(configuration, new DigestPaths(folder))
-            .AddSingleton(new ImapCredential(token))
-            .BuildServiceProvider();
-    }
-
-    /// <summary>What Entra ID would issue the app's identity; it records the scopes asked for.</summary>
-    private sealed class IssuedToken(string token) : TokenCredential
-    {
-        public ConcurrentQueue<string> Scopes { get; } = new();
-
-        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
-        {
-            foreach (var scope in requestContext.Scopes)
-            {
-                Scopes.Enqueue(scope);
-            }
-
-            return new AccessToken(token, DateTimeOffset.UtcNow.AddHours(1));
-        }
-
-        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(GetToken(requestContext, cancellationToken));
     }
 }

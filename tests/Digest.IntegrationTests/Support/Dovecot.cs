@@ -60,7 +60,7 @@ public sealed class Dovecot : IDisposable
         var (uid, gid) = root ? (Id("-u", "dovecot"), Id("-g", "dovecot")) : (Id("-u", null), Id("-g", null));
         var self = root ? null : Environment.UserName;
         var group = root ? null : ServerProcess.Run("id", "-gn");
-        foreach (var sub in new[] { "run", "state", "mail" })
+        foreach (var sub in new[] { "run", "state", "mail", "rawlog" })
         {
             Directory.CreateDirectory(Path.Combine(folder, sub));
         }
@@ -73,6 +73,7 @@ public sealed class Dovecot : IDisposable
         if (root)
         {
             ServerProcess.Run("chown", $"{uid}:{gid}", Path.Combine(folder, "mail"));
+            ServerProcess.Run("chown", $"{uid}:{gid}", Path.Combine(folder, "rawlog"));
         }
 
         File.WriteAllText(Path.Combine(folder, "users"), $"{UserName}:{{PLAIN}}{Password}\n");
@@ -129,6 +130,10 @@ public sealed class Dovecot : IDisposable
             }
             service anvil {
               chroot =
+            }
+            # Every IMAP session's client commands, so a test can see what the client said (IDLE, say).
+            protocol imap {
+              rawlog_dir = {{folder}}/rawlog
             }
             """);
         var process = Process.Start(new ProcessStartInfo(Binary, ["-F", "-c", Path.Combine(folder, "dovecot.conf")])
@@ -205,6 +210,10 @@ public sealed class Dovecot : IDisposable
         await source.CopyToAsync(uids, client.Inbox);
         await client.DisconnectAsync(true);
     }
+
+    /// <summary>What IMAP clients sent in the sessions that have ended (Dovecot's rawlog, one file per session).</summary>
+    public string ClientCommands() =>
+        string.Join("\n", Directory.EnumerateFiles(Path.Combine(Folder, "rawlog"), "*.in").Order(StringComparer.Ordinal).Select(File.ReadAllText));
 
     public string Log()
     {
