@@ -12,7 +12,7 @@ public class StatusRulesTests
         ["the reader, unsubscribe link (page or one-click)"] = StatusChanger.UnsubscribeLink,
         ["the reader, confirm link"] = StatusChanger.ConfirmLink,
         ["a list import"] = StatusChanger.ListImport,
-        ["delivery (5xx on RCPT, or a bounce report)"] = StatusChanger.Delivery,
+        ["delivery (a refusal or bounce report read as an address known gone, or the soft-bounce limit)"] = StatusChanger.Delivery,
         ["a feedback-loop complaint"] = StatusChanger.Complaint,
         ["an editor (`inbound clear`)"] = StatusChanger.Editor,
     };
