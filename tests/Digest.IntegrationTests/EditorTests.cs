@@ -297,11 +297,47 @@ public sealed partial class EditorTests(ITestOutputHelper output) : IAsyncLifeti
         var import = await cli.RunAsync("subscribers", "import", cli.WriteFile("refused.csv", "email,status\nfarid.haddad@example.org,bounced\n"), "--data", cli.DataFolder);
         Assert.True(import.ExitCode == 0, import.ToString());
 
+        // Gmail refusing 25 of issue 1's messages for DMARC (over the 20 at one domain that raise the alert), and a reader whose
+        // hard bounce came from a report, its evidence on the record, as FeedbackRules keeps it.
+        using (var ledger = new Digest.Delivery.Ledger.FileDeliveryLedger(Path.Combine(cli.DataFolder, "ledger")))
+        {
+            for (var i = 0; i < 25; i++)
+            {
+                await ledger.TryAddFeedbackAsync(new Digest.Delivery.Ledger.FeedbackRecord(1, $"g{i}", Digest.Delivery.Ledger.FeedbackKind.SenderProblem, DateTimeOffset.UtcNow,
+                    "550-5.7.26 Unauthenticated email from digest.example.org is not accepted due to domain's DMARC policy.", Digest.Bounces.BounceReason.Authentication, "5.7.26", "gmail.com"), CancellationToken.None);
+            }
+        }
+
+        var store = new Digest.Subscribers.FileSubscriberStore(Path.Combine(cli.DataFolder, "subscribers.json"));
+        var bruno = (await store.FindByEmailAsync("bruno.lefevre@example.org", CancellationToken.None))!;
+        await Digest.Subscribers.SubscriberStoreExtensions.UpdateAsync(store, bruno.Id, current => current with
+        {
+            Status = Digest.Subscribers.SubscriberStatus.Bounced,
+            SuppressedBecause = new Digest.Subscribers.SuppressionEvidence(DateTimeOffset.UtcNow, 1, Digest.Bounces.BounceReason.UserUnknown, "5.1.1", "550 5.1.1 <***>: Recipient address rejected: User unknown"),
+        }, CancellationToken.None);
+
         var desk = await (await GetAsync(http, "/editor", session)).Content.ReadAsStringAsync();
         var row = Regex.Match(desk, "<tr data-issue=\"1\">.*?</tr>", RegexOptions.Singleline).Value;
         Assert.Matches("<td class=\"hard-bounces\">1</td><td class=\"soft-bounces\">1</td>\\s*<td class=\"complaints error\">1 \\(\\d+([,.]\\d+)?\\s?%\\)</td>", row);
         Assert.Contains("Numéro 1 : ", TextOf(desk));
         Assert.Contains("au-dessus de la limite de 0,3 % que Gmail impose", TextOf(desk));
+        Assert.Contains("<td class=\"sender-problems error\">25</td>", row);
+        Assert.Contains("Numéro 1 : 25 refus qui tiennent à l’expéditeur", TextOf(desk));
+        var problems = Regex.Match(desk, "<details class=\"sender-problems\" data-issue=\"1\" open>.*?</details>", RegexOptions.Singleline).Value;
+        Assert.Contains("<td>gmail.com</td><td>25</td><td>authentification (SPF, DKIM, DMARC)</td>", problems);
+        Assert.Contains("5.7.26 · 550-5.7.26 Unauthenticated email", problems);
+
+        // The refused addresses, with what refused them; a search narrows them.
+        var refused = Regex.Match(desk, "<table id=\"suppressed\">.*?</table>", RegexOptions.Singleline).Value;
+        var brunoRow = Regex.Match(refused, "<tr data-suppression=\"HardBounce\">\\s*<td>bruno.lefevre@example.org</td>.*?</tr>", RegexOptions.Singleline).Value;
+        Assert.Contains("<td class=\"reason\">adresse inconnue</td>", brunoRow);
+        Assert.Contains("5.1.1 · 550 5.1.1 &lt;***&gt;: Recipient address rejected: User unknown", brunoRow);
+        Assert.Contains("Lever le refus", brunoRow);
+        Assert.Matches("<td>farid.haddad@example.org</td>\\s*<td class=\"reason\">non conservée</td>", refused);
+        var searched = await (await GetAsync(http, "/editor?suppressed=BRUNO", session)).Content.ReadAsStringAsync();
+        Assert.Contains("bruno.lefevre@example.org", Regex.Match(searched, "<table id=\"suppressed\">.*?</table>", RegexOptions.Singleline).Value);
+        Assert.DoesNotContain("farid.haddad@example.org", Regex.Match(searched, "<table id=\"suppressed\">.*?</table>", RegexOptions.Singleline).Value);
+        Assert.Contains("Aucune adresse refusée ne contient « personne »", TextOf(await (await GetAsync(http, "/editor?suppressed=personne", session)).Content.ReadAsStringAsync()));
 
         // A test to the refused address is not sent, and says why.
         var before = smtp.Messages().Count;
@@ -320,6 +356,9 @@ public sealed partial class EditorTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Equal(HttpStatusCode.SeeOther, cleared.StatusCode);
         Assert.Equal("active", Subscribers().Single(reader => reader.GetProperty("email").GetString() == "farid.haddad@example.org").GetProperty("status").GetString(), StringComparer.OrdinalIgnoreCase);
         Assert.Contains("Refus levé", TextOf(await (await GetAsync(http, "/editor?saved=bounce", session)).Content.ReadAsStringAsync()));
+        Assert.Equal(HttpStatusCode.SeeOther, (await PostFormAsync(http, "/editor/suppression", session, ("address", "bruno.lefevre@example.org"))).StatusCode);
+        var lifted = (await store.FindByEmailAsync("bruno.lefevre@example.org", CancellationToken.None))!;
+        Assert.Equal((Digest.Subscribers.SubscriberStatus.Active, (Digest.Subscribers.SuppressionEvidence?)null), (lifted.Status, lifted.SuppressedBecause));
     }
 
     private Task<HttpResponseMessage> PostFormAsync(HttpClient http, string path, string cookie, params (string Name, string Value)[] fields) =>
