@@ -85,7 +85,7 @@ public sealed partial class InboundClassifier(ReturnPaths returnPaths, LinkSigne
         var type = feedback?["Feedback-Type"]?.Trim().ToLowerInvariant() ?? "abuse";
         var (kind, reason) = type switch
         {
-            "abuse" or "fraud" or "other" => (InboundKind.Complaint, BounceReason.Complaint),
+            "abuse" or "fraud" or "other" or "complaint" or "spam" => (InboundKind.Complaint, BounceReason.Complaint),
             // The reader asked their provider to stop this mail: an unsubscribe, not a spam verdict.
             "opt-out" or "opt_out" or "optout" or "unsubscribe" => (InboundKind.Unsubscribe, BounceReason.OptOut),
             // not-spam, virus, auth-failure (DMARC reports): about the mail, not a reader's wish.

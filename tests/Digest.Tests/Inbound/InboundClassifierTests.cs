@@ -5,7 +5,7 @@ using Digest.Tests.Support;
 namespace Digest.Tests.Inbound;
 
 /// <summary>Each shape of returned mail is read as what it is, and acts only on the reader a token of ours names.</summary>
-public sealed class InboundClassifierTests : IDisposable
+public sealed class InboundClassifierTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     private const string ReaderId = "4f1c2a9be07d4c3f8a61d2e5b7c90a13";
     private readonly TestDigest digest = new();
@@ -90,6 +90,21 @@ public sealed class InboundClassifierTests : IDisposable
         Assert.True((shape.Kind, shape.Reason) == (verdict.Kind, verdict.Evidence?.Reason), $"{name}: expected {shape.Kind} {shape.Reason}, got {verdict} {verdict.Evidence}");
         Assert.Equal(verdict.Acts ? (1, ReaderId) : (null, null), (verdict.IssueNumber, verdict.SubscriberId));
         Assert.DoesNotContain("lea@reader.example", verdict.Reason + verdict.Evidence?.Text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void TheShapesCoverEveryActionAndSayHowManyOfEachReason()
+    {
+        var classifier = digest.Get<InboundClassifier>();
+        var read = ReturnedMailShapes.All.Select(shape => (shape, verdict: classifier.Classify(ReportShapes.Parse(shape.Make(Original()))))).ToList();
+
+        var right = read.Count(pair => pair.verdict.Kind == pair.shape.Kind && pair.verdict.Evidence?.Reason == pair.shape.Reason);
+        var byAction = read.GroupBy(pair => Digest.Bounces.BounceReasons.ActionOf(pair.shape.Reason)).ToDictionary(group => group.Key, group => group.Count());
+        Assert.Equal(Enum.GetValues<Digest.Bounces.BounceAction>().Order(), byAction.Keys.Order());
+        Assert.Equal(read.Count, right);
+        output.WriteLine($"[figures] returned mail shapes: {read.Count} hand-written shapes, {right} read with their kind and reason; by action " +
+            string.Join(", ", byAction.OrderBy(pair => pair.Key).Select(pair => $"{pair.Key} {pair.Value}")) + "; by reason " +
+            string.Join(", ", read.GroupBy(pair => pair.shape.Reason).OrderBy(group => group.Key).Select(group => $"{group.Key} {group.Count()}")));
     }
 
     [Fact]
