@@ -169,6 +169,14 @@ public sealed partial class InboundClassifier(ReturnPaths returnPaths, LinkSigne
         }
 
         var reason = BounceReading.Read(null, human, PermanentWords().IsMatch(human) ? true : null);
+        if (reason == BounceReason.Unknown && ReasonInSubject().Match(subject) is { Success: true } said
+            && BounceReading.OfWords(said.Groups["reason"].Value) is { } fromSubject && BounceReasons.ActionOf(fromSubject) is BounceAction.Hard or BounceAction.Soft)
+        {
+            // Old Sendmail and Domino say why in the subject ("Returned mail: User unknown", "DELIVERY FAILURE: User … not listed in
+            // Domino Directory"), where others repeat the digest's subject: only those prefixes are read.
+            reason = fromSubject;
+        }
+
         var status = BounceReading.EnhancedStatusIn(human) ?? BounceReading.ReplyCodeIn(human)?.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return (Evidence(reason, status, Diagnosis(human)), "failed");
     }
@@ -398,6 +406,9 @@ public sealed partial class InboundClassifier(ReturnPaths returnPaths, LinkSigne
 
     [GeneratedRegex(@"undeliver|undelivered|delivery status notification|failure notice|returned mail|returned to sender|mail delivery failed|delivery has failed|delivery (failure|failed|problem|notification|report)|non remis|non distribuable|non délivré|échec (de la )?(remise|distribution|livraison)|message not delivered|could not be delivered|unable to deliver|nicht zustellbar|unzustellbar|mail system error|delivery status|delayed mail|\(delay\)|delivery delayed|warning: could not send|warning: message .{0,60} delayed|message bounced|non-?delivery", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex BounceSubject();
+
+    [GeneratedRegex(@"^(returned mail|delivery failure|mail delivery failure)\s*:\s*(?<reason>.+)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ReasonInSubject();
 
     [GeneratedRegex(@"^(complaint about message from|abuse report|spam report|email abuse report)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ComplaintSubject();

@@ -193,6 +193,15 @@ public static class ReturnedMailShapes
 
                ----- Unsent message follows -----
             """), InboundKind.HardBounce, BounceReason.UserUnknown),
+        new("reason only in the subject", o => Plain("MAILER-DAEMON@old.sendmail.example", "Returned mail: User unknown", o, """
+            The original message was received at Mon, 30 Nov 2026 07:00:01 GMT
+            from relay.digest.example.org [192.0.2.10]
+
+               ----- Unsent message follows -----
+            """), InboundKind.HardBounce, BounceReason.UserUnknown),
+        new("digest subject repeated, no reason", o => Plain("MAILER-DAEMON@mx.terse.example", "Undeliverable: Le Digest n°1 : l'adresse inconnue du marketing", o, """
+            Your message could not be delivered.
+            """), InboundKind.SoftBounce, BounceReason.Unknown),
         new("courier plain", o => Plain("Courier mail server at mx.courier.example <@>", "NOTICE: mail delivery status.", o, $"""
             This is a delivery status notification from mx.courier.example,
             running the Courier mail server, version 1.1.8.
