@@ -15,6 +15,11 @@ namespace Digest.Inbound;
 public sealed class FeedbackRules(
     ISubscriberRecords subscribers, IFeedbackLedger ledger, IDeliveryHistory history, IOptions<InboundOptions> options, TimeProvider time, ILogger<FeedbackRules> logger)
 {
+    // Sender problems this process added per issue, and the issues it has warned about: the alert's check reads the issue's
+    // feedback, so a provider refusing a whole list (thousands in one run) is checked at 1–25 and then at each power of two.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, int> senderProblemsAdded = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> warned = new();
+
     /// <summary>
     /// Applies an acting verdict; false when its reader no longer exists (erased), which is not an error. A verdict
     /// <paramref name="inSession"/> (the relay's own refusal, already in the delivery ledger as this issue's outcome) adds no
@@ -59,15 +64,22 @@ public sealed class FeedbackRules(
 
     /// <summary>
     /// An issue's sender problems passing the alert's line (<see cref="SenderProblems"/>): a provider is refusing us, which an
-    /// operator must see now (the desk shows the same banner). Said once, by the record that makes them pass it.
+    /// operator must see now (the desk shows the same banner). Said once per process, by the record that makes them pass it
+    /// (or the first check after it).
     /// </summary>
     private async Task WarnWhenSenderProblemsPassAsync(FeedbackRecord added, CancellationToken cancellationToken)
     {
+        var here = senderProblemsAdded.AddOrUpdate(added.IssueNumber, 1, (_, count) => count + 1);
+        if (warned.ContainsKey(added.IssueNumber) || (here > 25 && (here & (here - 1)) != 0))
+        {
+            return;
+        }
+
         var records = await ledger.ListFeedbackAsync(added.IssueNumber, cancellationToken);
         var sent = (await history.CountAsync(added.IssueNumber, cancellationToken)).Sent;
         var now = SenderProblems.Of(added.IssueNumber, sent, records, options.Value);
         var before = SenderProblems.Of(added.IssueNumber, sent, records.Where(record => record.SubscriberId != added.SubscriberId || record.Kind != added.Kind), options.Value);
-        if (now.Alert && !before.Alert)
+        if (now.Alert && (!before.Alert || here > 25) && warned.TryAdd(added.IssueNumber, 0))
         {
             var worst = now.ByDomain[0];
             logger.LogWarning("Issue {IssueNumber}: {Problems} sender problems for {Sent} sent, {AtDomain} at {Domain} ({Reason}: {Text}); a receiver refuses our mail, see the desk",

@@ -35,6 +35,53 @@ public sealed class FeedbackRulesTests : IDisposable
     }
 
     [Fact]
+    public async Task SenderProblemsChangeNoReaderAreRecordedByDomainAndWarnOnceWhenOneDomainPassesTwenty()
+    {
+        var warnings = new List<string>();
+        var rules = new FeedbackRules(digest.Get<ISubscriberRecords>(), digest.Get<IFeedbackLedger>(), digest.Get<IDeliveryHistory>(),
+            Microsoft.Extensions.Options.Options.Create(new InboundOptions()), digest.Clock, new Collecting(warnings));
+        var evidence = new Digest.Bounces.BounceEvidence(Digest.Bounces.BounceReason.Authentication, "5.7.26", "550-5.7.26 Unauthenticated email is not accepted due to DMARC");
+        var readers = new List<Subscriber>();
+        for (var i = 0; i < 25; i++)
+        {
+            var reader = await digest.AddSubscriberAsync(TestDigest.Reader($"r{i}@gmail.example"));
+            readers.Add(reader);
+            await rules.ApplyAsync(new InboundVerdict(InboundKind.SenderProblem, 4, reader.Id, "failed 5.7.26") { Evidence = evidence }, CancellationToken.None);
+            Assert.Equal(i < 19 ? 0 : 1, warnings.Count);
+        }
+
+        foreach (var reader in readers)
+        {
+            var now = (await digest.Get<ISubscriberRecords>().FindByIdAsync(reader.Id, CancellationToken.None))!;
+            Assert.Equal((SubscriberStatus.Active, 0, (SuppressionEvidence?)null), (now.Status, now.SoftBounces.Count, now.SuppressedBecause));
+        }
+
+        Assert.Equal(new FeedbackCounts(0, 0, 0, 0, SenderProblems: 25), await digest.Get<IFeedbackLedger>().CountFeedbackAsync(4, CancellationToken.None));
+        var problems = (await digest.Get<FeedbackDesk>().IssueAsync(4, 0, CancellationToken.None)).Problems;
+        Assert.Equal((true, "gmail.example", 25, Digest.Bounces.BounceReason.Authentication), (problems.Alert, problems.ByDomain.Single().Domain, problems.ByDomain.Single().Count, problems.ByDomain.Single().Reason));
+        Assert.Contains("20 at gmail.example", warnings.Single(), StringComparison.Ordinal);
+        Assert.DoesNotContain("r19@", warnings.Single(), StringComparison.Ordinal);
+    }
+
+    private sealed class Collecting(List<string> warnings) : Microsoft.Extensions.Logging.ILogger<FeedbackRules>
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel >= Microsoft.Extensions.Logging.LogLevel.Warning)
+            {
+                lock (warnings)
+                {
+                    warnings.Add(formatter(state, exception));
+                }
+            }
+        }
+    }
+
+    [Fact]
     public async Task AComplaintSuppressesUntilTheReaderConfirmsAgainAndAnEditorCannotLiftIt()
     {
         var reader = await digest.AddSubscriberAsync(TestDigest.Reader("angry@reader.example"));
