@@ -74,6 +74,20 @@ public sealed class SmtpFaultTests : IDisposable
         Assert.Contains("failed: reject.one@example.org: 554", first.Output);
         Assert.Equal("active", StatusOf("reject.one@example.org"));
 
+        // Judged by their reason, as a bounce report would be: the 550 5.1.1 is an address gone (its evidence kept on the reader),
+        // the 554 5.7.1 a refusal of ours, recorded for the issue and the receiving domain, never held against the reader.
+        var store = new Digest.Subscribers.FileSubscriberStore(Path.Combine(cli.DataFolder, "subscribers.json"));
+        var bounced = (await store.FindByEmailAsync("bounce.one@example.org", CancellationToken.None))!;
+        Assert.Equal((Digest.Bounces.BounceReason.UserUnknown, "5.1.1", 1), (bounced.SuppressedBecause!.Reason, bounced.SuppressedBecause.Status, bounced.SuppressedBecause.IssueNumber));
+        var rejected = (await store.FindByEmailAsync("reject.one@example.org", CancellationToken.None))!;
+        using (var ledger = new Digest.Delivery.Ledger.FileDeliveryLedger(Path.Combine(cli.DataFolder, "ledger")))
+        {
+            var feedback = await ledger.ListFeedbackAsync(1, CancellationToken.None);
+            var problem = feedback.Single();
+            Assert.Equal((rejected.Id, Digest.Delivery.Ledger.FeedbackKind.SenderProblem, Digest.Bounces.BounceReason.Policy, "example.org"),
+                (problem.SubscriberId, problem.Kind, problem.Reason, problem.Domain));
+        }
+
         Assert.Equal(1, first.ExitCode);
         Assert.Contains("sent 0", second.Output);
         Assert.Equal(0, second.ExitCode);
