@@ -37,7 +37,7 @@ public sealed class FeedbackRules(
         if (verdict.IssueNumber is { } issue && FeedbackKindOf(verdict.Kind) is { } kind && !(inSession && kind == FeedbackKind.HardBounce))
         {
             var record = new FeedbackRecord(issue, id, kind, now, verdict.Evidence?.Text ?? verdict.Reason, verdict.Evidence?.Reason, verdict.Evidence?.Status,
-                reader is null ? null : DomainOf(reader.Email));
+                reader is null ? null : EmailAddress.DomainOf(reader.Email));
             if (await ledger.TryAddFeedbackAsync(record, cancellationToken) && kind == FeedbackKind.SenderProblem)
             {
                 await WarnWhenSenderProblemsPassAsync(record, cancellationToken);
@@ -132,8 +132,6 @@ public sealed class FeedbackRules(
                     verdict.Evidence?.Status, verdict.Evidence?.Text ?? verdict.Reason),
             }
             : after;
-
-    private static string? DomainOf(string email) => email.LastIndexOf('@') is var at and > 0 ? email[(at + 1)..].ToLowerInvariant() : null;
 
     /// <summary>
     /// The issue joins the reader's soft bounces (a set: reading it twice adds nothing), those older than the window drop out,

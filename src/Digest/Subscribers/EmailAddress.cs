@@ -7,6 +7,9 @@ public static class EmailAddress
 {
     public static string Normalize(string email) => email.Trim().ToLowerInvariant();
 
+    /// <summary>The part after the last '@', lowercase (the receiving domain); the whole text when there is no '@'.</summary>
+    public static string DomainOf(string email) => email[(email.LastIndexOf('@') + 1)..].ToLowerInvariant();
+
     /// <summary>What is kept of an erased address: enough to recognise it, not to read it.</summary>
     public static string Hash(string email) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Normalize(email))));

@@ -285,11 +285,11 @@ public sealed class EditorPages(
         catch (DeliveryFailedException failed)
         {
             // The reason holds no address: SmtpTransport masks every address in a server's reply.
-            logger.LogWarning("Test of issue {IssueNumber} to a {Domain} address failed: {Reason}", issue!.Number, DomainOf(to), failed.Message);
+            logger.LogWarning("Test of issue {IssueNumber} to a {Domain} address failed: {Reason}", issue!.Number, EmailAddress.DomainOf(to), failed.Message);
             return await PreviewPageAsync(context, request, composed, to, s.TestFailed(failed.Message), noticeIsError: true, StatusCodes.Status502BadGateway);
         }
 
-        logger.LogInformation("Editor sent a test of issue {IssueNumber} to a {Domain} address", issue!.Number, DomainOf(to));
+        logger.LogInformation("Editor sent a test of issue {IssueNumber} to a {Domain} address", issue!.Number, EmailAddress.DomainOf(to));
         return await PreviewPageAsync(context, request, composed, to, s.TestSent(to), noticeIsError: false, StatusCodes.Status200OK);
     }
 
@@ -474,6 +474,4 @@ public sealed class EditorPages(
     }
 
     private static EditorStrings Strings(HttpContext context) => EditorStrings.For(SignedLinkPages.LanguageOf(context));
-
-    private static string DomainOf(string address) => address[(address.LastIndexOf('@') + 1)..].ToLowerInvariant();
 }
