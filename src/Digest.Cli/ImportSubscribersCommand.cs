@@ -42,7 +42,8 @@ public static class ImportSubscribersCommand
         }
 
         Console.WriteLine($"Subscribers from {Path.GetFileName(path)}: {report.Added} added, {report.Updated} updated, " +
-            $"{report.Unchanged} unchanged, {report.Errors.Count} rows rejected.");
+            $"{report.Unchanged} unchanged, {report.Errors.Count} rows rejected" +
+            (report.Merged > 0 ? $"; {report.Merged} rows merged into an earlier row with the same mailbox." : "."));
         return report.Errors.Count == 0;
     }
 }

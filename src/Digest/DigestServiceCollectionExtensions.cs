@@ -62,7 +62,8 @@ public static class DigestServiceCollectionExtensions
             services.AddSingleton<IPostSource>(provider => new FolderPostSource(paths.Resolve(provider.GetRequiredService<IOptions<PostOptions>>().Value.Folder)));
             services.AddSingleton<IIssueStore>(provider => new FolderIssueStore(Path.Combine(DataFolder(provider), "issues")));
             services.AddSingleton<IFeedList>(provider => new FileFeedList(Path.Combine(DataFolder(provider), "feeds.json")));
-            services.AddSingleton<ISubscriberStore>(provider => new FileSubscriberStore(Path.Combine(DataFolder(provider), "subscribers.json")));
+            services.AddSingleton<ISubscriberStore>(provider => new FileSubscriberStore(
+                Path.Combine(DataFolder(provider), "subscribers.json"), provider.GetRequiredService<ILogger<FileSubscriberStore>>()));
             services.AddSingleton(provider => new FileDeliveryLedger(Path.Combine(DataFolder(provider), "ledger")));
             services.AddSingleton<IDeliveryLedger>(provider => provider.GetRequiredService<FileDeliveryLedger>());
             services.AddSingleton<IDeliveryHistory>(provider => provider.GetRequiredService<FileDeliveryLedger>());
@@ -145,7 +146,8 @@ public static class DigestServiceCollectionExtensions
         services.AddSingleton<IPostSource>(p => new BlobPostSource(Clients(p).Container(Options(p).PostsContainer)));
         services.AddSingleton<IIssueStore>(p => new BlobIssueStore(Clients(p).Container(Options(p).IssuesContainer)));
         services.AddSingleton<IFeedList>(p => new BlobFeedList(Clients(p).Container(Options(p).FeedsContainer)));
-        services.AddSingleton<ISubscriberStore>(p => new TableSubscriberStore(Clients(p).Table(Options(p).SubscribersTable), Clients(p).Table(Options(p).SubscriberEmailsTable)));
+        services.AddSingleton<ISubscriberStore>(p => new TableSubscriberStore(
+            Clients(p).Table(Options(p).SubscribersTable), Clients(p).Table(Options(p).SubscriberEmailsTable), p.GetRequiredService<ILogger<TableSubscriberStore>>()));
         services.AddSingleton(p => new TableDeliveryLedger(Clients(p).Table(Options(p).LedgerTable)));
         services.AddSingleton<IDeliveryLedger>(p => p.GetRequiredService<TableDeliveryLedger>());
         services.AddSingleton<IDeliveryHistory>(p => p.GetRequiredService<TableDeliveryLedger>());

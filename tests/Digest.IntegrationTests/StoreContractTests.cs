@@ -13,7 +13,41 @@ public abstract class SubscriberStoreContractTests
 {
     protected abstract ISubscriberStore Store { get; }
 
+    /// <summary>A store opened on records written as they were before addresses were canonical (several spellings of one mailbox).</summary>
+    protected abstract Task<ISubscriberStore> OpenOnLegacyRecordsAsync(IReadOnlyList<Subscriber> legacy);
+
     private static Subscriber Reader(string email) => new() { Id = Subscriber.NewId(), Email = email, Language = "fr" };
+
+    [Fact]
+    public async Task RecordsOfOneMailboxWrittenBeforeAddressesWereCanonicalAreMergedOnFirstUse()
+    {
+        var day = new DateTimeOffset(2026, 10, 1, 8, 0, 0, TimeSpan.Zero);
+        var first = Reader("\"bomb2\"@example.net") with { CreatedAt = day, UpdatedAt = day };
+        var latest = Reader("bomb2@example.net") with { Name = "B", CreatedAt = day.AddDays(3), UpdatedAt = day.AddDays(4) };
+        var ana = Reader("ana@bücher.example") with { Name = "Ana", CreatedAt = day, UpdatedAt = day.AddDays(9) };
+        var anaLeft = Reader("ana@xn--bcher-kva.example") with { Status = SubscriberStatus.Unsubscribed, CreatedAt = day, UpdatedAt = day.AddDays(1) };
+        var solo = Reader("solo@example.org") with { CreatedAt = day, UpdatedAt = day };
+
+        var store = await OpenOnLegacyRecordsAsync([first, latest, ana, anaLeft, solo]);
+
+        var all = await store.ListAsync(CancellationToken.None).ToListAsync();
+        Assert.Equal(["ana@xn--bcher-kva.example", "bomb2@example.net", "solo@example.org"], all.Select(s => s.Email).Order(StringComparer.Ordinal));
+        // The latest consent's record and preferences are kept; the other record's id still finds it (links mailed to it).
+        var bomb = (await store.FindByEmailAsync("BOMB2@example.NET", CancellationToken.None))!;
+        Assert.Equal((latest.Id, "B", SubscriberStatus.Active, day), (bomb.Id, bomb.Name, bomb.Status, bomb.CreatedAt));
+        Assert.Equal((first.Id, "\"bomb2\"@example.net"), (Assert.Single(bomb.MergedFrom).Id, bomb.MergedFrom[0].Email));
+        Assert.Equal(latest.Id, (await store.FindByIdAsync(first.Id, CancellationToken.None))!.Id);
+        // …but a delivery batch reaches the reader once, by the kept id only.
+        Assert.Equal([latest.Id], (await store.FindAllByIdAsync([first.Id, latest.Id], CancellationToken.None)).Keys);
+        // An unsubscribe on one spelling wins over the other spelling's consent.
+        var merged = (await store.LookUpAddressAsync("Ana@BÜCHER.example", CancellationToken.None)).Subscriber!;
+        Assert.Equal((ana.Id, SubscriberStatus.Unsubscribed, "ana@xn--bcher-kva.example"), (merged.Id, merged.Status, merged.Email));
+        // The migrated records save like any other; a new record cannot take a merged mailbox.
+        await store.SaveAsync(bomb with { MaxPosts = 4 }, CancellationToken.None);
+        await Assert.ThrowsAsync<StaleSubscriberException>(() => store.SaveAsync(Reader("bomb2@example.net"), CancellationToken.None));
+        var untouched = (await store.FindByIdAsync(solo.Id, CancellationToken.None))!;
+        Assert.Equal((solo.Email, solo.Status, solo.UpdatedAt), (untouched.Email, untouched.Status, untouched.UpdatedAt));
+    }
 
     [Fact]
     public async Task ASubscribeRequestWaitsBesideTheRecordAndComesBackWhole()
@@ -123,6 +157,14 @@ public sealed class FileSubscriberStoreTests : SubscriberStoreContractTests, IDi
 
     protected override ISubscriberStore Store => store;
 
+    protected override async Task<ISubscriberStore> OpenOnLegacyRecordsAsync(IReadOnlyList<Subscriber> legacy)
+    {
+        var path = Path.Combine(folder, "legacy", "subscribers.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllBytesAsync(path, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(legacy, DigestJson.Options));
+        return new FileSubscriberStore(path);
+    }
+
     public void Dispose()
     {
         store.Dispose();
@@ -138,6 +180,29 @@ public sealed class TableSubscriberStoreTests(Azurite azurite) : SubscriberStore
     protected override ISubscriberStore Store => digest.Get<ISubscriberStore>();
 
     public void Dispose() => digest.Dispose();
+
+    /// <summary>Rows as the store wrote them before: the address as typed, trimmed and lowercase, its index row keyed by that spelling's hash.</summary>
+    protected override async Task<ISubscriberStore> OpenOnLegacyRecordsAsync(IReadOnlyList<Subscriber> legacy)
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var subscribers = new Azure.Data.Tables.TableClient(azurite.ConnectionString, "legacysubs" + suffix);
+        var emails = new Azure.Data.Tables.TableClient(azurite.ConnectionString, "legacymails" + suffix);
+        await subscribers.CreateIfNotExistsAsync();
+        await emails.CreateIfNotExistsAsync();
+        foreach (var reader in legacy)
+        {
+            var spelling = reader.Email.Trim().ToLowerInvariant();
+            var key = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(spelling)));
+            await emails.AddEntityAsync(new Azure.Data.Tables.TableEntity(key[..2], key) { ["SubscriberId"] = reader.Id });
+            await subscribers.AddEntityAsync(new Azure.Data.Tables.TableEntity(reader.Id[..2], reader.Id)
+            {
+                ["Email"] = spelling, ["Name"] = reader.Name, ["Language"] = reader.Language, ["Topics"] = "[]", ["Sources"] = "[]", ["MaxPosts"] = reader.MaxPosts,
+                ["TimeZone"] = reader.TimeZone, ["Status"] = reader.Status.ToString(), ["CreatedAt"] = reader.CreatedAt, ["UpdatedAt"] = reader.UpdatedAt,
+            });
+        }
+
+        return new TableSubscriberStore(subscribers, emails);
+    }
 
     [Fact]
     public async Task AnAddressAnotherSaveClaimedAMomentAgoIsNotTakenOverBeforeItsSubscriberIsWritten()

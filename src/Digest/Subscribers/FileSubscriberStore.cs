@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Digest.Subscribers;
 
@@ -8,11 +10,13 @@ namespace Digest.Subscribers;
 /// and an atomic rename, so a crash leaves either the old list or the new one. The parsed
 /// list is kept in memory until the file changes on disk. A subscriber's version is a hash of
 /// their stored record, so a save from a copy read before someone else's change (or before an
-/// erasure) is refused, as the Table store refuses it by ETag.
+/// erasure) is refused, as the Table store refuses it by ETag. A list written before addresses were canonical is migrated
+/// when first read: spellings of one mailbox merged (<see cref="SubscriberMerge"/>), each merge logged.
 /// </summary>
-public sealed class FileSubscriberStore(string path) : ISubscriberStore, IDisposable
+public sealed class FileSubscriberStore(string path, ILogger? logger = null) : ISubscriberStore, IDisposable
 {
     private readonly string path = Path.GetFullPath(path);
+    private readonly ILogger logger = logger ?? NullLogger.Instance;
     private readonly SemaphoreSlim gate = new(1, 1);
     private Snapshot? snapshot;
 
@@ -35,8 +39,12 @@ public sealed class FileSubscriberStore(string path) : ISubscriberStore, IDispos
     public async Task<Subscriber?> FindByEmailAsync(string email, CancellationToken cancellationToken) =>
         (await LoadAsync(cancellationToken)).ByEmail.GetValueOrDefault(EmailAddress.Normalize(email));
 
-    public async Task<Subscriber?> FindByIdAsync(string id, CancellationToken cancellationToken) =>
-        (await LoadAsync(cancellationToken)).ById.GetValueOrDefault(id);
+    /// <summary>The subscriber with this id, or the one it was merged into: a link mailed to a merged spelling still works.</summary>
+    public async Task<Subscriber?> FindByIdAsync(string id, CancellationToken cancellationToken)
+    {
+        var loaded = await LoadAsync(cancellationToken);
+        return loaded.ById.GetValueOrDefault(id) ?? loaded.Aliases.GetValueOrDefault(id);
+    }
 
     public async Task<IReadOnlyDictionary<string, Subscriber>> FindAllByIdAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
     {
@@ -88,7 +96,7 @@ public sealed class FileSubscriberStore(string path) : ISubscriberStore, IDispos
 
             // Someone who signs up again after erasure is a subscriber like any other (imports check LookUpAddressAsync first).
             var erased = await LoadErasedAsync(cancellationToken);
-            var saved = erased.Count == 0 ? [] : batch.Select(s => EmailAddress.Hash(s.Email)).ToHashSet(StringComparer.Ordinal);
+            var saved = erased.Count == 0 ? [] : batch.SelectMany(s => EmailAddress.ErasureHashes(s.Email)).ToHashSet(StringComparer.Ordinal);
             if (erased.RemoveWhere(saved.Contains) > 0)
             {
                 await WriteAtomicallyAsync(ErasedPath, JsonSerializer.SerializeToUtf8Bytes(erased.Order(StringComparer.Ordinal), DigestJson.Options), cancellationToken);
@@ -119,7 +127,7 @@ public sealed class FileSubscriberStore(string path) : ISubscriberStore, IDispos
     }
 
     public async Task<AddressLookup> LookUpAddressAsync(string email, CancellationToken cancellationToken) =>
-        (await LoadErasedAsync(cancellationToken)).Contains(EmailAddress.Hash(email))
+        (await LoadErasedAsync(cancellationToken)).Overlaps(EmailAddress.ErasureHashes(email))
             ? new AddressLookup(null, Erased: true)
             : new AddressLookup(await FindByEmailAsync(email, cancellationToken), Erased: false);
 
@@ -153,19 +161,45 @@ public sealed class FileSubscriberStore(string path) : ISubscriberStore, IDispos
         {
             await using var stream = File.OpenRead(path);
             all = await JsonSerializer.DeserializeAsync<List<Subscriber>>(stream, DigestJson.Options, cancellationToken) ?? [];
+            if (SubscriberMerge.ToMigrate(all) is { Count: > 0 } groups)
+            {
+                all = await MigrateAsync(all, groups, cancellationToken);
+                stamp = File.GetLastWriteTimeUtc(path).Ticks ^ new FileInfo(path).Length;
+            }
+
             all = [.. all.Select(subscriber => subscriber with { Version = VersionOf(subscriber) })];
         }
 
         var loaded = new Snapshot(stamp, all,
             all.ToDictionary(s => s.Email, StringComparer.Ordinal),
-            all.ToDictionary(s => s.Id, StringComparer.Ordinal));
+            all.ToDictionary(s => s.Id, StringComparer.Ordinal),
+            all.SelectMany(s => s.MergedFrom.Select(merged => (merged.Id, s))).ToDictionary(pair => pair.Id, pair => pair.s, StringComparer.Ordinal));
         snapshot = loaded;
         return loaded;
+    }
+
+    /// <summary>Rewrites the list with every address canonical and each mailbox's records merged into one.</summary>
+    private async Task<List<Subscriber>> MigrateAsync(List<Subscriber> all, IReadOnlyList<IReadOnlyList<Subscriber>> groups, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var replaced = groups.SelectMany(group => group).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        var merged = groups.Select(group => (Group: group, Kept: SubscriberMerge.Merge(group, now))).ToList();
+        List<Subscriber> migrated = [.. all.Where(s => !replaced.Contains(s.Id)), .. merged.Select(m => m.Kept)];
+        await WriteAtomicallyAsync(path, JsonSerializer.SerializeToUtf8Bytes(migrated, DigestJson.Options), cancellationToken);
+        foreach (var (group, kept) in merged.Where(m => m.Group.Count > 1))
+        {
+            logger.LogWarning("Addresses made canonical: {Count} records of one mailbox merged into subscriber {SubscriberId} ({Status}); merged ids {MergedIds}",
+                group.Count, kept.Id, kept.Status, string.Join(", ", group.Where(s => s.Id != kept.Id).Select(s => s.Id)));
+        }
+
+        logger.LogInformation("Addresses made canonical: {Rewritten} records rewritten, {Merged} merged away", groups.Count, replaced.Count - groups.Count);
+        return migrated;
     }
 
     private static string VersionOf(Subscriber stored) =>
         Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(stored, DigestJson.Options)), 0, 8);
 
     private sealed record Snapshot(
-        long Stamp, IReadOnlyList<Subscriber> All, Dictionary<string, Subscriber> ByEmail, Dictionary<string, Subscriber> ById);
+        long Stamp, IReadOnlyList<Subscriber> All, Dictionary<string, Subscriber> ByEmail, Dictionary<string, Subscriber> ById,
+        Dictionary<string, Subscriber> Aliases);
 }

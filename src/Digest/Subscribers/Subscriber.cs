@@ -32,6 +32,8 @@ public sealed record Subscriber
     /// <summary>What suppressed the address (the hard bounce, the soft bounce that reached the limit, the complaint), for the editor
     /// who decides whether to lift it; null when it is not suppressed, or was before this was kept.</summary>
     public SuppressionEvidence? SuppressedBecause { get; init; }
+    /// <summary>The records found to be this mailbox under other spellings, merged into this one (<see cref="SubscriberMerge"/>).</summary>
+    public IReadOnlyList<MergedRecord> MergedFrom { get; init; } = [];
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 
@@ -77,3 +79,7 @@ public enum Suppression
     HardBounce,
     Complaint,
 }
+
+/// <summary>A record merged into this one because its address was a spelling of the same mailbox: its id (links mailed to it still work),
+/// the spelling and status it had, and when it was merged. Kept so an editor can see what was merged, and erased with the record.</summary>
+public sealed record MergedRecord(string Id, string Email, SubscriberStatus Status, DateTimeOffset MergedAt);

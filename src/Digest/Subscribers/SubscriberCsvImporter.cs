@@ -50,7 +50,7 @@ public sealed class SubscriberCsvImporter(ISubscriberImport store, TimeProvider 
             report.Warnings.Add($"column '{unknown}' is not one Digest reads; it was ignored");
         }
 
-        var firstLineOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var firstLineOf = new Dictionary<string, (int Index, int Line)>(StringComparer.Ordinal);
         var given = new HashSet<string>(columns.Where(c => KnownColumns.Contains(c, StringComparer.OrdinalIgnoreCase)), StringComparer.OrdinalIgnoreCase);
         var pending = new List<(Subscriber Row, bool StatusGiven, int Line)>();
         while (await reader.ReadAsync())
@@ -65,23 +65,34 @@ public sealed class SubscriberCsvImporter(ISubscriberImport store, TimeProvider 
 
             var row = new CsvRow(reader);
             var (subscriber, problem) = ReadRow(row);
-            if (problem is null && firstLineOf.TryGetValue(subscriber!.Email, out var firstLine))
-            {
-                problem = $"{subscriber.Email} is already on line {firstLine}";
-            }
-
             if (problem is not null)
             {
                 report.Errors.Add(new RowError(line, problem));
                 continue;
             }
 
-            firstLineOf[subscriber!.Email] = line;
-            pending.Add((subscriber, row.Has("status"), line));
+            // Two spellings of one mailbox are one reader: the rows merge, the later one's columns over the earlier's, and a suppression
+            // on either wins. A row whose twin was saved in an earlier batch is an update to it, under the import's status rules.
+            var statusGiven = row.Has("status");
+            if (firstLineOf.TryGetValue(subscriber!.Email, out var first) && first.Index >= 0)
+            {
+                var earlier = pending[first.Index];
+                pending[first.Index] = (MergeRows(earlier.Row, subscriber, statusGiven), earlier.StatusGiven || statusGiven, earlier.Line);
+                report.Merged++;
+                report.Warnings.Add($"line {line}: {subscriber.Email} is the same mailbox as line {first.Line}; the two rows were merged");
+                continue;
+            }
+
+            firstLineOf[subscriber.Email] = (pending.Count, line);
+            pending.Add((subscriber, statusGiven, line));
             if (pending.Count >= SaveBatchSize)
             {
                 await SaveBatchAsync(pending, given, report, cancellationToken);
                 pending.Clear();
+                foreach (var saved in firstLineOf.Keys.ToList())
+                {
+                    firstLineOf[saved] = (-1, firstLineOf[saved].Line);
+                }
             }
         }
 
@@ -158,6 +169,14 @@ public sealed class SubscriberCsvImporter(ISubscriberImport store, TimeProvider 
 
         report.Updated++;
         return updated with { UpdatedAt = now };
+    }
+
+    /// <summary>The later row's columns; the status a suppression (unsubscribed, bounced) on either row says, else the later row's when it gives one.</summary>
+    private static Subscriber MergeRows(Subscriber earlier, Subscriber later, bool laterGivesStatus)
+    {
+        static int Weight(SubscriberStatus status) => status switch { SubscriberStatus.Bounced => 2, SubscriberStatus.Unsubscribed => 1, _ => 0 };
+        var status = Weight(earlier.Status) > Weight(later.Status) || !laterGivesStatus ? earlier.Status : later.Status;
+        return later with { Status = status };
     }
 
     private static bool SamePreferences(Subscriber a, Subscriber b) =>

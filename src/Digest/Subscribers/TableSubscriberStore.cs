@@ -3,6 +3,8 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Digest.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Digest.Subscribers;
 
@@ -11,24 +13,36 @@ namespace Digest.Subscribers;
 /// digits of their random id, so listing a million pages evenly and point reads stay cheap. A
 /// second table maps a hash of each address to its subscriber: it is written first, so two
 /// saves can never give one address two subscribers. Updates carry the row's ETag, so two
-/// concurrent edits never lose one.
+/// concurrent edits never lose one. Tables written before addresses were canonical are migrated on first use (a marker row
+/// says it was done): spellings of one mailbox merged (<see cref="SubscriberMerge"/>), each merge logged, a merged id kept
+/// as an alias row so the links mailed to it still work.
 /// </summary>
-public sealed class TableSubscriberStore(TableClient subscribers, TableClient emails) : ISubscriberStore
+public sealed class TableSubscriberStore(TableClient subscribers, TableClient emails, ILogger? logger = null) : ISubscriberStore
 {
     private const int MaxBatch = 100;
+    private const string MarkerPartition = "~migrations";
+    private const string CanonicalAddresses = "canonical-addresses-1";
     private static readonly TimeSpan OrphanedAfter = TimeSpan.FromMinutes(1);
+    private readonly ILogger logger = logger ?? NullLogger.Instance;
+    private readonly Lock migrationGate = new();
+    private Task? migration;
 
     public async IAsyncEnumerable<Subscriber> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await MigratedAsync(cancellationToken);
         await foreach (var entity in subscribers.QueryAsync<TableEntity>(maxPerPage: 1000, cancellationToken: cancellationToken))
         {
-            yield return Read(entity);
+            if (!IsAlias(entity))
+            {
+                yield return Read(entity);
+            }
         }
     }
 
     /// <summary>Bounced rows, and unsubscribed rows with a complaint date: a filtered query, so only those rows come back.</summary>
     public async IAsyncEnumerable<Subscriber> ListSuppressedAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await MigratedAsync(cancellationToken);
         var filter = $"Status eq '{nameof(SubscriberStatus.Bounced)}' or (Status eq '{nameof(SubscriberStatus.Unsubscribed)}' and ComplainedAt ge datetime'2000-01-01T00:00:00Z')";
         await foreach (var entity in subscribers.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
         {
@@ -39,25 +53,40 @@ public sealed class TableSubscriberStore(TableClient subscribers, TableClient em
     public async Task<Subscriber?> FindByEmailAsync(string email, CancellationToken cancellationToken) =>
         (await LookUpAddressAsync(email, cancellationToken)).Subscriber;
 
+    /// <summary>The subscriber with this id, or the one it was merged into: a link mailed to a merged spelling still works.</summary>
     public async Task<Subscriber?> FindByIdAsync(string id, CancellationToken cancellationToken)
     {
-        if (!IsId(id))
+        await MigratedAsync(cancellationToken);
+        for (var hop = 0; hop < 2 && IsId(id); hop++)
         {
-            return null;
+            var row = await subscribers.GetEntityIfExistsAsync<TableEntity>(id[..2], id, cancellationToken: cancellationToken);
+            if (!row.HasValue)
+            {
+                return null;
+            }
+
+            if (!IsAlias(row.Value!))
+            {
+                return Read(row.Value!);
+            }
+
+            id = row.Value!.GetString("MergedInto");
         }
 
-        var row = await subscribers.GetEntityIfExistsAsync<TableEntity>(id[..2], id, cancellationToken: cancellationToken);
-        return row.HasValue ? Read(row.Value!) : null;
+        return null;
     }
 
+    /// <summary>Live records only: a delivery batch never reaches a reader through an alias (the merged record has its own place in the batch).</summary>
     public async Task<IReadOnlyDictionary<string, Subscriber>> FindAllByIdAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
     {
+        await MigratedAsync(cancellationToken);
         var rows = await TableRanges.FindAllAsync(subscribers, ids.Where(IsId), id => id[..2], cancellationToken);
-        return rows.ToDictionary(row => row.RowKey, Read, StringComparer.Ordinal);
+        return rows.Where(row => !IsAlias(row)).ToDictionary(row => row.RowKey, Read, StringComparer.Ordinal);
     }
 
     public async Task SaveAsync(Subscriber subscriber, CancellationToken cancellationToken)
     {
+        await MigratedAsync(cancellationToken);
         try
         {
             if (subscriber.Version is { } version)
@@ -77,6 +106,12 @@ public sealed class TableSubscriberStore(TableClient subscribers, TableClient em
 
     public async Task EraseAsync(Subscriber subscriber, CancellationToken cancellationToken)
     {
+        await MigratedAsync(cancellationToken);
+        foreach (var merged in subscriber.MergedFrom.Where(merged => IsId(merged.Id)))
+        {
+            await DeleteIfThereAsync(subscribers, merged.Id[..2], merged.Id, cancellationToken);
+        }
+
         var key = EmailKey(subscriber.Email);
         // The address row stays, owned by nobody and marked erased: it is all that is kept.
         await emails.UpsertEntityAsync(new TableEntity(key[..2], key) { ["SubscriberId"] = string.Empty, ["Erased"] = true }, TableUpdateMode.Replace, cancellationToken);
@@ -86,10 +121,22 @@ public sealed class TableSubscriberStore(TableClient subscribers, TableClient em
     // A new address costs one read (no address row); a known one a second, for its subscriber.
     public async Task<AddressLookup> LookUpAddressAsync(string email, CancellationToken cancellationToken)
     {
-        var key = EmailKey(EmailAddress.Normalize(email));
+        await MigratedAsync(cancellationToken);
+        var hashes = EmailAddress.ErasureHashes(email);
+        var key = hashes[0];
         var index = await emails.GetEntityIfExistsAsync<TableEntity>(key[..2], key, cancellationToken: cancellationToken);
         if (!index.HasValue)
         {
+            // An erasure kept under the spelling from before addresses were canonical (an IDN domain in Unicode).
+            foreach (var before in hashes.Skip(1))
+            {
+                var old = await emails.GetEntityIfExistsAsync<TableEntity>(before[..2], before, cancellationToken: cancellationToken);
+                if (old.HasValue && old.Value!.GetBoolean("Erased") == true)
+                {
+                    return new AddressLookup(null, Erased: true);
+                }
+            }
+
             return new AddressLookup(null, Erased: false);
         }
 
@@ -101,6 +148,7 @@ public sealed class TableSubscriberStore(TableClient subscribers, TableClient em
     /// <summary>New subscribers go in transactions of up to 100 per partition; updates one by one, each with its ETag.</summary>
     public async Task SaveAllAsync(IReadOnlyCollection<Subscriber> batch, CancellationToken cancellationToken)
     {
+        await MigratedAsync(cancellationToken);
         foreach (var update in batch.Where(s => s.Version is not null))
         {
             await SaveAsync(update, cancellationToken);
@@ -157,6 +205,82 @@ public sealed class TableSubscriberStore(TableClient subscribers, TableClient em
         }
     }
 
+    /// <summary>The migration to canonical addresses, once per process; a failed one is tried again at the next use.</summary>
+    private Task MigratedAsync(CancellationToken cancellationToken)
+    {
+        lock (migrationGate)
+        {
+            if (migration is null || migration.IsFaulted || migration.IsCanceled)
+            {
+                migration = MigrateAsync(cancellationToken);
+            }
+
+            return migration;
+        }
+    }
+
+    private async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        if ((await emails.GetEntityIfExistsAsync<TableEntity>(MarkerPartition, CanonicalAddresses, cancellationToken: cancellationToken)).HasValue)
+        {
+            return;
+        }
+
+        List<Subscriber> all = [];
+        await foreach (var entity in subscribers.QueryAsync<TableEntity>(maxPerPage: 1000, cancellationToken: cancellationToken))
+        {
+            if (!IsAlias(entity))
+            {
+                all.Add(Read(entity));
+            }
+        }
+
+        var groups = SubscriberMerge.ToMigrate(all);
+        foreach (var group in groups)
+        {
+            var kept = SubscriberMerge.Merge(group, DateTimeOffset.UtcNow);
+            // The canonical address row first (as every save does), then the record, then the aliases and the old spellings' rows.
+            await emails.UpsertEntityAsync(EmailRow(kept), TableUpdateMode.Replace, cancellationToken);
+            await subscribers.UpdateEntityAsync(Write(kept), new ETag(kept.Version!), TableUpdateMode.Replace, cancellationToken);
+            foreach (var other in group.Where(s => s.Id != kept.Id))
+            {
+                await subscribers.UpsertEntityAsync(new TableEntity(other.Id[..2], other.Id) { ["MergedInto"] = kept.Id }, TableUpdateMode.Replace, cancellationToken);
+            }
+
+            // Rows were keyed by the hash of the address as stored then (trimmed, lowercase).
+            foreach (var old in group.Select(s => OldKey(s.Email)).Distinct().Where(old => old != EmailKey(kept.Email)))
+            {
+                await DeleteIfThereAsync(emails, old[..2], old, cancellationToken);
+            }
+
+            if (group.Count > 1)
+            {
+                logger.LogWarning("Addresses made canonical: {Count} records of one mailbox merged into subscriber {SubscriberId} ({Status}); merged ids {MergedIds}",
+                    group.Count, kept.Id, kept.Status, string.Join(", ", group.Where(s => s.Id != kept.Id).Select(s => s.Id)));
+            }
+        }
+
+        await emails.UpsertEntityAsync(new TableEntity(MarkerPartition, CanonicalAddresses) { ["Rewritten"] = groups.Count }, TableUpdateMode.Replace, cancellationToken);
+        logger.LogInformation("Addresses made canonical: {Rewritten} records rewritten, {Merged} merged away",
+            groups.Count, groups.Sum(group => group.Count - 1));
+    }
+
+    private static string OldKey(string storedEmail) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(storedEmail.Trim().ToLowerInvariant())));
+
+    private static async Task DeleteIfThereAsync(TableClient table, string partition, string row, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.DeleteEntityAsync(partition, row, ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException gone) when (gone.Status == 404)
+        {
+        }
+    }
+
+    private static bool IsAlias(TableEntity entity) => entity.ContainsKey("MergedInto");
+
     private static TableEntity EmailRow(Subscriber subscriber)
     {
         var key = EmailKey(subscriber.Email);
@@ -185,6 +309,7 @@ public sealed class TableSubscriberStore(TableClient subscribers, TableClient em
         ["ComplainedAt"] = s.ComplainedAt,
         ["SoftBounces"] = s.SoftBounces.Count > 0 ? JsonSerializer.Serialize(s.SoftBounces) : null,
         ["SuppressedBecause"] = s.SuppressedBecause is { } evidence ? JsonSerializer.Serialize(evidence, DigestJson.Options) : null,
+        ["MergedFrom"] = s.MergedFrom.Count > 0 ? JsonSerializer.Serialize(s.MergedFrom, DigestJson.Options) : null,
         ["CreatedAt"] = s.CreatedAt,
         ["UpdatedAt"] = s.UpdatedAt,
     };
@@ -209,6 +334,7 @@ public sealed class TableSubscriberStore(TableClient subscribers, TableClient em
         ComplainedAt = e.GetDateTimeOffset("ComplainedAt"),
         SoftBounces = e.GetString("SoftBounces") is { } soft ? JsonSerializer.Deserialize<List<int>>(soft) ?? [] : [],
         SuppressedBecause = e.GetString("SuppressedBecause") is { } evidence ? JsonSerializer.Deserialize<SuppressionEvidence>(evidence, DigestJson.Options) : null,
+        MergedFrom = e.GetString("MergedFrom") is { } merged ? JsonSerializer.Deserialize<List<MergedRecord>>(merged, DigestJson.Options) ?? [] : Array.Empty<MergedRecord>(),
         CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? default,
         UpdatedAt = e.GetDateTimeOffset("UpdatedAt") ?? default,
         Version = e.ETag.ToString(),

@@ -253,6 +253,8 @@ public sealed class EditorPages(
             return await PreviewPageAsync(context, request, unsent, to, s.BadAddress, noticeIsError: true, StatusCodes.Status422UnprocessableEntity);
         }
 
+        to = EmailAddress.Normalize(to);
+
         if (await subscribers.FindByEmailAsync(to, context.RequestAborted) is { } known && known.Suppressed is { } why)
         {
             var unsent = await ComposeAsync(request, sendTo: "", s, context.RequestAborted);

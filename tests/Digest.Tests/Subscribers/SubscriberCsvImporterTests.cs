@@ -72,7 +72,6 @@ public class SubscriberCsvImporterTests
         Assert.Equal(
         [
             "3: email 'not-an-address' is not a valid address",
-            "4: ok@example.org is already on line 2",
             "5: name contains a line break or control character",
             "7: language 'de' is not supported; use fr or en",
             "8: maxPosts '500' must be a whole number from 1 to 50",
@@ -81,8 +80,12 @@ public class SubscriberCsvImporterTests
             "11: deliveryDay and deliveryHour go together: give both, or neither to receive each issue as soon as it exists",
             "12: deliveryHour '25' must be a whole hour from 0 to 23",
             "13: status 'gone' must be one of pending, active, paused, unsubscribed, bounced",
-            "14: email 'ten@example..org' is not a valid address",
+            "14: email 'ten@example..org' has no valid domain",
         ], report.Errors.Select(e => $"{e.Line}: {e.Message}"));
+        // The second row of one mailbox is merged into the first, not refused: the later row's columns win.
+        Assert.Equal(1, report.Merged);
+        Assert.Contains("line 4: ok@example.org is the same mailbox as line 2; the two rows were merged", report.Warnings);
+        Assert.Equal("Doublon", Assert.Single(await AllAsync(digest)).Name);
     }
 
     [Fact]
@@ -139,18 +142,38 @@ public class SubscriberCsvImporterTests
         Assert.Equal(1, second.Updated);
     }
 
-    /// <summary>Every move the status table forbids a list import: each keeps the status, with a warning naming the line.</summary>
+    /// <summary>Every (stored, asked) pair of different statuses, split by what the status table says a list import may do.</summary>
+    private static IEnumerable<(SubscriberStatus Stored, SubscriberStatus Asked)> Pairs(bool allowed) =>
+        from stored in Enum.GetValues<SubscriberStatus>()
+        from asked in Enum.GetValues<SubscriberStatus>()
+        where stored != asked && StatusRules.Allows(StatusChanger.ListImport, stored, asked) == allowed
+        select (stored, asked);
+
+    public static TheoryData<SubscriberStatus, string> ForbiddenMoves() => Moves(allowed: false);
+
+    public static TheoryData<SubscriberStatus, string> AllowedMoves() => Moves(allowed: true);
+
+    private static TheoryData<SubscriberStatus, string> Moves(bool allowed)
+    {
+        var data = new TheoryData<SubscriberStatus, string>();
+        foreach (var (stored, asked) in Pairs(allowed))
+        {
+            data.Add(stored, asked.ToString().ToLowerInvariant());
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void TheTableForbidsAListImportTwelveMovesAndAllowsEight()
+    {
+        Assert.Equal(12, Pairs(allowed: false).Count());
+        Assert.Equal(8, Pairs(allowed: true).Count());
+    }
+
+    /// <summary>Every move the status table forbids a list import (all twelve): each keeps the status, with a warning naming the line.</summary>
     [Theory]
-    [InlineData(SubscriberStatus.Unsubscribed, "active")]
-    [InlineData(SubscriberStatus.Unsubscribed, "paused")]
-    [InlineData(SubscriberStatus.Unsubscribed, "pending")]
-    [InlineData(SubscriberStatus.Bounced, "active")]
-    [InlineData(SubscriberStatus.Bounced, "paused")]
-    [InlineData(SubscriberStatus.Bounced, "unsubscribed")]
-    [InlineData(SubscriberStatus.Pending, "active")]
-    [InlineData(SubscriberStatus.Pending, "paused")]
-    [InlineData(SubscriberStatus.Active, "pending")]
-    [InlineData(SubscriberStatus.Paused, "pending")]
+    [MemberData(nameof(ForbiddenMoves))]
     public async Task AListImportCannotMakeTheStatusMovesTheTableForbids(SubscriberStatus stored, string asked)
     {
         using var digest = new TestDigest();
@@ -166,11 +189,7 @@ public class SubscriberCsvImporterTests
     }
 
     [Theory]
-    [InlineData(SubscriberStatus.Active, "paused")]
-    [InlineData(SubscriberStatus.Paused, "active")]
-    [InlineData(SubscriberStatus.Active, "unsubscribed")]
-    [InlineData(SubscriberStatus.Pending, "unsubscribed")]
-    [InlineData(SubscriberStatus.Active, "bounced")]
+    [MemberData(nameof(AllowedMoves))]
     public async Task AListImportMakesTheMovesTheTableAllows(SubscriberStatus stored, string asked)
     {
         using var digest = new TestDigest();
@@ -182,6 +201,36 @@ public class SubscriberCsvImporterTests
 
         Assert.Equal(Enum.Parse<SubscriberStatus>(asked, ignoreCase: true), Assert.Single(await AllAsync(digest)).Status);
         Assert.Empty(report.Warnings);
+    }
+
+    [Fact]
+    public async Task RowsThatSpellOneMailboxAreMergedAndASuppressionOnAnyOfThemWins()
+    {
+        using var digest = new TestDigest();
+        var report = await ImportAsync(digest, """"
+            email,name,status
+            Ana@BÜCHER.example,Ana,active
+            ana@xn--bcher-kva.example,Ana B,unsubscribed
+            """ana""@bücher.example",Ana C,active
+            other@example.org,,active
+            """");
+
+        var ana = Assert.Single(await AllAsync(digest), s => s.Email == "ana@xn--bcher-kva.example");
+        Assert.Equal((SubscriberStatus.Unsubscribed, "Ana C"), (ana.Status, ana.Name));
+        Assert.Equal((2, 2, 2), (report.Added, report.Merged, (await AllAsync(digest)).Count));
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task ARowSpelledDifferentlyUpdatesTheReaderAlreadyStored()
+    {
+        using var digest = new TestDigest();
+        await ImportAsync(digest, "email,name\nana@xn--bcher-kva.example,Ana\n");
+
+        var report = await ImportAsync(digest, "email,name,status\nANA@Bücher.example,Ana Z,unsubscribed\n");
+
+        var ana = Assert.Single(await AllAsync(digest));
+        Assert.Equal((1, "Ana Z", SubscriberStatus.Unsubscribed), (report.Updated, ana.Name, ana.Status));
     }
 
     [Fact]
