@@ -10,5 +10,5 @@ public sealed class AcsEventsFunction(AcsEvents events)
 {
     [Function("AcsEvents")]
     public Task<IActionResult> ReceiveAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "inbound/acs-events")] HttpRequest request) =>
-        HandlerResults.WriteAsync(events.ReceiveAsync(request.HttpContext), request);
+        HandlerResults.WriteAsync(() => events.ReceiveAsync(request.HttpContext), request);
 }

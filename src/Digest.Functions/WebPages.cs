@@ -14,66 +14,66 @@ public sealed class WebPages(SubscriberPages subscribers, SubscribePages subscri
     [Function("SubscribeForm")]
     public Task<IActionResult> ShowSubscribeAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "subscribe")] HttpRequest request) =>
-        HandlerResults.WriteAsync(subscribe.ShowFormAsync(request.HttpContext), request);
+        HandlerResults.WriteAsync(() => subscribe.ShowFormAsync(request.HttpContext), request);
 
     [Function("Subscribe")]
     public Task<IActionResult> SubscribeAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "subscribe")] HttpRequest request) =>
-        HandlerResults.WriteAsync(subscribe.SubscribeAsync(request.HttpContext), request);
+        HandlerResults.WriteAsync(() => subscribe.SubscribeAsync(request.HttpContext), request);
 
     [Function("ConfirmPage")]
     public Task<IActionResult> ShowConfirmAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "confirm/{token}")] HttpRequest request, string token) =>
-        HandlerResults.WriteAsync(subscribe.ShowConfirmAsync(token, request.HttpContext), request);
+        HandlerResults.WriteAsync(() => subscribe.ShowConfirmAsync(token, request.HttpContext), request);
 
     [Function("Confirm")]
     public Task<IActionResult> ConfirmAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "confirm/{token}")] HttpRequest request, string token) =>
-        HandlerResults.WriteAsync(subscribe.ConfirmAsync(token, request.HttpContext), request);
+        HandlerResults.WriteAsync(() => subscribe.ConfirmAsync(token, request.HttpContext), request);
 
     [Function("UnsubscribePage")]
     public Task<IActionResult> ShowUnsubscribeAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "unsubscribe/{token}")] HttpRequest request, string token) =>
-        HandlerResults.WriteAsync(subscribers.ShowUnsubscribeAsync(token, request.HttpContext), request);
+        HandlerResults.WriteAsync(() => subscribers.ShowUnsubscribeAsync(token, request.HttpContext), request);
 
     /// <summary>The button and the RFC 8058 one-click POST: 200, no redirect, idempotent.</summary>
     [Function("Unsubscribe")]
     public Task<IActionResult> UnsubscribeAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "unsubscribe/{token}")] HttpRequest request, string token) =>
-        HandlerResults.WriteAsync(subscribers.UnsubscribeAsync(token, request.HttpContext), request);
+        HandlerResults.WriteAsync(() => subscribers.UnsubscribeAsync(token, request.HttpContext), request);
 
     [Function("PreferencesPage")]
     public Task<IActionResult> ShowPreferencesAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "preferences/{token}")] HttpRequest request, string token) =>
-        HandlerResults.WriteAsync(subscribers.ShowPreferencesAsync(token, request.HttpContext), request);
+        HandlerResults.WriteAsync(() => subscribers.ShowPreferencesAsync(token, request.HttpContext), request);
 
     [Function("SavePreferences")]
     public Task<IActionResult> SavePreferencesAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "preferences/{token}")] HttpRequest request, string token) =>
-        HandlerResults.WriteAsync(subscribers.SavePreferencesAsync(token, request.HttpContext), request);
+        HandlerResults.WriteAsync(() => subscribers.SavePreferencesAsync(token, request.HttpContext), request);
 
     [Function("PreferencesPreview")]
     public Task<IActionResult> PreviewAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "preferences/{token}/preview")] HttpRequest request, string token) =>
-        HandlerResults.WriteAsync(subscribers.PreviewAsync(token, request.HttpContext), request);
+        HandlerResults.WriteAsync(() => subscribers.PreviewAsync(token, request.HttpContext), request);
 
     [Function("ExportData")]
     public Task<IActionResult> ExportAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "preferences/{token}/export")] HttpRequest request, string token) =>
-        HandlerResults.WriteAsync(subscribers.ExportAsync(token, request.HttpContext), request);
+        HandlerResults.WriteAsync(() => subscribers.ExportAsync(token, request.HttpContext), request);
 
     [Function("ErasePage")]
     public Task<IActionResult> ShowEraseAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "preferences/{token}/erase")] HttpRequest request, string token) =>
-        HandlerResults.WriteAsync(subscribers.ShowEraseAsync(token, request.HttpContext), request);
+        HandlerResults.WriteAsync(() => subscribers.ShowEraseAsync(token, request.HttpContext), request);
 
     [Function("Erase")]
     public Task<IActionResult> EraseAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "preferences/{token}/erase")] HttpRequest request, string token) =>
-        HandlerResults.WriteAsync(subscribers.EraseAsync(token, request.HttpContext), request);
+        HandlerResults.WriteAsync(() => subscribers.EraseAsync(token, request.HttpContext), request);
 
     [Function("WebVersion")]
     public Task<IActionResult> ShowIssueAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "issues/{number:int}")] HttpRequest request, int number) =>
-        HandlerResults.WriteAsync(issues.ShowAsync(number, request.HttpContext), request);
+        HandlerResults.WriteAsync(() => issues.ShowAsync(number, request.HttpContext), request);
 }

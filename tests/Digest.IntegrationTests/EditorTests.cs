@@ -230,7 +230,7 @@ public sealed partial class EditorTests(ITestOutputHelper output) : IAsyncLifeti
 
     private static async Task AssertAccessibleAsync(IPage page, string what)
     {
-        await page.AddScriptTagAsync(new PageAddScriptTagOptions { Path = Path.Combine(DigestCli.RepositoryRoot, "node_modules", "axe-core", "axe.min.js") });
+        await Chromium.AddAxeAsync(page);
         var serious = await page.EvaluateAsync<string[]>(
             "async () => (await axe.run(document)).violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id + ': ' + v.help)");
         Assert.True(serious.Length == 0, $"{what}: {string.Join("; ", serious)}");

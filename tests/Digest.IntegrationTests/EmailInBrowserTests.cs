@@ -15,7 +15,6 @@ public sealed class EmailInBrowserTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly string Corpus = Path.GetFullPath(Path.Combine(DigestCli.RepositoryRoot, "..", "shared", "corpus", "posts"));
     private static readonly string Artifacts = Path.Combine(DigestCli.RepositoryRoot, "out", "test-artifacts", "email");
-    private static readonly string Axe = Path.Combine(DigestCli.RepositoryRoot, "node_modules", "axe-core", "axe.min.js");
     private readonly DigestCli cli = new();
 
     public void Dispose() => cli.Dispose();
@@ -60,7 +59,7 @@ public sealed class EmailInBrowserTests(ITestOutputHelper output) : IDisposable
                 var background = await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
                 Assert.Equal(scheme == ColorScheme.Dark ? "rgb(17, 19, 24)" : "rgb(243, 241, 237)", background);
 
-                await page.AddScriptTagAsync(new PageAddScriptTagOptions { Path = Axe });
+                await Chromium.AddAxeAsync(page);
                 var violations = await page.EvaluateAsync<JsonElement>(
                     "async () => (await axe.run(document, { resultTypes: ['violations'] })).violations.map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }))");
                 var found = violations.EnumerateArray().Select(v => $"{v.GetProperty("id")} ({v.GetProperty("impact")}, {v.GetProperty("nodes")} nodes)").ToList();
@@ -207,7 +206,7 @@ public sealed class EmailInBrowserTests(ITestOutputHelper output) : IDisposable
                 // A wide table scrolls inside its own box; its cells keep their words whole rather than a letter a line.
                 var narrowest = await page.EvaluateAsync<double>("() => Math.min(...[...document.querySelectorAll('article td, article th')].map(c => c.getBoundingClientRect().width))");
                 Assert.True(narrowest >= 60, $"A table cell of the web version is {narrowest:0} px wide at {width} px ({scheme}).");
-                await page.AddScriptTagAsync(new PageAddScriptTagOptions { Path = Axe });
+                await Chromium.AddAxeAsync(page);
                 var contrast = await page.EvaluateAsync<int>("async () => (await axe.run(document, { runOnly: ['color-contrast'] })).violations.length");
                 Assert.True(contrast == 0, $"The web version at {width} px ({scheme}) has text without enough contrast.");
                 await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, $"shapes-web-{width}-{scheme.ToString().ToLowerInvariant()}.png"), FullPage = true });

@@ -291,6 +291,43 @@ public sealed class WebPagesTests : IAsyncLifetime, IDisposable
         Assert.Equal("unsubscribed", StatusOf("emma.wright@example.com"));
     }
 
+    [Fact]
+    public async Task NoOtherSiteCanFrameAReaderPageAndThePagesOwnStyleIsTheOnlyOneAllowed()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        // The framing page is answered by the browser for an origin it calls public; its local-network check would refuse
+        // every frame to 127.0.0.1 before our headers are read, so it is off here.
+        await using var browser = await Chromium.LaunchAsync(playwright, "--disable-features=LocalNetworkAccessChecks");
+        var page = await browser.NewPageAsync();
+        var refused = new List<string>();
+        page.Console += (_, message) => refused.Add(message.Text);
+
+        // The page's CSP allows its one stylesheet by hash: the style applies and the browser reports no refusal.
+        foreach (var path in new[] { PreferencesUrl("emma.wright@example.com"), UnsubscribeUrl("emma.wright@example.com"), site.Url("/subscribe").ToString(), site.Url("/issues/1").ToString() })
+        {
+            await page.GotoAsync(path);
+            Assert.Equal("rgb(243, 241, 237)", await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor"));
+        }
+
+        Assert.DoesNotContain(refused, text => text.Contains("Content Security Policy", StringComparison.Ordinal));
+
+        // A page of another origin (answered by the browser itself: nothing leaves the machine) frames the preferences page,
+        // and serve's health check, which has no page headers, as the control: the frame itself works.
+        var elsewhere = $"http://localhost:{site.Url("/").Port}/elsewhere";
+        await page.RouteAsync(elsewhere, route => route.FulfillAsync(new RouteFulfillOptions
+        {
+            ContentType = "text/html",
+            Body = $"<!DOCTYPE html><iframe name=\"victim\" src=\"{PreferencesUrl("emma.wright@example.com")}\"></iframe>" +
+                $"<iframe name=\"control\" src=\"{site.Url("/healthz")}\"></iframe>",
+        }));
+        await page.GotoAsync(elsewhere);
+        var control = page.Frames.Single(frame => frame.Name == "control");
+        await control.GetByText("ok").WaitForAsync();
+        var victim = page.Frames.Single(frame => frame.Name == "victim");
+        Assert.StartsWith("chrome-error:", victim.Url, StringComparison.Ordinal);
+        Assert.Equal(0, await victim.Locator("form").CountAsync());
+    }
+
     /// <summary>Presses Tab until the control has the focus; fails when it cannot be reached by the keyboard.</summary>
     private static async Task TabToAsync(IPage page, ILocator control)
     {

@@ -7,8 +7,15 @@ namespace Digest.Web;
 /// <summary>The routes every email links to, for any ASP.NET Core host (serve; Functions' ASP.NET Core integration).</summary>
 public static class DigestWebEndpoints
 {
-    public static IEndpointRouteBuilder MapDigestWeb(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapDigestWeb(this IEndpointRouteBuilder routes)
     {
+        // Every page's headers first (SecurityHeaders); a handler may then set its own.
+        var app = routes.MapGroup("");
+        app.AddEndpointFilter((invocation, next) =>
+        {
+            SecurityHeaders.Apply(invocation.HttpContext);
+            return next(invocation);
+        });
         app.MapGet("/unsubscribe/{token}", (string token, HttpContext context, SubscriberPages pages) => pages.ShowUnsubscribeAsync(token, context));
         app.MapPost("/unsubscribe/{token}", (string token, HttpContext context, SubscriberPages pages) => pages.UnsubscribeAsync(token, context))
             .DisableAntiforgery();
@@ -37,6 +44,6 @@ public static class DigestWebEndpoints
         app.MapGet("/editor/preview/html", (HttpContext context, EditorPages pages) => pages.PreviewHtmlAsync(context));
         app.MapPost("/editor/test", (HttpContext context, EditorPages pages) => pages.SendTestAsync(context)).DisableAntiforgery();
         app.MapPost("/inbound/acs-events", (HttpContext context, Inbound.AcsEvents events) => events.ReceiveAsync(context)).DisableAntiforgery();
-        return app;
+        return routes;
     }
 }

@@ -216,7 +216,7 @@ public sealed class EditorPages(
             request = request with { SubscriberId = id };
         }
 
-        return NoStore(context, SeeOther(context, "/editor/preview" + QueryOf(request)));
+        return SeeOther(context, "/editor/preview" + QueryOf(request));
     }
 
     /// <summary>The exact HTML part, for the preview's iframes; sandboxed, so nothing in it can run or reach the editor's session.</summary>
@@ -228,11 +228,10 @@ public sealed class EditorPages(
         }
 
         var (_, _, result, problem) = await ComposeAsync(RequestOf(key => context.Request.Query[key]), sendTo: "", Strings(context), context.RequestAborted);
-        context.Response.Headers.ContentSecurityPolicy = "sandbox allow-popups allow-popups-to-escape-sandbox; default-src 'none'; img-src https: data:; style-src 'unsafe-inline'";
-        // A subscriber's digest: not kept by the browser or anything between, like every editor page.
-        return NoStore(context, result?.Email is { } email
+        SecurityHeaders.FramedEmail(context);
+        return result?.Email is { } email
             ? Results.Content(email.Rendered.Html, Html)
-            : Results.Content($"<!DOCTYPE html><p>{System.Net.WebUtility.HtmlEncode(problem ?? result?.EmptyReason)}</p>", Html, statusCode: StatusCodes.Status404NotFound));
+            : Results.Content($"<!DOCTYPE html><p>{System.Net.WebUtility.HtmlEncode(problem ?? result?.EmptyReason)}</p>", Html, statusCode: StatusCodes.Status404NotFound);
     }
 
     /// <summary>Sends the previewed message, exactly, to one address; the ledger is not touched.</summary>
@@ -332,7 +331,7 @@ public sealed class EditorPages(
             SuppressedSearch = search,
             Suppressed = await feedback.SuppressedAsync(search, cancellationToken),
         };
-        return NoStore(context, Results.Content(await pages.RenderAsync("Editor", page), Html, statusCode: status));
+        return Results.Content(await pages.RenderAsync("Editor", page), Html, statusCode: status);
     }
 
     private async Task<IResult> PreviewPageAsync(
@@ -356,7 +355,8 @@ public sealed class EditorPages(
             NoticeIsError = noticeIsError,
             SendTo = sendTo,
         };
-        return NoStore(context, Results.Content(await pages.RenderAsync("EditorPreview", page), Html, statusCode: status));
+        SecurityHeaders.AllowOwnFrames(context);
+        return Results.Content(await pages.RenderAsync("EditorPreview", page), Html, statusCode: status);
     }
 
     /// <summary>The issue, the stand-in reader and their email; or what is wrong with the request (unknown issue or address).</summary>
@@ -444,11 +444,11 @@ public sealed class EditorPages(
         }
 
         var (form, unreadable) = await links.ReadFormAsync(context, WebStrings.For(s.Lang));
-        return (form, unreadable is null ? null : NoStore(context, unreadable));
+        return (form, unreadable is null ? null : unreadable);
     }
 
     private async Task<IResult> SignInPageAsync(HttpContext context, string? error, int status) =>
-        NoStore(context, Results.Content(await pages.RenderAsync("EditorSignIn", new EditorSignInPage(Strings(context), options.Value.Title) { Error = error }), Html, statusCode: status));
+        Results.Content(await pages.RenderAsync("EditorSignIn", new EditorSignInPage(Strings(context), options.Value.Title) { Error = error }), Html, statusCode: status);
 
     private Task<IResult> NotFoundAsync(HttpContext context) =>
         MessageAsync(context, Strings(context).DisabledTitle, Strings(context).Disabled, StatusCodes.Status404NotFound);
@@ -456,23 +456,13 @@ public sealed class EditorPages(
     private async Task<IResult> MessageAsync(HttpContext context, string title, string message, int status, string? link = null)
     {
         var page = new MessagePage(WebStrings.For(Strings(context).Lang), title, message) { LinkUrl = link, LinkText = link is null ? null : Strings(context).Back };
-        return NoStore(context, Results.Content(await pages.RenderAsync("Message", page), Html, statusCode: status));
+        return Results.Content(await pages.RenderAsync("Message", page), Html, statusCode: status);
     }
 
     private static IResult SeeOther(HttpContext context, string location)
     {
         context.Response.Headers.Location = location;
         return Results.StatusCode(StatusCodes.Status303SeeOther);
-    }
-
-    /// <summary>Editor pages are never cached, never framed by another site, and send no referrer to other sites.</summary>
-    private static IResult NoStore(HttpContext context, IResult result)
-    {
-        context.Response.Headers.CacheControl = "no-store";
-        context.Response.Headers.XFrameOptions = "SAMEORIGIN";
-        // same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on our own form POSTs.
-        context.Response.Headers["Referrer-Policy"] = "same-origin";
-        return result;
     }
 
     private static EditorStrings Strings(HttpContext context) => EditorStrings.For(SignedLinkPages.LanguageOf(context));

@@ -105,8 +105,7 @@ public sealed class SubscriberPages(
             return await PageAsync(new MessagePage(s, s.PreviewEmptyTitle, s.PreviewEmpty(latest.Number)) { LinkUrl = $"/preferences/{token}", LinkText = s.ManagePreferences });
         }
 
-        context.Response.Headers.CacheControl = "no-store";
-        context.Response.Headers.ContentSecurityPolicy = "sandbox allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation; default-src 'none'; img-src https: data:; style-src 'unsafe-inline'";
+        context.Response.Headers.ContentSecurityPolicy = SecurityHeaders.ReaderEmailPolicy;
         return Results.Content(email.Rendered.Html, "text/html; charset=utf-8");
     });
 

@@ -50,13 +50,23 @@ public static class WebForms
         }
     }
 
-    /// <summary>False for a form posted from another site; browsers always send Origin (or Sec-Fetch-Site) on a POST.</summary>
+    /// <summary>
+    /// False for a form posted from another site; browsers always send Origin (or Sec-Fetch-Site) on a POST. Our pages
+    /// send no referrer, so a browser posts our own forms with "Origin: null": that counts only with Sec-Fetch-Site
+    /// saying same-origin (a sandboxed frame elsewhere also posts "null", as cross-site).
+    /// </summary>
     public static bool IsSameOrigin(HttpRequest request, string publicBaseUrl)
     {
         var origin = request.Headers.Origin.ToString();
+        var site = request.Headers["Sec-Fetch-Site"].ToString();
         if (origin.Length == 0)
         {
-            return request.Headers["Sec-Fetch-Site"].ToString() is "" or "same-origin" or "none";
+            return site is "" or "same-origin" or "none";
+        }
+
+        if (origin == "null")
+        {
+            return site == "same-origin";
         }
 
         var own = $"{request.Scheme}://{request.Host}";

@@ -20,7 +20,7 @@ public sealed class WebPages(Rendering.RazorTemplates templates)
         "article .body table{display:block;overflow-x:auto;max-width:100%}article .body th,article .body td{overflow-wrap:normal;min-width:4.5em}article .body pre{white-space:pre-wrap;overflow-x:auto;font-size:14px;background:#f7f5f1;padding:10px;border-radius:6px}" +
         "article .body code{font-size:0.9em}article .body blockquote{margin:12px 0;padding:0 0 0 14px;border-left:3px solid #d9d4ca;color:#3d3a36}" +
         "article .body ul,article .body ol{padding-left:22px}" +
-        "main.wide{max-width:1340px}table{border-collapse:collapse;width:100%;font-size:15px}" +
+        "main.wide{max-width:1340px}.scroll{overflow-x:auto}table{border-collapse:collapse;width:100%;font-size:15px}" +
         "th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #d9d4ca;vertical-align:top}" +
         "textarea,input[type=email],input[type=password],input[type=text]{font:inherit;width:100%;box-sizing:border-box;padding:8px;margin:4px 0 10px}" +
         ".frames{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}.frames figure{margin:0;max-width:100%;overflow-x:auto}" +

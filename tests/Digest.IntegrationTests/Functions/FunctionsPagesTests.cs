@@ -205,12 +205,30 @@ public sealed class FunctionsPagesTests(Azurite azurite) : IAsyncLifetime, IDisp
 
         Assert.True(fromServe.Status == fromFunctions.Status, $"{request}: serve answered {fromServe.Status}, {function.Name} {fromFunctions.Status}");
         Assert.Equal(fromServe.ApplicationHeaders.OrderBy(h => h.Key, StringComparer.Ordinal), fromFunctions.ApplicationHeaders.OrderBy(h => h.Key, StringComparer.Ordinal));
+        AssertGuarded(request, fromServe.Headers);
         var (served, answered) = request.RandomTokens
             ? (Redaction.Apply(fromServe.Text), Redaction.Apply(fromFunctions.Text))
             : (fromServe.Text, fromFunctions.Text);
         Assert.True(fromServe.Body.AsSpan().SequenceEqual(fromFunctions.Body) || (request.RandomTokens && served == answered),
             $"{request}: the bodies differ\n--- serve ---\n{fromServe.Text}\n--- {function.Name} ---\n{fromFunctions.Text}");
         return fromServe.Status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Every answer, on both hosts (compared above): framed by nobody, no referrer, no sniffing, no inline script; not stored when reached with a token or a session.</summary>
+    private static void AssertGuarded(PageRequest request, IReadOnlyDictionary<string, string> headers)
+    {
+        var policy = headers.GetValueOrDefault("Content-Security-Policy") ?? "";
+        Assert.True(policy.Contains("default-src 'none'", StringComparison.Ordinal), $"{request}: CSP is '{policy}'");
+        Assert.DoesNotContain("script-src", policy, StringComparison.Ordinal);
+        var framedBySelf = request.Path == "/editor/preview/html";
+        Assert.True(policy.Contains(framedBySelf ? "frame-ancestors 'self'" : "frame-ancestors 'none'", StringComparison.Ordinal), $"{request}: CSP is '{policy}'");
+        Assert.Equal(framedBySelf ? "SAMEORIGIN" : "DENY", headers.GetValueOrDefault("X-Frame-Options"));
+        Assert.Equal("no-referrer", headers.GetValueOrDefault("Referrer-Policy"));
+        Assert.Equal("nosniff", headers.GetValueOrDefault("X-Content-Type-Options"));
+        if (!request.Path.StartsWith("/issues/", StringComparison.Ordinal) && !request.Path.StartsWith("/subscribe", StringComparison.Ordinal))
+        {
+            Assert.True(headers.GetValueOrDefault("Cache-Control") == "no-store", $"{request}: Cache-Control is '{headers.GetValueOrDefault("Cache-Control")}'");
+        }
     }
 
     private async Task<PageAnswer> AskServeAsync(PageRequest request)
