@@ -31,7 +31,7 @@ param imapUserName string = ''
 param imapPassword string = ''
 
 @secure()
-@description('Secret Event Grid adds to the AcsEvents endpoint URL (?key=) when the relay is Azure Communication Services; empty leaves the endpoint off.')
+@description('Secret (32+ characters) Event Grid sends to the AcsEvents endpoint (X-Digest-Key header, or ?key=) when the relay is Azure Communication Services; empty leaves the endpoint off.')
 param eventGridKey string = ''
 
 @description('Base of every link in the emails (unsubscribe, preferences, web version).')

@@ -23,6 +23,10 @@ public sealed class EditorFunctions(EditorPages editor)
     public Task<IActionResult> SignOutAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "editor/sign-out")] HttpRequest request) =>
         HandlerResults.WriteAsync(() => editor.SignOutAsync(request.HttpContext), request);
 
+    [Function("EditorSignOutEverywhere")]
+    public Task<IActionResult> SignOutEverywhereAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "editor/sign-out-everywhere")] HttpRequest request) =>
+        HandlerResults.WriteAsync(() => editor.SignOutEverywhereAsync(request.HttpContext), request);
+
     [Function("Editor")]
     public Task<IActionResult> DashboardAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "editor")] HttpRequest request) =>
         HandlerResults.WriteAsync(() => editor.DashboardAsync(request.HttpContext), request);

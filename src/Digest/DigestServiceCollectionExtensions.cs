@@ -65,6 +65,7 @@ public static class DigestServiceCollectionExtensions
             services.AddSingleton<ISubscriberStore>(provider => new FileSubscriberStore(
                 Path.Combine(DataFolder(provider), "subscribers.json"), provider.GetRequiredService<ILogger<FileSubscriberStore>>()));
             services.AddSingleton(provider => new FileDeliveryLedger(Path.Combine(DataFolder(provider), "ledger")));
+            services.AddSingleton<IEditorSessionStore>(provider => new FileEditorSessionStore(Path.Combine(DataFolder(provider), "editor-sessions.json")));
             services.AddSingleton<IDeliveryLedger>(provider => provider.GetRequiredService<FileDeliveryLedger>());
             services.AddSingleton<IDeliveryHistory>(provider => provider.GetRequiredService<FileDeliveryLedger>());
             services.AddSingleton<IFeedbackLedger>(provider => provider.GetRequiredService<FileDeliveryLedger>());
@@ -128,6 +129,7 @@ public static class DigestServiceCollectionExtensions
         services.AddSingleton<IssueDryRun>();
         services.AddSingleton<EditorSession>();
         services.AddSingleton<ClientLimits>();
+        services.AddSingleton<IKeyAttempts>(provider => provider.GetRequiredService<ClientLimits>());
         services.AddSingleton<EditorPages>();
         return services;
     }
@@ -149,6 +151,7 @@ public static class DigestServiceCollectionExtensions
         services.AddSingleton<ISubscriberStore>(p => new TableSubscriberStore(
             Clients(p).Table(Options(p).SubscribersTable), Clients(p).Table(Options(p).SubscriberEmailsTable), p.GetRequiredService<ILogger<TableSubscriberStore>>()));
         services.AddSingleton(p => new TableDeliveryLedger(Clients(p).Table(Options(p).LedgerTable)));
+        services.AddSingleton<IEditorSessionStore>(p => new TableEditorSessionStore(Clients(p).Table(Options(p).LedgerTable)));
         services.AddSingleton<IDeliveryLedger>(p => p.GetRequiredService<TableDeliveryLedger>());
         services.AddSingleton<IDeliveryHistory>(p => p.GetRequiredService<TableDeliveryLedger>());
         services.AddSingleton<IFeedbackLedger>(p => p.GetRequiredService<TableDeliveryLedger>());

@@ -13,6 +13,7 @@ namespace Digest.IntegrationTests;
 public sealed class PersonalDataInLogsTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
 {
     private const string EditorKey = "log-tests-editor-key-0123456789abcdef";
+    private const string EventGridKey = "log-tests-event-grid-key-0123456789abcdef";
     private static readonly Regex TokenShape = new(@"[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{40,}");
     private readonly DigestCli cli = new();
     private readonly SmtpServer smtp = SmtpServer.Start();
@@ -26,6 +27,7 @@ public sealed class PersonalDataInLogsTests(ITestOutputHelper output) : IAsyncLi
         cli.Environment["Logging__LogLevel__Microsoft"] = "Trace";
         cli.Environment["Logging__LogLevel__Digest.Posts.PostReader"] = "Trace";
         cli.Environment["Digest__Editor__Key"] = EditorKey;
+        cli.Environment["Digest__Inbound__EventGridKey"] = EventGridKey;
         cli.Environment["Digest__Delivery__RetryDelay"] = "00:00:00.1";
         cli.Environment["DigestSchedule"] = "0 0 7 * * 1";
         var posts = cli.CopyPosts(Path.Combine(DigestCli.RepositoryRoot, "samples", "posts"), new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
@@ -83,6 +85,23 @@ public sealed class PersonalDataInLogsTests(ITestOutputHelper output) : IAsyncLi
         Assert.Equal(HttpStatusCode.BadGateway, (await PostAsync("/editor/test", cookie, ("issue", "1"), ("reader", reader), ("to", "bounce.desk@example.net"))).StatusCode);
         await Task.Delay(TimeSpan.FromSeconds(1));
 
+        // Near-valid variants of a real token (cut short, one character off, with a tail) and Event Grid's key in its URL:
+        // masked by where they sit, not by their shape.
+        var token = TokenShape.Match(unsubscribe).Value;
+        var variants = new[] { token[..(token.Length - 30)], token[..^1] + (token[^1] == 'A' ? 'B' : 'A'), token.Replace('.', '~') + "~x", "pl41n-s3cr3t-l1nk-" + token[10..30] };
+        foreach (var variant in variants)
+        {
+            using var _ = await http.GetAsync(site.Url("/unsubscribe/" + variant));
+            using var __ = await http.GetAsync(site.Url("/preferences/" + variant + "/export"));
+            using var ___ = await http.GetAsync(site.Url("/confirm/" + variant));
+        }
+
+        using (var wrongKey = await http.PostAsync(site.Url("/inbound/acs-events?key=" + EventGridKey[..^1] + "x"), new StringContent("[]")))
+        using (var rightKey = await http.PostAsync(site.Url("/inbound/acs-events?key=" + EventGridKey), new StringContent("[]")))
+        {
+            Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.OK), (wrongKey.StatusCode, rightKey.StatusCode));
+        }
+
         // What the logs must not hold: every address mailed or typed, and every token any mail carried.
         var addresses = smtp.Messages().Select(message => message.To).Concat(smtp.RecipientAttempts()).Append("bounce.desk@example.net")
             .Select(line => Regex.Match(line, @"[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+[A-Za-z]").Value).Where(address => address.Length > 0).Distinct().ToList();
@@ -100,8 +119,12 @@ public sealed class PersonalDataInLogsTests(ITestOutputHelper output) : IAsyncLi
         }
 
         Assert.DoesNotContain(tokens, token => logs.Contains(token, StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.Contains("/inbound/acs-events?key=***", StringComparison.Ordinal));
+        Assert.DoesNotContain(EventGridKey[..20], logs, StringComparison.Ordinal);
+        Assert.All(variants, variant => Assert.DoesNotContain(variant[..20], logs, StringComparison.Ordinal));
         output.WriteLine($"[figures] personal data in logs: {lines.Length} log lines at Trace (run with bounces and deferrals, subscribe, confirm, " +
-            $"one-click unsubscribe, data link, editor preview and 2 test sends), {addresses.Count} addresses and {tokens.Count} tokens looked for: 0 found");
+            $"one-click unsubscribe, data link, editor preview and 2 test sends, {variants.Length * 3} near-valid token URLs, 2 Event Grid keys in URLs), " +
+            $"{addresses.Count} addresses, {tokens.Count} tokens, {variants.Length} token variants and the key looked for: 0 found");
     }
 
     private Task<HttpResponseMessage> PostAsync(string path, params (string Name, string Value)[] fields) => PostAsync(path, null, fields);

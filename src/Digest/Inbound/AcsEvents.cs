@@ -10,13 +10,14 @@ namespace Digest.Inbound;
 /// <summary>
 /// Azure Communication Services' delivery reports, delivered by Event Grid (Event Grid schema) to POST /inbound/acs-events:
 /// the subscription's validation handshake, then <c>Microsoft.Communication.EmailDeliveryReportReceived</c> events mapped onto
-/// the same rules as mailed reports. Event Grid is authenticated by a secret in the endpoint URL (<c>?key=</c>, as Event Grid's
-/// webhook documentation suggests) or an <c>X-Digest-Key</c> header, compared in constant time; without a configured key the
-/// endpoint does not exist. The message is named by its Internet Message-ID, which we wrote (<c>list.issue.reader@domain</c>), and
+/// the same rules as mailed reports. Event Grid is authenticated by a secret of at least 32 characters in an <c>X-Digest-Key</c>
+/// header (an Event Grid delivery attribute) or else in the endpoint URL (<c>?key=</c>, masked in every log line), compared in
+/// constant time; a client's wrong keys are limited as editor sign-ins are; without a configured key the endpoint does not exist. The message is named by its Internet Message-ID, which we wrote (<c>list.issue.reader@domain</c>), and
 /// acted on only when the reported recipient is that reader's address.
 /// </summary>
 public sealed class AcsEvents(
-    FeedbackRules rules, ISubscriberRecords subscribers, Delivery.Mail.DigestMessageBuilder messages, IOptions<InboundOptions> inbound, ILogger<AcsEvents> logger)
+    FeedbackRules rules, ISubscriberRecords subscribers, Delivery.Mail.DigestMessageBuilder messages, IKeyAttempts attempts,
+    IOptions<InboundOptions> inbound, ILogger<AcsEvents> logger)
 {
     /// <summary>An Event Grid delivery holds at most 5,000 events of at most 1 MB in all.</summary>
     private const int MaxBodyBytes = 1024 * 1024;
@@ -28,9 +29,17 @@ public sealed class AcsEvents(
             return Results.NotFound();
         }
 
-        var given = context.Request.Query["key"].FirstOrDefault() ?? context.Request.Headers["X-Digest-Key"].FirstOrDefault() ?? "";
+        if (!attempts.MayTry(context))
+        {
+            logger.LogWarning("Event Grid key refused unread: too many wrong keys from one client");
+            return Results.StatusCode(StatusCodes.Status429TooManyRequests);
+        }
+
+        var given = context.Request.Headers["X-Digest-Key"].FirstOrDefault() ?? context.Request.Query["key"].FirstOrDefault() ?? "";
         if (!Links.Secrets.Match(given, key))
         {
+            attempts.Failed(context);
+            logger.LogWarning("Event Grid request with a wrong key");
             return Results.Unauthorized();
         }
 

@@ -89,13 +89,22 @@ public sealed class InboundOptions : IValidatableObject
     [Range(16 * 1024, 64 * 1024 * 1024)]
     public int MaxMessageBytes { get; set; } = 2 * 1024 * 1024;
 
-    /// <summary>The secret Event Grid must send (query <c>?key=</c> or header <c>X-Digest-Key</c>) for the AcsEvents function to accept events.</summary>
+    /// <summary>
+    /// The secret Event Grid must send (header <c>X-Digest-Key</c>, set as a delivery attribute, or else query <c>?key=</c>)
+    /// for the AcsEvents function to accept events; at least 32 characters, refused at start otherwise.
+    /// </summary>
     public string? EventGridKey { get; set; }
 
     public bool HasMailbox => !string.IsNullOrWhiteSpace(ImapHost);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (EventGridKey is { Length: > 0 and < 32 })
+        {
+            yield return new ValidationResult(
+                "Digest:Inbound:EventGridKey must be at least 32 characters (a random secret, such as: openssl rand -base64 33)", [nameof(EventGridKey)]);
+        }
+
         if (HasMailbox && string.IsNullOrWhiteSpace(ImapUserName))
         {
             yield return new ValidationResult("Digest:Inbound:ImapUserName is required with ImapHost.", [nameof(ImapUserName)]);

@@ -15,13 +15,14 @@ namespace Digest.Web;
 /// changes with each process, so memory is bounded whatever the number of addresses, and nobody can aim at another
 /// client's bucket. In memory, so per instance: N instances let a client N times as much (docs/security.md).
 /// </summary>
-public sealed class ClientLimits : IDisposable
+public sealed class ClientLimits : Inbound.IKeyAttempts, IDisposable
 {
     public const int Buckets = 1 << 16;
 
     private readonly PartitionedRateLimiter<HttpContext> subscribe;
     private readonly PartitionedRateLimiter<HttpContext> signIn;
     private readonly PartitionedRateLimiter<HttpContext> testSends;
+    private readonly PartitionedRateLimiter<HttpContext> wrongKeys;
     private readonly ClientOptions client;
     private readonly IReadOnlyList<(IPAddress Network, int Prefix)> trusted;
     private readonly int seed = Random.Shared.Next();
@@ -35,6 +36,7 @@ public sealed class ClientLimits : IDisposable
         subscribe = Limiter(10, TimeSpan.FromHours(1));
         signIn = Limiter(10, TimeSpan.FromMinutes(15));
         testSends = Limiter(editor.Value.TestSendsPerHour, TimeSpan.FromHours(1));
+        wrongKeys = Limiter(10, TimeSpan.FromMinutes(15));
     }
 
     /// <summary>Counts one subscribe request; false (not counted) when the client is over its limit.</summary>
@@ -43,6 +45,15 @@ public sealed class ClientLimits : IDisposable
     public bool TrySignIn(HttpContext context) => Take(signIn, context);
 
     public bool TryTestSend(HttpContext context) => Take(testSends, context);
+
+    /// <summary>Event Grid's key: only wrong ones count, 10 per client per 15 minutes, as sign-ins (Event Grid itself never guesses).</summary>
+    public bool MayTry(HttpContext context)
+    {
+        using var lease = wrongKeys.AttemptAcquire(context, permitCount: 0);
+        return lease.IsAcquired;
+    }
+
+    public void Failed(HttpContext context) => Take(wrongKeys, context);
 
     /// <summary>
     /// The client's address: the connection's, or, when it is a trusted proxy and <see cref="ClientOptions.ClientAddressHeader"/>
@@ -96,6 +107,7 @@ public sealed class ClientLimits : IDisposable
         subscribe.Dispose();
         signIn.Dispose();
         testSends.Dispose();
+        wrongKeys.Dispose();
     }
 
     private PartitionedRateLimiter<HttpContext> Limiter(int permits, TimeSpan window) =>

@@ -35,6 +35,7 @@ public static class DigestWebEndpoints
         app.MapGet("/editor/sign-in", (HttpContext context, EditorPages pages) => pages.ShowSignInAsync(context));
         app.MapPost("/editor/sign-in", (HttpContext context, EditorPages pages) => pages.SignInAsync(context)).DisableAntiforgery();
         app.MapPost("/editor/sign-out", (HttpContext context, EditorPages pages) => pages.SignOutAsync(context)).DisableAntiforgery();
+        app.MapPost("/editor/sign-out-everywhere", (HttpContext context, EditorPages pages) => pages.SignOutEverywhereAsync(context)).DisableAntiforgery();
         app.MapGet("/editor", (HttpContext context, EditorPages pages) => pages.DashboardAsync(context));
         app.MapPost("/editor/intro", (HttpContext context, EditorPages pages) => pages.SaveIntroAsync(context)).DisableAntiforgery();
         app.MapPost("/editor/suppression", (HttpContext context, EditorPages pages) => pages.ClearBounceAsync(context)).DisableAntiforgery();

@@ -10,6 +10,8 @@ namespace Digest.Web;
 public sealed record EditorSignInPage(EditorStrings Strings, string DigestTitle)
 {
     public string? Error { get; init; }
+
+    public string? Notice { get; init; }
 }
 
 /// <summary>The editor's desk: the next issue, its intro, the dry run, whom to preview as, and past issues.</summary>

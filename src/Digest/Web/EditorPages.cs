@@ -46,7 +46,13 @@ public sealed class EditorPages(
             return await NotFoundAsync(context);
         }
 
-        return session.IsSignedIn(context) ? SeeOther(context, "/editor") : await SignInPageAsync(context, error: null, StatusCodes.Status200OK);
+        if (await session.IsSignedInAsync(context))
+        {
+            return SeeOther(context, "/editor");
+        }
+
+        var notice = context.Request.Query["signed-out"].ToString() == "everywhere" ? Strings(context).SignedOutEverywhere : null;
+        return await SignInPageAsync(context, error: null, StatusCodes.Status200OK, notice);
     }
 
     public async Task<IResult> SignInAsync(HttpContext context)
@@ -75,7 +81,7 @@ public sealed class EditorPages(
             return await SignInPageAsync(context, s.WrongKey, StatusCodes.Status401Unauthorized);
         }
 
-        session.SignIn(context);
+        await session.SignInAsync(context);
         logger.LogInformation("Editor signed in");
         return SeeOther(context, "/editor");
     }
@@ -87,8 +93,22 @@ public sealed class EditorPages(
             return refusal;
         }
 
-        session.SignOut(context);
+        await session.SignOutAsync(context);
         return SeeOther(context, "/editor/sign-in");
+    }
+
+    /// <summary>Ends every editor session (a lost laptop, a shared key that leaked); then asks this browser to sign in again.</summary>
+    public async Task<IResult> SignOutEverywhereAsync(HttpContext context)
+    {
+        var (_, refusal) = await SignedInFormAsync(context);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var ended = await session.SignOutEverywhereAsync(context);
+        logger.LogWarning("Editor signed out everywhere: {Sessions} sessions ended", ended);
+        return SeeOther(context, "/editor/sign-in?signed-out=everywhere");
     }
 
     public async Task<IResult> DashboardAsync(HttpContext context) =>
@@ -421,7 +441,7 @@ public sealed class EditorPages(
             return await NotFoundAsync(context);
         }
 
-        if (session.IsSignedIn(context))
+        if (await session.IsSignedInAsync(context))
         {
             return null;
         }
@@ -447,8 +467,8 @@ public sealed class EditorPages(
         return (form, unreadable is null ? null : unreadable);
     }
 
-    private async Task<IResult> SignInPageAsync(HttpContext context, string? error, int status) =>
-        Results.Content(await pages.RenderAsync("EditorSignIn", new EditorSignInPage(Strings(context), options.Value.Title) { Error = error }), Html, statusCode: status);
+    private async Task<IResult> SignInPageAsync(HttpContext context, string? error, int status, string? notice = null) =>
+        Results.Content(await pages.RenderAsync("EditorSignIn", new EditorSignInPage(Strings(context), options.Value.Title) { Error = error, Notice = notice }), Html, statusCode: status);
 
     private Task<IResult> NotFoundAsync(HttpContext context) =>
         MessageAsync(context, Strings(context).DisabledTitle, Strings(context).Disabled, StatusCodes.Status404NotFound);

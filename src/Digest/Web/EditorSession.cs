@@ -9,10 +9,11 @@ namespace Digest.Web;
 
 /// <summary>
 /// The editor's sign-in: the key from configuration, checked in constant time, exchanged for a
-/// signed session cookie (HttpOnly, SameSite=Strict, Secure over https). The session is bound to
-/// the key, so changing the key signs everyone out.
+/// signed session cookie (HttpOnly, SameSite=Strict, Secure over https) naming a session kept in storage
+/// (<see cref="IEditorSessionStore"/>). The cookie opens the desk only while its session is there: signing out
+/// ends it, "sign out everywhere" ends them all, and a new key ends them too (the cookie is bound to the key).
 /// </summary>
-public sealed class EditorSession(LinkSigner signer, IOptions<EditorOptions> options)
+public sealed class EditorSession(LinkSigner signer, IEditorSessionStore sessions, TimeProvider time, IOptions<EditorOptions> options)
 {
     public const string CookieName = "digest_editor";
     public const string CookiePath = "/editor";
@@ -22,14 +23,50 @@ public sealed class EditorSession(LinkSigner signer, IOptions<EditorOptions> opt
     public bool KeyMatches(string attempt) =>
         IsEnabled && Secrets.Match(attempt, options.Value.Key!);
 
-    public bool IsSignedIn(HttpContext context) =>
-        IsEnabled && context.Request.Cookies[CookieName] is { } token && signer.Verify(token, LinkPurpose.EditorSession) is { IsValid: true } check
-        && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(check.SubscriberId!), Encoding.ASCII.GetBytes(Subject()));
+    public async Task<bool> IsSignedInAsync(HttpContext context) =>
+        SessionOf(context) is { } id && await sessions.IsLiveAsync(id, time.GetUtcNow(), context.RequestAborted);
 
-    public void SignIn(HttpContext context) =>
-        context.Response.Cookies.Append(CookieName, signer.Sign(LinkPurpose.EditorSession, Subject(), options.Value.SessionLifetime), Cookie(context));
+    public async Task SignInAsync(HttpContext context)
+    {
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        await sessions.StartAsync(id, time.GetUtcNow() + options.Value.SessionLifetime, context.RequestAborted);
+        context.Response.Cookies.Append(CookieName, signer.Sign(LinkPurpose.EditorSession, Subject() + "-" + id, options.Value.SessionLifetime), Cookie(context));
+    }
 
-    public void SignOut(HttpContext context) => context.Response.Cookies.Delete(CookieName, Cookie(context));
+    /// <summary>Ends this browser's session in storage, then drops its cookie.</summary>
+    public async Task SignOutAsync(HttpContext context)
+    {
+        if (SessionOf(context) is { } id)
+        {
+            await sessions.EndAsync(id, context.RequestAborted);
+        }
+
+        context.Response.Cookies.Delete(CookieName, Cookie(context));
+    }
+
+    /// <summary>Ends every editor session, on every device and instance; returns how many were live.</summary>
+    public async Task<int> SignOutEverywhereAsync(HttpContext context)
+    {
+        var ended = await sessions.EndAllAsync(time.GetUtcNow(), context.RequestAborted);
+        context.Response.Cookies.Delete(CookieName, Cookie(context));
+        return ended;
+    }
+
+    /// <summary>The session id of a cookie signed for this key, still within its life; null otherwise.</summary>
+    private string? SessionOf(HttpContext context)
+    {
+        if (!IsEnabled || context.Request.Cookies[CookieName] is not { } token || signer.Verify(token, LinkPurpose.EditorSession) is not { IsValid: true } check)
+        {
+            return null;
+        }
+
+        var prefix = Subject() + "-";
+        var subject = check.SubscriberId!;
+        return subject.Length == prefix.Length + 32
+            && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(subject[..prefix.Length]), Encoding.ASCII.GetBytes(prefix))
+            ? subject[prefix.Length..]
+            : null;
+    }
 
     private CookieOptions Cookie(HttpContext context) => new()
     {

@@ -12,6 +12,9 @@ public sealed record EditorStrings
     public required string WrongKey { get; init; }
     public required string TooManyAttempts { get; init; }
     public required string SignOut { get; init; }
+    public required string SignOutEverywhere { get; init; }
+    public required string SignOutEverywhereHint { get; init; }
+    public required string SignedOutEverywhere { get; init; }
     public required string DisabledTitle { get; init; }
     public required string Disabled { get; init; }
     public required string SignInAgain { get; init; }
@@ -140,6 +143,9 @@ public sealed record EditorStrings
         WrongKey = "Cette clé n’est pas la bonne.",
         TooManyAttempts = "Trop d’essais depuis cette adresse : réessayez dans un quart d’heure.",
         SignOut = "Se déconnecter",
+        SignOutEverywhere = "Se déconnecter partout",
+        SignOutEverywhereHint = "Ferme toutes les sessions du bureau, sur chaque appareil.",
+        SignedOutEverywhere = "Toutes les sessions du bureau sont fermées, sur chaque appareil. Reconnectez-vous pour continuer.",
         DisabledTitle = "Page introuvable",
         Disabled = "Cette page n’existe pas.",
         SignInAgain = "Votre session a expiré : reconnectez-vous.",
@@ -290,6 +296,9 @@ public sealed record EditorStrings
         WrongKey = "That is not the right key.",
         TooManyAttempts = "Too many attempts from this address: try again in a quarter of an hour.",
         SignOut = "Sign out",
+        SignOutEverywhere = "Sign out everywhere",
+        SignOutEverywhereHint = "Ends every session of the desk, on every device.",
+        SignedOutEverywhere = "Every session of the desk has ended, on every device. Sign in again to go on.",
         DisabledTitle = "Page not found",
         Disabled = "This page does not exist.",
         SignInAgain = "Your session has ended: sign in again.",

@@ -12,7 +12,7 @@ namespace Digest.Tests.Inbound;
 /// <summary>Azure Communication Services' delivery reports, as Event Grid posts them, act like mailed reports and only with the key.</summary>
 public sealed class AcsEventsTests : IDisposable
 {
-    private const string Key = "event-grid-secret-0123456789";
+    private const string Key = "event-grid-secret-0123456789abcdef";
     private readonly TestDigest digest = new(new() { ["Digest:Inbound:EventGridKey"] = Key });
 
     public void Dispose() => digest.Dispose();
@@ -47,7 +47,7 @@ public sealed class AcsEventsTests : IDisposable
     [Theory]
     [InlineData(null, 401)]
     [InlineData("wrong", 401)]
-    [InlineData("event-grid-secret-012345678", 401)]
+    [InlineData("event-grid-secret-0123456789abcde", 401)]
     public async Task WithoutTheKeyNothingIsRead(string? key, int expected)
     {
         var lea = await digest.AddSubscriberAsync(TestDigest.Reader("lea@reader.example"));
@@ -62,12 +62,84 @@ public sealed class AcsEventsTests : IDisposable
     public async Task ABodyOverTheLimitWithoutALengthIsRefusedUnread()
     {
         var lea = await digest.AddSubscriberAsync(TestDigest.Reader("lea@reader.example"));
-        var padded = $"[{Event(lea.Id, "lea@reader.example", "Bounced")}{new string(' ', 1024 * 1024)}]";
+        var padded = $"[{Event(lea.Id, "lea@reader.example", "Bounced")}{new string(' ', 8 * 1024 * 1024)}]";
+        var context = Context(padded, Key);
 
-        var (status, _) = await PostAsync(padded);
+        var result = await digest.Get<AcsEvents>().ReceiveAsync(context);
+        await result.ExecuteAsync(context);
 
-        Assert.Equal(413, status);
+        Assert.Equal(413, context.Response.StatusCode);
+        // Read no further than the limit and one byte: the other 7 MB of the body were never touched.
+        Assert.Equal(1024 * 1024 + 1, context.Request.Body.Position);
         Assert.Equal(SubscriberStatus.Active, (await Find(lea.Id)).Status);
+    }
+
+    [Fact]
+    public async Task ABodyThatSaysItIsOverTheLimitIsRefusedBeforeAByteIsRead()
+    {
+        var context = Context(new string(' ', 2 * 1024 * 1024), Key);
+        context.Request.ContentLength = 2 * 1024 * 1024;
+
+        var result = await digest.Get<AcsEvents>().ReceiveAsync(context);
+        await result.ExecuteAsync(context);
+
+        Assert.Equal((413, 0L), (context.Response.StatusCode, context.Request.Body.Position));
+    }
+
+    [Fact]
+    public async Task TheKeyInTheHeaderComesFirstAndTheQueryIsTheFallback()
+    {
+        var inHeader = Context("[]", key: null);
+        inHeader.Request.Headers["X-Digest-Key"] = Key;
+        var wrongHeaderRightQuery = Context("[]", Key);
+        wrongHeaderRightQuery.Request.Headers["X-Digest-Key"] = "not the key at all, but long enough";
+
+        Assert.Equal(200, await StatusOfAsync(inHeader));
+        Assert.Equal(401, await StatusOfAsync(wrongHeaderRightQuery));
+    }
+
+    [Fact]
+    public async Task WrongKeysFromOneClientAreRefusedUnreadAfterTenWhileOthersAndEventGridGoOn()
+    {
+        HttpContext From(string address, string? key)
+        {
+            var context = Context("[]", key);
+            context.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(address);
+            return context;
+        }
+
+        var guesses = new List<int>();
+        for (var i = 0; i < 300; i++)
+        {
+            guesses.Add(await StatusOfAsync(From("198.51.100.7", $"guess-{i}")));
+        }
+
+        Assert.Equal(10, guesses.Count(status => status == 401));
+        Assert.Equal(290, guesses.Count(status => status == 429));
+        Assert.Equal(429, await StatusOfAsync(From("198.51.100.7", Key))); // even the right key, until the window passes
+        Assert.Equal(200, await StatusOfAsync(From("203.0.113.20", Key))); // Event Grid, from elsewhere
+        for (var i = 0; i < 50; i++)
+        {
+            Assert.Equal(200, await StatusOfAsync(From("203.0.113.20", Key))); // right keys are never counted
+        }
+    }
+
+    [Theory]
+    [InlineData("a")]
+    [InlineData("0123456789abcdef0123456789abcde")]
+    public void AKeyShorterThan32CharactersIsRefusedAtStart(string key)
+    {
+        using var weak = new TestDigest(new() { ["Digest:Inbound:EventGridKey"] = key });
+
+        var refused = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => weak.Get<Microsoft.Extensions.Options.IOptions<InboundOptions>>().Value);
+        Assert.Contains("at least 32 characters", refused.Message, StringComparison.Ordinal);
+    }
+
+    private async Task<int> StatusOfAsync(HttpContext context)
+    {
+        var result = await digest.Get<AcsEvents>().ReceiveAsync(context);
+        await result.ExecuteAsync(context);
+        return context.Response.StatusCode;
     }
 
     [Fact]
