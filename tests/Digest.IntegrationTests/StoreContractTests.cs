@@ -355,3 +355,58 @@ public sealed class TableDeliveryLedgerContractTests(Azurite azurite) : Delivery
 
     public void Dispose() => digest.Dispose();
 }
+
+/// <summary>One contract for both editor-session stores: a session is live until it ends, expires, or every session ends.</summary>
+public abstract class EditorSessionStoreContractTests
+{
+    protected abstract Digest.Editing.IEditorSessionStore Sessions { get; }
+
+    [Fact]
+    public async Task ASessionIsLiveUntilItEndsOrExpiresAndSignOutEverywhereEndsTheRest()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var (laptop, phone, old) = (Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString("N"));
+        await Sessions.StartAsync(laptop, now.AddHours(12), CancellationToken.None);
+        await Sessions.StartAsync(phone, now.AddHours(12), CancellationToken.None);
+        await Sessions.StartAsync(old, now.AddMinutes(1), CancellationToken.None);
+
+        Assert.True(await Sessions.IsLiveAsync(laptop, now, CancellationToken.None));
+        Assert.False(await Sessions.IsLiveAsync(old, now.AddMinutes(2), CancellationToken.None));
+        Assert.False(await Sessions.IsLiveAsync(Guid.NewGuid().ToString("N"), now, CancellationToken.None));
+
+        await Sessions.EndAsync(laptop, CancellationToken.None);
+        await Sessions.EndAsync(laptop, CancellationToken.None); // twice: still ended, no error
+        Assert.False(await Sessions.IsLiveAsync(laptop, now, CancellationToken.None));
+        Assert.True(await Sessions.IsLiveAsync(phone, now, CancellationToken.None));
+
+        Assert.Equal(2, await Sessions.EndAllAsync(now, CancellationToken.None)); // the phone and the one not yet expired
+        Assert.False(await Sessions.IsLiveAsync(phone, now, CancellationToken.None));
+        Assert.Equal(0, await Sessions.EndAllAsync(now, CancellationToken.None));
+    }
+}
+
+public sealed class FileEditorSessionStoreTests : EditorSessionStoreContractTests, IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("digest-sessions-").FullName;
+    private readonly Digest.Editing.FileEditorSessionStore sessions;
+
+    public FileEditorSessionStoreTests() => sessions = new(Path.Combine(folder, "editor-sessions.json"));
+
+    protected override Digest.Editing.IEditorSessionStore Sessions => sessions;
+
+    public void Dispose()
+    {
+        sessions.Dispose();
+        Directory.Delete(folder, recursive: true);
+    }
+}
+
+[Collection(AzuriteCollection.Name)]
+public sealed class TableEditorSessionStoreTests(Azurite azurite) : EditorSessionStoreContractTests, IDisposable
+{
+    private readonly AzureDigest digest = new(azurite);
+
+    protected override Digest.Editing.IEditorSessionStore Sessions => digest.Get<Digest.Editing.IEditorSessionStore>();
+
+    public void Dispose() => digest.Dispose();
+}
