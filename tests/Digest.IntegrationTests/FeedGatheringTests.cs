@@ -293,9 +293,31 @@ public sealed class FeedGatheringTests(ITestOutputHelper output) : IAsyncLifetim
         var gather = await cli.RunAsync("feeds", "gather", "--feed", server.Url("/atelier/feed/"), "--posts", Posts, "--data", cli.DataFolder);
 
         Assert.Equal(1, gather.ExitCode);
-        Assert.Contains("127.0.0.1 is on a loopback, private or link-local address (127.0.0.1); feeds are fetched from the public internet only", gather.Output);
+        Assert.Contains("127.0.0.1 is on a loopback, private, link-local or other special-purpose address (127.0.0.1); feeds are fetched from the public internet only", gather.Output);
         Assert.Empty(server.Requests);
         Assert.False(Directory.Exists(Posts) && Directory.EnumerateFiles(Posts, "*", SearchOption.AllDirectories).Any());
+    }
+
+    [Fact]
+    public async Task IPv6FormsOfAnInsideAddressAreRefusedAndTheEnvironmentsProxyIsNotUsed()
+    {
+        cli.Environment.Remove("Digest__Feeds__AllowPrivateAddresses");
+        // A proxy in the environment would carry the request past the check (to the proxy's address): it must be ignored.
+        cli.Environment["HTTP_PROXY"] = server.Url("/");
+        cli.Environment["http_proxy"] = server.Url("/");
+        server.Feed("/atelier/feed/", "wordpress.xml", "application/rss+xml");
+        var port = new Uri(server.Url("/")).Port;
+        var forms = new[] { "::127.0.0.1", "::ffff:0:127.0.0.1", "64:ff9b::127.0.0.1", "64:ff9b:1::7f00:1", "2002:7f00:1::1", "2001:0:4136:e378:8000:63bf:80ff:fffe" };
+
+        var gather = await cli.RunAsync(["feeds", "gather", .. forms.SelectMany(form => new[] { "--feed", $"http://[{form}]:{port}/atelier/feed/" }), "--posts", Posts, "--data", cli.DataFolder]);
+
+        Assert.Equal(1, gather.ExitCode);
+        foreach (var form in forms)
+        {
+            Assert.Contains($"is on a loopback, private, link-local or other special-purpose address ({System.Net.IPAddress.Parse(form)})", gather.Output);
+        }
+
+        Assert.Empty(server.Requests);
     }
 
     [Fact]

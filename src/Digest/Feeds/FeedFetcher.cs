@@ -8,10 +8,11 @@ namespace Digest.Feeds;
 /// <summary>
 /// Fetches one feed politely: a User-Agent naming Digest, the last ETag and Last-Modified sent back
 /// (a 304 costs the blog nothing), a timeout, a size limit read as the bytes arrive, at most N
-/// redirects followed by hand (a loop is named), and no connection to loopback, private,
-/// link-local or unique-local addresses unless <see cref="FeedOptions.AllowPrivateAddresses"/>:
-/// the check is made on the address actually connected to, so a name or a redirect cannot reach
-/// inside the network either.
+/// redirects followed by hand (a loop is named), and no connection to a special-purpose address
+/// (<see cref="SpecialAddresses"/>: loopback, private, link-local, Azure's platform addresses, IPv6 forms of them)
+/// unless <see cref="FeedOptions.AllowPrivateAddresses"/>: the check is made on the address actually connected to, so
+/// a name or a redirect cannot reach inside the network either. No proxy from the environment: only
+/// <see cref="FeedOptions.Proxy"/>, which is then trusted to keep feeds off the inside network itself.
 /// </summary>
 public sealed class FeedFetcher : IDisposable
 {
@@ -31,6 +32,9 @@ public sealed class FeedFetcher : IDisposable
             ConnectTimeout = this.options.Timeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectCallback = ConnectAsync,
+            // HTTP_PROXY and friends would move the address check onto the proxy's address: a proxy only when one is set for feeds.
+            UseProxy = this.options.Proxy is not null,
+            Proxy = this.options.Proxy is { } proxy ? new WebProxy(proxy) : null,
         };
         client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
@@ -48,6 +52,12 @@ public sealed class FeedFetcher : IDisposable
         {
             for (var hops = 0; ; hops++)
             {
+                // Through a proxy our connection is to the proxy: an address written in the URL is still checked here.
+                if (options.Proxy is not null && !options.AllowPrivateAddresses && IPAddress.TryParse(url.Host.Trim('[', ']'), out var literal) && SpecialAddresses.IsRefused(literal))
+                {
+                    return FetchAnswer.Failed(url, null, $"{url.Host} is a special-purpose address; feeds are fetched from the public internet only");
+                }
+
                 using var request = new HttpRequestMessage(HttpMethod.Get, url);
                 request.Headers.TryAddWithoutValidation("User-Agent", userAgent);
                 request.Headers.Accept.ParseAdd("application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5");
@@ -158,12 +168,13 @@ public sealed class FeedFetcher : IDisposable
         var addresses = IPAddress.TryParse(context.DnsEndPoint.Host.Trim('[', ']'), out var literal)
             ? [literal]
             : await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, cancellationToken);
-        var allowed = options.AllowPrivateAddresses ? addresses : addresses.Where(address => !IsInternal(address)).ToArray();
+        var toProxy = options.Proxy is { } proxy && string.Equals(proxy.Host, context.DnsEndPoint.Host, StringComparison.OrdinalIgnoreCase) && proxy.Port == context.DnsEndPoint.Port;
+        var allowed = options.AllowPrivateAddresses || toProxy ? addresses : addresses.Where(address => !SpecialAddresses.IsRefused(address)).ToArray();
         if (allowed.Length == 0)
         {
             throw new RefusedAddressException(addresses.Length == 0
                 ? $"{context.DnsEndPoint.Host} has no address"
-                : $"{context.DnsEndPoint.Host} is on a loopback, private or link-local address ({addresses[0]}); feeds are fetched from the public internet only (Digest:Feeds:AllowPrivateAddresses)");
+                : $"{context.DnsEndPoint.Host} is on a loopback, private, link-local or other special-purpose address ({addresses[0]}); feeds are fetched from the public internet only (Digest:Feeds:AllowPrivateAddresses)");
         }
 
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -177,32 +188,6 @@ public sealed class FeedFetcher : IDisposable
             socket.Dispose();
             throw;
         }
-    }
-
-    /// <summary>Loopback, RFC 1918, CGNAT, link-local, unique-local, multicast, unspecified: never a public blog.</summary>
-    public static bool IsInternal(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || address.Equals(IPAddress.Broadcast))
-        {
-            return true;
-        }
-
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || address.IsIPv6UniqueLocal;
-        }
-
-        var b = address.GetAddressBytes();
-        return b[0] == 10 || b[0] == 0 || b[0] >= 224
-            || (b[0] == 172 && b[1] >= 16 && b[1] <= 31)
-            || (b[0] == 192 && b[1] == 168)
-            || (b[0] == 169 && b[1] == 254)
-            || (b[0] == 100 && b[1] >= 64 && b[1] <= 127);
     }
 
     private sealed class RefusedAddressException(string message) : IOException(message);

@@ -39,8 +39,14 @@ public sealed class FeedOptions
     /// <summary>The longest wait after failures or a Retry-After.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>Feeds on loopback, private, link-local or unique-local addresses are refused unless this is true (tests).</summary>
+    /// <summary>Feeds on loopback, private, link-local or other special-purpose addresses are refused unless this is true (tests).</summary>
     public bool AllowPrivateAddresses { get; set; }
+
+    /// <summary>
+    /// An HTTP proxy for feeds (http://host:port), trusted to refuse inside addresses itself; none by default, and the
+    /// environment's HTTP_PROXY is never used.
+    /// </summary>
+    public Uri? Proxy { get; set; }
 
     /// <summary>Feeds fetched at once (on different hosts).</summary>
     [Range(1, 64)]

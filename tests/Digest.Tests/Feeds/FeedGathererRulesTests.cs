@@ -65,11 +65,44 @@ public sealed class FeedAddressTests
     [InlineData("fd00:ec2::254", true)]
     [InlineData("::ffff:127.0.0.1", true)]
     [InlineData("::ffff:10.0.0.1", true)]
+    // The IPv4 special-purpose registry, beyond the private ranges.
+    [InlineData("192.0.0.8", true)]
+    [InlineData("192.0.2.10", true)]
+    [InlineData("198.18.5.5", true)]
+    [InlineData("198.51.100.7", true)]
+    [InlineData("203.0.113.9", true)]
+    [InlineData("192.88.99.1", true)]
+    [InlineData("240.1.2.3", true)]
+    [InlineData("255.255.255.255", true)]
+    [InlineData("168.63.129.16", true)] // Azure's platform address
+    // IPv6 forms that carry an IPv4 address inside.
+    [InlineData("::127.0.0.1", true)] // IPv4-compatible
+    [InlineData("::ffff:0:127.0.0.1", true)] // SIIT
+    [InlineData("::ffff:168.63.129.16", true)]
+    [InlineData("64:ff9b::127.0.0.1", true)] // well-known NAT64
+    [InlineData("64:ff9b::a9fe:a9fe", true)] // NAT64 of 169.254.169.254
+    [InlineData("64:ff9b:1::10.0.0.1", true)] // local-use NAT64
+    [InlineData("2002:7f00:1::", true)] // 6to4 of 127.0.0.1
+    [InlineData("2002:c0a8:101::1", true)] // 6to4 of 192.168.1.1
+    [InlineData("2001:0:4136:e378:8000:63bf:3fff:fdd2", true)] // Teredo
+    // The rest of the IPv6 registry.
+    [InlineData("::", true)]
+    [InlineData("100::1", true)]
+    [InlineData("2001:db8::1", true)]
+    [InlineData("3fff::1", true)]
+    [InlineData("5f00::1", true)]
+    [InlineData("fec0::1", true)]
+    [InlineData("ff02::1", true)]
+    [InlineData("2620:4f:8000::1", true)]
+    // Public blogs.
     [InlineData("172.32.0.1", false)]
     [InlineData("93.184.216.34", false)]
     [InlineData("2606:4700::6810:84e5", false)]
+    [InlineData("64:ff9b::5db8:d822", false)] // NAT64 of 93.184.216.34
+    [InlineData("2002:5db8:d822::1", false)] // 6to4 of 93.184.216.34
+    [InlineData("::ffff:93.184.216.34", false)]
     public void InsideAddressesAreKnownFromPublicOnes(string address, bool inside)
     {
-        Assert.Equal(inside, FeedFetcher.IsInternal(System.Net.IPAddress.Parse(address)));
+        Assert.Equal(inside, SpecialAddresses.IsRefused(System.Net.IPAddress.Parse(address)));
     }
 }
