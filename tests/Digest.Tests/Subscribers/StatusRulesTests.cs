@@ -77,10 +77,24 @@ public class StatusRulesTests
             {
                 foreach (var to in Enum.GetValues<SubscriberStatus>().Where(to => to != from))
                 {
-                    var reader = new Subscriber { Id = "r", Email = "r@example.org", Status = from };
+                    var reader = new Subscriber
+                    {
+                        Id = "r", Email = "r@example.org", Name = "Rémi", Status = from, Topics = ["data"], SoftBounces = [3, 4],
+                        PausedUntil = new DateOnly(2027, 1, 4), ComplainedAt = from == SubscriberStatus.Unsubscribed ? now.AddDays(-3) : null,
+                        UpdatedAt = now.AddDays(-10), CreatedAt = now.AddDays(-100),
+                    };
                     var moved = reader.Move(by, to, now);
                     var allowed = StatusRules.Moves.Contains((by, from, to));
-                    Assert.Equal(allowed ? to : from, moved.Status);
+                    if (allowed)
+                    {
+                        Assert.Equal(to, moved.Status);
+                    }
+                    else
+                    {
+                        // The whole record as it was: not the status only, nor its date, evidence, bounces or pause.
+                        Assert.Equal(reader, moved);
+                    }
+
                     forbidden += allowed ? 0 : 1;
                 }
             }
