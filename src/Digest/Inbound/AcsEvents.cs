@@ -130,7 +130,8 @@ public sealed class AcsEvents(
         }
 
         var reader = await subscribers.FindByIdAsync(id, cancellationToken);
-        if (reader is null || !string.Equals(reader.Email, Text(data, "recipient"), StringComparison.OrdinalIgnoreCase))
+        // Compared in canonical form: ACS may report the domain in Unicode where the record keeps it as xn--.
+        if (reader is null || !string.Equals(EmailAddress.Normalize(reader.Email), EmailAddress.Normalize(Text(data, "recipient") ?? ""), StringComparison.Ordinal))
         {
             logger.LogWarning("An ACS delivery report names subscriber {SubscriberId}, whose address is not the one reported: ignored", id);
             return null;

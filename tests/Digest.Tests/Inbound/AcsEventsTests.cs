@@ -44,6 +44,19 @@ public sealed class AcsEventsTests : IDisposable
         Assert.Equal(new FeedbackCounts(1, 0, 0, 0, SenderProblems: 1), await digest.Get<IFeedbackLedger>().CountFeedbackAsync(3, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task ARecipientReportedWithAUnicodeDomainIsTheReaderKeptWithItsAsciiForm()
+    {
+        // As every entry point stores it: the canonical form.
+        var lea = await digest.AddSubscriberAsync(TestDigest.Reader(EmailAddress.Normalize("lea@bücher.example")));
+        Assert.Equal("lea@xn--bcher-kva.example", lea.Email);
+
+        var (status, body) = await PostAsync($"[{Event(lea.Id, "Lea@Bücher.Example", "Bounced")}]");
+
+        Assert.Equal((200, """{"acted":1,"ignored":0}"""), (status, body));
+        Assert.Equal(SubscriberStatus.Bounced, (await Find(lea.Id)).Status);
+    }
+
     [Theory]
     [InlineData(null, 401)]
     [InlineData("wrong", 401)]
