@@ -366,9 +366,9 @@ public abstract class EditorSessionStoreContractTests
     {
         var now = DateTimeOffset.UtcNow;
         var (laptop, phone, old) = (Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString("N"));
-        await Sessions.StartAsync(laptop, now.AddHours(12), CancellationToken.None);
-        await Sessions.StartAsync(phone, now.AddHours(12), CancellationToken.None);
-        await Sessions.StartAsync(old, now.AddMinutes(1), CancellationToken.None);
+        await Sessions.StartAsync(laptop, now, now.AddHours(12), CancellationToken.None);
+        await Sessions.StartAsync(phone, now, now.AddHours(12), CancellationToken.None);
+        await Sessions.StartAsync(old, now, now.AddMinutes(1), CancellationToken.None);
 
         Assert.True(await Sessions.IsLiveAsync(laptop, now, CancellationToken.None));
         Assert.False(await Sessions.IsLiveAsync(old, now.AddMinutes(2), CancellationToken.None));

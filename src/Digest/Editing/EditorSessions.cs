@@ -13,7 +13,8 @@ namespace Digest.Editing;
 /// </summary>
 public interface IEditorSessionStore
 {
-    Task StartAsync(string sessionId, DateTimeOffset expires, CancellationToken cancellationToken);
+    /// <summary>Keeps a new session until <paramref name="expires"/>; sessions expired by <paramref name="now"/> are dropped.</summary>
+    Task StartAsync(string sessionId, DateTimeOffset now, DateTimeOffset expires, CancellationToken cancellationToken);
 
     Task<bool> IsLiveAsync(string sessionId, DateTimeOffset now, CancellationToken cancellationToken);
 
@@ -33,10 +34,10 @@ public sealed class FileEditorSessionStore(string path) : IEditorSessionStore, I
 {
     private readonly SemaphoreSlim gate = new(1, 1);
 
-    public Task StartAsync(string sessionId, DateTimeOffset expires, CancellationToken cancellationToken) =>
+    public Task StartAsync(string sessionId, DateTimeOffset now, DateTimeOffset expires, CancellationToken cancellationToken) =>
         ChangeAsync(sessions =>
         {
-            foreach (var expired in sessions.Where(entry => entry.Value <= DateTimeOffset.UtcNow).Select(entry => entry.Key).ToList())
+            foreach (var expired in sessions.Where(entry => entry.Value <= now).Select(entry => entry.Key).ToList())
             {
                 sessions.Remove(expired);
             }
@@ -97,9 +98,8 @@ public sealed class TableEditorSessionStore(TableClient table) : IEditorSessionS
 {
     private const string Partition = "~editor-sessions";
 
-    public async Task StartAsync(string sessionId, DateTimeOffset expires, CancellationToken cancellationToken)
+    public async Task StartAsync(string sessionId, DateTimeOffset now, DateTimeOffset expires, CancellationToken cancellationToken)
     {
-        var now = DateTimeOffset.UtcNow;
         await foreach (var row in RowsAsync(cancellationToken))
         {
             if (ExpiryOf(row) <= now)

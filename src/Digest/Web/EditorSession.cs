@@ -29,7 +29,8 @@ public sealed class EditorSession(LinkSigner signer, IEditorSessionStore session
     public async Task SignInAsync(HttpContext context)
     {
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        await sessions.StartAsync(id, time.GetUtcNow() + options.Value.SessionLifetime, context.RequestAborted);
+        var now = time.GetUtcNow();
+        await sessions.StartAsync(id, now, now + options.Value.SessionLifetime, context.RequestAborted);
         context.Response.Cookies.Append(CookieName, signer.Sign(LinkPurpose.EditorSession, Subject() + "-" + id, options.Value.SessionLifetime), Cookie(context));
     }
 
