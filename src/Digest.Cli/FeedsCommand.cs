@@ -58,7 +58,7 @@ public static class FeedsCommand
             var only = parse.GetValue(Feed) is { Length: > 0 } urls ? urls : null;
             var results = await host.Services.GetRequiredService<FeedGatherer>().GatherAsync(only, cancellationToken);
             Print(results);
-            return results.Any(result => result.After.LastFetch?.Status is not (200 or 304)) ? 1 : 0;
+            return results.Any(Failed) ? 1 : 0;
         });
 
         return new Command("feeds", "The blogs' feeds that posts are gathered from")
@@ -66,6 +66,9 @@ public static class FeedsCommand
             list, add, Toggle("disable", enabled: false), Toggle("enable", enabled: true), gather,
         };
     }
+
+    /// <summary>Not fetched, or fetched and refused (not a feed, broken, too large): either way the feed gave nothing.</summary>
+    private static bool Failed(FeedGathering result) => result.After.LastFetch is not { Status: 200 or 304, Error: null };
 
     private static Command Toggle(string name, bool enabled)
     {
@@ -99,7 +102,7 @@ public static class FeedsCommand
             ? "No feed is due (feeds list shows when each is tried next)."
             : $"{results.Count} feeds: {results.Sum(r => r.After.LastFetch?.New ?? 0)} new, {results.Sum(r => r.After.LastFetch?.Updated ?? 0)} updated, " +
               $"{results.Sum(r => r.After.LastFetch?.Unchanged ?? 0)} unchanged, {results.Sum(r => r.After.LastFetch?.Rejected ?? 0)} rejected posts; " +
-              $"{results.Count(r => r.After.LastFetch?.Status is not (200 or 304))} feeds failed.");
+              $"{results.Count(Failed)} feeds failed.");
     }
 
     private static string Describe(Feed feed) => feed.LastFetch is not { } last

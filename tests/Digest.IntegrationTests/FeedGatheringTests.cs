@@ -267,6 +267,49 @@ public sealed class FeedGatheringTests(ITestOutputHelper output) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task OldRssVersionsAndAMislabelledBomAreReadAndARefusedFeedFailsTheRunWithoutStoppingIt()
+    {
+        var latin1 = System.Text.Encoding.Latin1;
+        string Rss(string? version, string title) =>
+            $"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<rss{(version is null ? "" : $" version=\"{version}\"")}>\n <channel>\n  <title>Carnet {title}</title>\n" +
+            $"  <link>{server.Url("/")}</link>\n  <description>Un vieux carnet</description>\n" +
+            $"  <item>\n   <title>Billet {title} : l'été</title>\n   <link>{server.Url("/" + title)}</link>\n" +
+            $"   <description>Un billet écrit en {title}, avec des accents à garder.</description>\n  </item>\n </channel>\n</rss>\n";
+        void Serve(string path, byte[] body) => server.Route(path, async context =>
+        {
+            context.Response.ContentType = "application/rss+xml";
+            await context.Response.Body.WriteAsync(body);
+        });
+        var versions = new[] { "0.91", "0.92", "0.93", "0.94", "2.01", null };
+        foreach (var version in versions)
+        {
+            Serve($"/rss-{version ?? "none"}", latin1.GetBytes(Rss(version, $"v{version ?? "none"}")));
+        }
+
+        // A UTF-8 byte order mark before Latin-1 bytes: read as Windows-1252, with a note.
+        Serve("/bom", [.. System.Text.Encoding.UTF8.Preamble, .. latin1.GetBytes(Rss("2.0", "bom").Replace("encoding=\"ISO-8859-1\"", "", StringComparison.Ordinal))]);
+        server.Route("/page", context => context.Response.WriteAsync("<!DOCTYPE html><html><body>Pas un flux</body></html>"));
+        server.Feed("/atelier/feed/", "wordpress.xml", "application/rss+xml");
+        var urls = versions.Select(version => $"/rss-{version ?? "none"}").Append("/bom").Append("/page").Append("/atelier/feed/").ToList();
+
+        var gather = await cli.RunAsync(["feeds", "gather", .. urls.SelectMany(url => new[] { "--feed", server.Url(url) }), "--posts", Posts, "--data", cli.DataFolder]);
+
+        // The page is refused: the run says so and exits 1; every feed after and before it is gathered.
+        Assert.Equal(1, gather.ExitCode);
+        Assert.Contains("1 feeds failed", gather.Output);
+        Assert.DoesNotContain("Unhandled exception", gather.Output + gather.Errors);
+        var bodies = Directory.EnumerateFiles(Posts, "*.json", SearchOption.AllDirectories).Select(File.ReadAllText).ToList();
+        foreach (var version in versions)
+        {
+            Assert.Contains(bodies, body => body.Contains($"Billet v{version ?? "none"} : l'été", StringComparison.Ordinal));
+        }
+
+        Assert.Contains(bodies, body => body.Contains("Billet bom : l'été", StringComparison.Ordinal) && body.Contains("accents à garder", StringComparison.Ordinal));
+        Assert.Contains("starts with a UTF-8 byte order mark but is not UTF-8; read as Windows-1252", gather.Output);
+        Assert.True(bodies.Count >= versions.Length + 2, $"{bodies.Count} posts");
+    }
+
+    [Fact]
     public async Task APrivateFeedsKeyStaysOutOfTheLogsAndTheOutput()
     {
         server.Feed("/private/feed", "substack.xml", "application/rss+xml");

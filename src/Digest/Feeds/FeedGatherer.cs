@@ -49,7 +49,7 @@ public sealed partial class FeedGatherer(
                     }
 
                     first = false;
-                    results.Add(await GatherOneAsync(fetcher, feed, token));
+                    results.Add(await GatherOrFailAsync(fetcher, feed, token));
                 }
             });
 
@@ -63,6 +63,21 @@ public sealed partial class FeedGatherer(
         }
 
         return done;
+    }
+
+    /// <summary>One feed's failure, whatever it is, is that feed's: recorded on it and logged, and the others go on.</summary>
+    private async Task<FeedGathering> GatherOrFailAsync(FeedFetcher fetcher, Feed feed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await GatherOneAsync(fetcher, feed, cancellationToken);
+        }
+        catch (Exception unexpected) when (unexpected is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogError(unexpected, "Feed {Source} could not be gathered", feed.Source);
+            var now = time.GetUtcNow();
+            return Failed(feed, new FeedFetch { At = now, Error = $"could not be read ({unexpected.GetType().Name}: {unexpected.Message.Split(". ")[0].TrimEnd('.')})" }, null, now);
+        }
     }
 
     /// <param name="followPage">Whether an HTML page that names its feed may be followed to it (once: never from a page found that way).</param>

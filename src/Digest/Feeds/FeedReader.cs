@@ -50,7 +50,14 @@ public static partial class FeedReader
     {
         if (content.AsSpan().StartsWith(Encoding.UTF8.Preamble))
         {
-            return (Strict(Encoding.UTF8).GetString(content, 3, content.Length - 3), null);
+            try
+            {
+                return (Strict(Encoding.UTF8).GetString(content, 3, content.Length - 3), null);
+            }
+            catch (DecoderFallbackException)
+            {
+                return (Windows1252.GetString(content, 3, content.Length - 3), "starts with a UTF-8 byte order mark but is not UTF-8; read as Windows-1252");
+            }
         }
 
         var declared = declaredCharset ?? XmlDeclaredEncoding(content) ?? "utf-8";
@@ -106,20 +113,51 @@ public static partial class FeedReader
         var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Ignore, XmlResolver = null, IgnoreComments = true, CheckCharacters = false };
         try
         {
-            using var reader = XmlReader.Create(new StringReader(text), settings);
-            reader.MoveToContent();
+            using var source = XmlReader.Create(new StringReader(text), settings);
+            source.MoveToContent();
+            var (reader, version) = RssAsVersion2(source, settings);
+            using var _ = reader == source ? null : reader;
             var rss = new Rss20FeedFormatter { DateTimeParser = ParseDate };
             var atom = new Atom10FeedFormatter { DateTimeParser = ParseDate };
             SyndicationFeedFormatter formatter = rss.CanRead(reader) ? rss
                 : atom.CanRead(reader) ? atom
-                : throw new FeedFormatException($"is XML but not a feed Digest reads (its root is <{reader.Name}>; RSS 2.0, Atom 1.0 and JSON Feed are)");
+                : throw new FeedFormatException($"is XML but not a feed Digest reads (its root is <{reader.Name}>; RSS 0.91–2.0, Atom 1.0 and JSON Feed are)");
             formatter.ReadFrom(reader);
-            return FromSyndication(formatter.Feed, formatter == rss ? "RSS 2.0" : "Atom 1.0", address);
+            return FromSyndication(formatter.Feed, formatter == rss ? "RSS " + version : "Atom 1.0", address);
+        }
+        catch (Exception unreadable) when (unreadable is NotSupportedException or System.Runtime.Serialization.SerializationException or FormatException or InvalidOperationException)
+        {
+            throw new FeedFormatException($"is a feed Digest could not read ({unreadable.Message.Split(". ")[^1].TrimEnd('.')})");
         }
         catch (XmlException broken)
         {
             throw new FeedFormatException($"is not well-formed XML (line {broken.LineNumber}: {broken.Message.Split(" Line ")[0].TrimEnd('.')})");
         }
+    }
+
+    /// <summary>
+    /// RSS 0.91–0.94, 2.01 or no version at all (old WordPress and Dotclear blogs still serve 0.92) have the same
+    /// channel and items as RSS 2.0, which .NET's reader alone accepts: such a document is read as 2.0, its own version
+    /// kept for the record. Any other root is passed on as it is.
+    /// </summary>
+    private static (XmlReader Reader, string Version) RssAsVersion2(XmlReader reader, XmlReaderSettings settings)
+    {
+        if (reader.LocalName != "rss" || reader.NamespaceURI.Length != 0)
+        {
+            return (reader, "2.0");
+        }
+
+        var version = reader.GetAttribute("version")?.Trim();
+        if (version == "2.0")
+        {
+            return (reader, version);
+        }
+
+        var document = System.Xml.Linq.XElement.Load(reader);
+        document.SetAttributeValue("version", "2.0");
+        var copy = XmlReader.Create(new StringReader(document.ToString(System.Xml.Linq.SaveOptions.DisableFormatting)), settings);
+        copy.MoveToContent();
+        return (copy, string.IsNullOrEmpty(version) ? "(no version)" : version);
     }
 
     private static FeedDocument FromSyndication(SyndicationFeed feed, string format, Uri address)
