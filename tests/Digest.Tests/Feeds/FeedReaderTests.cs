@@ -160,7 +160,7 @@ public sealed class FeedReaderTests
     }
 
     [Theory]
-    [InlineData("<rss version=\"2.0\"><channel><title>t</title><item><title>a & b</title></item></channel></rss>", "is not well-formed XML (line 1")]
+    [InlineData("<rss version=\"2.0\"><channel><title>t</title><item><title>a & b</item></channel></rss>", "is not well-formed XML (line 1")]
     [InlineData("<opml version=\"2.0\"><body/></opml>", "is XML but not a feed Digest reads (its root is <opml>")]
     [InlineData("{ \"items\": [] }", "is JSON but not a JSON Feed")]
     [InlineData("", "is not well-formed XML")]
