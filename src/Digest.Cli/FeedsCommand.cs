@@ -37,16 +37,18 @@ public static class FeedsCommand
         {
             using var host = CliHost.Build(Flags.ToConfiguration(parse));
             var url = parse.GetValue(Url)!;
-            var feed = new Feed
+            // Fetched first: the editor sees what the feed holds, and the blog names its source.
+            var typed = new Feed
             {
                 Url = url,
-                Source = parse.GetValue(Source) ?? FeedGatherer.SourceFor(url),
+                Source = parse.GetValue(Source) ?? "",
                 Name = parse.GetValue(Name),
                 Language = parse.GetValue(Language),
                 Topics = parse.GetValue(Topics)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
                 Categories = Edit(() => FeedEdits.Categories(parse.GetValue(Category) ?? [])),
             };
-            await host.Services.GetRequiredService<IFeedList>().UpdateAsync(feeds => Edit(() => FeedEdits.Add(feeds, feed)), cancellationToken);
+            var (feed, found) = await EditAsync(() => host.Services.GetRequiredService<FeedEditor>().AddAsync(typed, parse.GetValue(Source) is not null, cancellationToken));
+            Console.WriteLine(Found(found));
             Console.WriteLine($"Added {feed.Source}: {feed.Url}. The next gathering fetches it (or: feeds gather).");
             return 0;
         });
@@ -61,11 +63,46 @@ public static class FeedsCommand
             return results.Any(Failed) ? 1 : 0;
         });
 
+        var remove = new Command("remove", "Take a feed off the list (its posts stay)") { Which, Flags.Data, Flags.Storage };
+        remove.SetAction(async (parse, cancellationToken) =>
+        {
+            using var host = CliHost.Build(Flags.ToConfiguration(parse));
+            await EditAsync(() => host.Services.GetRequiredService<FeedEditor>().RemoveAsync(parse.GetValue(Which)!, cancellationToken));
+            Console.WriteLine($"{parse.GetValue(Which)}: removed; its posts stay.");
+            return 0;
+        });
+
+        var categoryName = new Argument<string>("CATEGORY") { Description = "The category as the blog spells it" };
+        var topicName = new Argument<string>("TOPIC") { Description = "The topic it means" };
+        var map = new Command("map", "Say which topic a blog's category means") { Which, categoryName, topicName, Flags.Data, Flags.Storage };
+        map.SetAction(async (parse, cancellationToken) =>
+        {
+            using var host = CliHost.Build(Flags.ToConfiguration(parse));
+            await EditAsync(() => host.Services.GetRequiredService<FeedEditor>().MapCategoryAsync(parse.GetValue(Which)!, parse.GetValue(categoryName)!, parse.GetValue(topicName)!, cancellationToken));
+            Console.WriteLine($"{parse.GetValue(categoryName)} → {parse.GetValue(topicName)} from the next fetch on.");
+            return 0;
+        });
+
+        var ignore = new Command("ignore", "Leave a blog's category out of topics (and of the desk's unmatched list)") { Which, categoryName, Flags.Data, Flags.Storage };
+        ignore.SetAction(async (parse, cancellationToken) =>
+        {
+            using var host = CliHost.Build(Flags.ToConfiguration(parse));
+            await EditAsync(() => host.Services.GetRequiredService<FeedEditor>().IgnoreCategoryAsync(parse.GetValue(Which)!, parse.GetValue(categoryName)!, cancellationToken));
+            Console.WriteLine($"{parse.GetValue(categoryName)}: ignored.");
+            return 0;
+        });
+
         return new Command("feeds", "The blogs' feeds that posts are gathered from")
         {
-            list, add, Toggle("disable", enabled: false), Toggle("enable", enabled: true), gather,
+            list, add, Toggle("disable", enabled: false), Toggle("enable", enabled: true), remove, map, ignore, gather,
         };
     }
+
+    /// <summary>What a feed being added holds: its title, format, items and categories, or why it could not be read now.</summary>
+    private static string Found(FeedDiscovery found) => found.Document is not { } document
+        ? $"Could not read {FeedGatherer.Logged(found.Url)} now: {found.Error}. It is listed anyway and tried at each gathering."
+        : $"Found \"{document.Title ?? "(no title)"}\" ({document.Format}{(document.Language is { } language ? ", " + language : "")}) at {FeedGatherer.Logged(found.Url)}: {document.Items.Count} items"
+          + (found.Categories.Count == 0 ? ", no categories." : $"; categories: {string.Join(", ", found.Categories.Take(12).Select(c => $"{c.Category} ({c.Items})"))}{(found.Categories.Count > 12 ? ", …" : "")}.");
 
     /// <summary>Not fetched, or fetched and refused (not a feed, broken, too large): either way the feed gave nothing.</summary>
     private static bool Failed(FeedGathering result) => result.After.LastFetch is not { Status: 200 or 304, Error: null };
@@ -102,7 +139,7 @@ public static class FeedsCommand
             ? "No feed is due (feeds list shows when each is tried next)."
             : $"{results.Count} feeds: {results.Sum(r => r.After.LastFetch?.New ?? 0)} new, {results.Sum(r => r.After.LastFetch?.Updated ?? 0)} updated, " +
               $"{results.Sum(r => r.After.LastFetch?.Unchanged ?? 0)} unchanged, {results.Sum(r => r.After.LastFetch?.Rejected ?? 0)} rejected posts; " +
-              $"{results.Count(Failed)} feeds failed.");
+              $"{results.Count(Failed)} feeds failed{(results.Any(Failed) ? ": " + string.Join(", ", results.Where(Failed).Select(r => r.After.Source)) : "")}.");
     }
 
     private static string Describe(Feed feed) => feed.LastFetch is not { } last
@@ -111,7 +148,22 @@ public static class FeedsCommand
           + (last.Error is { } error ? $"; {error}" : string.Empty)
           + (last.Note is { } note ? $"; note: {note}" : string.Empty)
           + (last.NextTryAt is { } next ? $"; next try {next:yyyy-MM-dd HH:mm}Z" : string.Empty)
-          + (feed.DisabledReason is { } reason ? $"; off: {reason}" : string.Empty);
+          + (feed.DisabledReason is { } reason ? $"; off: {reason}" : string.Empty)
+          + (last.Unmatched.Count > 0 ? $"; categories meaning no topic: {string.Join(", ", last.Unmatched.Select(pair => $"{pair.Key} ({pair.Value})"))}" : string.Empty);
+
+    private static async Task<T> EditAsync<T>(Func<Task<T>> edit)
+    {
+        try
+        {
+            return await edit();
+        }
+        catch (FeedListException refused)
+        {
+            throw new CommandException(refused.Message);
+        }
+    }
+
+    private static async Task EditAsync(Func<Task> edit) => await EditAsync(async () => { await edit(); return 0; });
 
     private static T Edit<T>(Func<T> edit)
     {

@@ -47,6 +47,7 @@ public static class DigestServiceCollectionExtensions
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<InboundOptions>().Bind(configuration.GetSection(InboundOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FeedOptions>().Bind(configuration.GetSection(FeedOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Digest.Topics.TopicOptions>().Bind(configuration.GetSection(Digest.Topics.TopicOptions.Section));
 
         services.AddSingleton(paths);
         services.AddSingleton(TimeProvider.System);
@@ -83,6 +84,8 @@ public static class DigestServiceCollectionExtensions
         services.AddSingleton<PostReader>();
         services.AddSingleton<IssuePlanner>();
         services.AddSingleton<FeedGatherer>();
+        services.AddSingleton<FeedEditor>();
+        services.AddSingleton<Digest.Topics.TopicList>();
         services.AddSingleton<SubscriberCsvImporter>();
 
         services.AddSingleton(provider =>

@@ -23,6 +23,12 @@ public sealed partial class EditorTests(ITestOutputHelper output) : IAsyncLifeti
     {
         cli.Environment["DigestSchedule"] = "0 0 7 * * 1";
         cli.Environment["Digest__Editor__Key"] = Key;
+        // The desk reads a feed as it adds it (the blogs here are on 127.0.0.1), and the newsletter offers two topics.
+        cli.Environment["Digest__Feeds__AllowPrivateAddresses"] = "true";
+        cli.Environment["Digest__Topics__Offered__0__Name"] = "email";
+        cli.Environment["Digest__Topics__Offered__0__Aliases__0"] = "emailing";
+        cli.Environment["Digest__Topics__Offered__1__Name"] = "data";
+        cli.Environment["Digest__Topics__Offered__1__Labels__fr"] = "Données";
         var posts = cli.CopyPosts(Path.Combine(DigestCli.RepositoryRoot, "samples", "posts"), new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
         var import = await cli.RunAsync("subscribers", "import", Path.Combine(DigestCli.RepositoryRoot, "samples", "subscribers.csv"), "--data", cli.DataFolder);
         Assert.True(import.ExitCode == 0, import.ToString());
@@ -237,7 +243,7 @@ public sealed partial class EditorTests(ITestOutputHelper output) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task TheEditorListsAFeedSeesWhatItsFetchDidAndTurnsItOff()
+    public async Task TheEditorAddsAFeedSeesWhatItHeldDecidesItsCategoriesAndTurnsItOff()
     {
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
         var session = (await SignInAsync(http, Key)).Headers.GetValues("Set-Cookie").Single().Split(';')[0];
@@ -246,28 +252,44 @@ public sealed partial class EditorTests(ITestOutputHelper output) : IAsyncLifeti
 
         var empty = TextOf(await (await GetAsync(http, "/editor", session)).Content.ReadAsStringAsync());
         var added = await PostFormAsync(http, "/editor/feeds", session,
-            ("action", "add"), ("url", blog.Url("/atelier/feed/")), ("source", ""), ("name", ""), ("language", "fr"), ("topics", "marketing"), ("categories", "Emailing=email\nDonnées=data"));
+            ("action", "add"), ("url", blog.Url("/atelier/feed/")), ("source", ""), ("name", ""), ("language", "fr"), ("topics", "marketing"), ("categories", ""));
         var refused = await PostFormAsync(http, "/editor/feeds", session, ("action", "add"), ("url", "ftp://atelier.example.fr/feed"), ("source", ""));
         var twice = await PostFormAsync(http, "/editor/feeds", session, ("action", "add"), ("url", blog.Url("/atelier/feed/")), ("source", "autre"));
-        var crossSite = await PostFormAsync(http, "/editor/feeds", session, [("action", "disable"), ("url", "127-0-0-1-atelier")], origin: "https://evil.example.net");
+        var crossSite = await PostFormAsync(http, "/editor/feeds", session, [("action", "disable"), ("url", "l-atelier-du-courriel")], origin: "https://evil.example.net");
 
         Assert.Contains("Aucun flux", empty);
-        Assert.Equal((HttpStatusCode.SeeOther, "/editor?saved=feeds#feeds-title"), (added.StatusCode, added.Headers.Location!.OriginalString));
+        Assert.Equal((HttpStatusCode.SeeOther, "/editor?saved=feed-added#feeds-title"), (added.StatusCode, added.Headers.Location!.OriginalString));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
         var refusedText = TextOf(await refused.Content.ReadAsStringAsync());
         Assert.Contains("'ftp://atelier.example.fr/feed' is not an http(s) address of a feed.", refusedText);
         Assert.Contains("value=\"ftp://atelier.example.fr/feed\"", await refused.Content.ReadAsStringAsync());
-        Assert.Contains("is already listed (source 127-0-0-1-atelier).", TextOf(await twice.Content.ReadAsStringAsync()));
+        Assert.Contains("is already listed (source l-atelier-du-courriel).", TextOf(await twice.Content.ReadAsStringAsync()));
         Assert.Equal(HttpStatusCode.Forbidden, crossSite.StatusCode);
 
-        // The next gathering (the CLI here; GatherFeeds or serve's timer in production) fills in the desk's columns.
-        cli.Environment["Digest__Feeds__AllowPrivateAddresses"] = "true";
-        var gather = await cli.RunAsync("feeds", "gather", "--data", cli.DataFolder, "--posts", Path.Combine(cli.Folder, "gathered"));
-        Assert.True(gather.ExitCode == 0, gather.ToString());
-        var desk = TextOf(await (await GetAsync(http, "/editor", session)).Content.ReadAsStringAsync());
+        // Read as it was added: named by the blog, its items in, and the categories that mean none of the offered topics shown.
+        var desk = TextOf(await (await GetAsync(http, "/editor?saved=feed-added", session)).Content.ReadAsStringAsync());
         output.WriteLine(desk);
-        Assert.Contains("L’Atelier du courriel 127-0-0-1-atelier · " + blog.Url("/atelier/feed/") + " · fr · marketing", desk);
+        Assert.Contains("Flux ajouté et lu", desk);
+        Assert.Contains("L’Atelier du courriel l-atelier-du-courriel · " + blog.Url("/atelier/feed/") + " · fr · marketing", desk);
         Assert.Contains("200 · 3 nouveaux, 0 modifiés, 0 inchangés, 0 refusés", desk);
+        Assert.Contains("Catégories du blog sans thème Délivrabilité (1 article)", desk);
+        Assert.Contains("Vie du blog (1 article)", desk);
+        Assert.DoesNotContain("Emailing (1 article)", desk);
+        var gathered = Path.Combine(cli.Folder, "posts", "l-atelier-du-courriel");
+        Assert.Equal(["marketing", "marketing|data", "marketing|email"], TopicsOf(gathered));
+
+        // Délivrabilité means "data" here, Vie du blog means nothing; a full fetch now gives the post its topic.
+        var mapped = await PostFormAsync(http, "/editor/feeds", session, ("action", "map"), ("url", "l-atelier-du-courriel"), ("category", "Délivrabilité"), ("topic", "data"));
+        var ignored = await PostFormAsync(http, "/editor/feeds", session, ("action", "ignore"), ("url", "l-atelier-du-courriel"), ("category", "Vie du blog"));
+        var fetched = await PostFormAsync(http, "/editor/feeds", session, ("action", "fetch"), ("url", "l-atelier-du-courriel"));
+        Assert.Equal((HttpStatusCode.SeeOther, HttpStatusCode.SeeOther, "/editor?saved=feed-fetched#feeds-title"), (mapped.StatusCode, ignored.StatusCode, fetched.Headers.Location!.OriginalString));
+        var decided = TextOf(await (await GetAsync(http, "/editor?saved=feed-fetched", session)).Content.ReadAsStringAsync());
+        Assert.DoesNotContain("Catégories du blog sans thème", decided);
+        Assert.Contains("200 · 0 nouveaux, 1 modifiés, 2 inchangés, 0 refusés", decided);
+        Assert.Equal(["marketing", "marketing|data", "marketing|email|data"], TopicsOf(gathered));
+        var feedList = File.ReadAllText(Path.Combine(cli.DataFolder, "feeds.json"));
+        Assert.Contains("\"Délivrabilité\": \"data\"", System.Text.RegularExpressions.Regex.Unescape(feedList));
+        Assert.Contains("Vie du blog", feedList);
 
         var off = await PostFormAsync(http, "/editor/feeds", session, ("action", "disable"), ("url", blog.Url("/atelier/feed/")));
         Assert.Equal(HttpStatusCode.SeeOther, off.StatusCode);
@@ -277,6 +299,11 @@ public sealed partial class EditorTests(ITestOutputHelper output) : IAsyncLifeti
         var requests = blog.Requests.Count;
         Assert.Contains("No feed is due", (await cli.RunAsync("feeds", "gather", "--data", cli.DataFolder, "--posts", Path.Combine(cli.Folder, "gathered"))).Output);
         Assert.Equal(requests, blog.Requests.Count);
+
+        var removed = await PostFormAsync(http, "/editor/feeds", session, ("action", "remove"), ("url", "l-atelier-du-courriel"));
+        Assert.Equal(HttpStatusCode.SeeOther, removed.StatusCode);
+        Assert.Contains("Aucun flux", TextOf(await (await GetAsync(http, "/editor", session)).Content.ReadAsStringAsync()));
+        Assert.Equal(3, Directory.EnumerateFiles(gathered).Count());
     }
 
     [Fact]
@@ -426,6 +453,9 @@ public sealed partial class EditorTests(ITestOutputHelper output) : IAsyncLifeti
 
         return false;
     }
+
+    private static List<string> TopicsOf(string folder) =>
+        [.. Directory.EnumerateFiles(folder).Select(file => string.Join('|', System.Text.Json.JsonDocument.Parse(File.ReadAllText(file)).RootElement.GetProperty("topics").EnumerateArray().Select(t => t.GetString()))).Order(StringComparer.Ordinal)];
 
     private static string TextOf(string html) => WhiteSpace().Replace(System.Net.WebUtility.HtmlDecode(Tags().Replace(html[html.IndexOf("<body", StringComparison.Ordinal)..], " ")), " ");
 

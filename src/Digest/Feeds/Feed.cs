@@ -24,6 +24,9 @@ public sealed record Feed
     /// <summary>A feed category (as the blog spells it, any case or accents) → the topic readers choose.</summary>
     public IReadOnlyDictionary<string, string> Categories { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Categories the editor chose to leave out (neither mapped nor shown as unmatched any more).</summary>
+    public IReadOnlyList<string> IgnoredCategories { get; init; } = [];
+
     public bool Enabled { get; init; } = true;
 
     /// <summary>Why the feed is off (410 Gone, an editor), shown on the desk.</summary>
@@ -53,6 +56,12 @@ public sealed record FeedFetch
     public int Updated { get; init; }
     public int Unchanged { get; init; }
     public int Rejected { get; init; }
+
+    /// <summary>
+    /// Categories of this fetch's items that mean no offered topic (and are neither mapped nor ignored), with how many items
+    /// carry each: what the desk offers to map, add or ignore. Empty when the newsletter offers no list.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> Unmatched { get; init; } = new Dictionary<string, int>();
 
     /// <summary>Items older than <see cref="FeedOptions.MaxItemAge"/>, left out.</summary>
     public int Old { get; init; }

@@ -18,10 +18,7 @@ public static partial class FeedEdits
             throw new FeedListException($"Source '{Shorten(feed.Source)}' may hold lowercase letters, digits and dashes only (it names the posts' folder).");
         }
 
-        if (feed.Language is { } language && !LanguagePattern().IsMatch(language))
-        {
-            throw new FeedListException($"Language '{Shorten(language)}' is not a language code such as fr or en.");
-        }
+        CheckLanguage(feed.Language);
 
         if (feeds.FirstOrDefault(other => FeedGatherer.SameUrl(other.Url, uri.AbsoluteUri)) is { } same)
         {
@@ -34,6 +31,14 @@ public static partial class FeedEdits
         }
 
         return [.. feeds, feed with { Url = uri.AbsoluteUri, Topics = [.. feed.Topics.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)] }];
+    }
+
+    public static void CheckLanguage(string? language)
+    {
+        if (language is not null && !LanguagePattern().IsMatch(language))
+        {
+            throw new FeedListException($"Language '{Shorten(language)}' is not a language code such as fr or en.");
+        }
     }
 
     /// <summary>Turns a feed (by URL or source) on or off; turning one on clears its backoff so the next gathering fetches it.</summary>

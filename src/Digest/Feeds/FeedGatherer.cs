@@ -18,9 +18,12 @@ namespace Digest.Feeds;
 /// </summary>
 public sealed partial class FeedGatherer(
     IFeedList feeds, IPostSource posts, PostParser parser, PostBody body, IOptions<FeedOptions> options,
-    IOptions<PostOptions> postOptions, IOptions<DigestOptions> digest, TimeProvider time, ILogger<FeedGatherer> logger)
+    IOptions<PostOptions> postOptions, IOptions<DigestOptions> digest, Topics.TopicList vocabulary, TimeProvider time, ILogger<FeedGatherer> logger)
 {
     private readonly FeedOptions options = options.Value;
+
+    /// <summary>The unmatched categories a feed keeps for the desk, the most used first.</summary>
+    private const int MaxUnmatchedKept = 30;
 
     // A stored post is read by people too: its HTML stays legible (no \u003C), and nothing here is ever put in a script.
     private static readonly JsonSerializerOptions PostJsonOptions = new(DigestJson.Options) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -33,6 +36,8 @@ public sealed partial class FeedGatherer(
         var chosen = only is null
             ? listed.Where(feed => feed.Enabled && (feed.LastFetch?.NextTryAt is not { } next || next <= now)).ToList()
             : Distinct([.. only.Select(url => listed.FirstOrDefault(feed => SameUrl(feed.Url, url)) ?? AdHoc(url))], listed);
+        // A feed given only by its address is named by its blog once read: its source from the feed's title, never another's.
+        var naming = new AdHocNaming([.. listed.Select(feed => feed.Source)], [.. chosen.Where(feed => !listed.Contains(feed)).Select(feed => feed.Url)]);
 
         using var fetcher = new FeedFetcher(Options.Create(options), digest);
         var results = new System.Collections.Concurrent.ConcurrentBag<FeedGathering>();
@@ -49,7 +54,7 @@ public sealed partial class FeedGatherer(
                     }
 
                     first = false;
-                    results.Add(await GatherOrFailAsync(fetcher, feed, token));
+                    results.Add(await GatherOrFailAsync(fetcher, feed, naming, token));
                 }
             });
 
@@ -58,7 +63,7 @@ public sealed partial class FeedGatherer(
         {
             // Against the latest list: an editor may have added or disabled a feed while this gathering ran.
             await feeds.UpdateAsync(current => [.. current.Select(feed => done.FirstOrDefault(result => SameUrl(result.Before.Url, feed.Url)) is { } result
-                ? result.After with { Enabled = feed.Enabled && result.After.Enabled, Topics = feed.Topics, Categories = feed.Categories, Name = feed.Name ?? result.After.Name }
+                ? result.After with { Enabled = feed.Enabled && result.After.Enabled, Topics = feed.Topics, Categories = feed.Categories, IgnoredCategories = feed.IgnoredCategories, Name = feed.Name ?? result.After.Name }
                 : feed)], cancellationToken);
         }
 
@@ -66,11 +71,11 @@ public sealed partial class FeedGatherer(
     }
 
     /// <summary>One feed's failure, whatever it is, is that feed's: recorded on it and logged, and the others go on.</summary>
-    private async Task<FeedGathering> GatherOrFailAsync(FeedFetcher fetcher, Feed feed, CancellationToken cancellationToken)
+    private async Task<FeedGathering> GatherOrFailAsync(FeedFetcher fetcher, Feed feed, AdHocNaming naming, CancellationToken cancellationToken)
     {
         try
         {
-            return await GatherOneAsync(fetcher, feed, cancellationToken);
+            return await GatherOneAsync(fetcher, feed, naming, cancellationToken);
         }
         catch (Exception unexpected) when (unexpected is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -81,7 +86,7 @@ public sealed partial class FeedGatherer(
     }
 
     /// <param name="followPage">Whether an HTML page that names its feed may be followed to it (once: never from a page found that way).</param>
-    private async Task<FeedGathering> GatherOneAsync(FeedFetcher fetcher, Feed feed, CancellationToken cancellationToken, bool followPage = true)
+    private async Task<FeedGathering> GatherOneAsync(FeedFetcher fetcher, Feed feed, AdHocNaming naming, CancellationToken cancellationToken, bool followPage = true)
     {
         var now = time.GetUtcNow();
         if (!Uri.TryCreate(feed.Url, UriKind.Absolute, out var address) || (address.Scheme != Uri.UriSchemeHttps && address.Scheme != Uri.UriSchemeHttp))
@@ -116,7 +121,7 @@ public sealed partial class FeedGatherer(
         catch (FeedFormatException page) when (followPage && page.AdvertisedFeed is { } advertised && !SameUrl(advertised.AbsoluteUri, address.AbsoluteUri))
         {
             // An editor listed the blog's page: follow the feed it names, once, and keep that address from now on.
-            var found = await GatherOneAsync(fetcher, feed with { Url = advertised.AbsoluteUri, LastFetch = null }, cancellationToken, followPage: false);
+            var found = await GatherOneAsync(fetcher, feed with { Url = advertised.AbsoluteUri, LastFetch = null }, naming.Following(feed.Url, advertised.AbsoluteUri), cancellationToken, followPage: false);
             return found.After.LastFetch is { Status: 200 } worked
                 ? found with { Before = feed, After = found.After with { LastFetch = worked with { Note = $"the address is the blog's page; the feed it names, {advertised.AbsoluteUri}, is used from now on" } } }
                 : Failed(feed, fetch with { Error = page.Message }, null, now);
@@ -126,10 +131,100 @@ public sealed partial class FeedGatherer(
             return Failed(feed, fetch with { Error = notAFeed.Message }, null, now);
         }
 
-        var (counted, rejects) = await WriteItemsAsync(feed, document, now, cancellationToken);
-        var named = feed.Name is null && document.Title is { } title ? feed with { Name = title } : feed;
+        var sourced = naming.Name(feed, document.Title);
+        var (counted, rejects) = await WriteItemsAsync(sourced, document, now, cancellationToken);
+        var named = sourced.Name is null && document.Title is { } title ? sourced with { Name = title } : sourced;
         var result = Finish(named, counted with { At = now, Status = answer.Status, ETag = answer.ETag, LastModified = answer.LastModified, Note = document.EncodingNote }, moved);
         return result with { Before = feed, Format = document.Format, Rejects = rejects };
+    }
+
+    /// <summary>What a feed holds, fetched now and written nowhere: what <c>feeds add</c> and the desk show of a feed being added.</summary>
+    public async Task<FeedDiscovery> DiscoverAsync(string url, CancellationToken cancellationToken)
+    {
+        using var fetcher = new FeedFetcher(Options.Create(options), digest);
+        return await DiscoverAsync(fetcher, url, followPage: true, cancellationToken);
+    }
+
+    private static async Task<FeedDiscovery> DiscoverAsync(FeedFetcher fetcher, string url, bool followPage, CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var address) || (address.Scheme != Uri.UriSchemeHttps && address.Scheme != Uri.UriSchemeHttp))
+        {
+            return new FeedDiscovery(url, null, "is not an http(s) address");
+        }
+
+        try
+        {
+            var answer = await fetcher.FetchAsync(address, null, cancellationToken);
+            if (answer.Error is not null || answer.Status != 200 || answer.Content is null)
+            {
+                return new FeedDiscovery(address.AbsoluteUri, null, answer.Error ?? $"answered {answer.Status}");
+            }
+
+            try
+            {
+                return new FeedDiscovery(address.AbsoluteUri, FeedReader.Read(answer.Content, answer.Charset, answer.FinalUrl), null);
+            }
+            catch (FeedFormatException page) when (followPage && page.AdvertisedFeed is { } advertised)
+            {
+                return await DiscoverAsync(fetcher, advertised.AbsoluteUri, followPage: false, cancellationToken);
+            }
+            catch (FeedFormatException notAFeed)
+            {
+                return new FeedDiscovery(address.AbsoluteUri, null, notAFeed.Message);
+            }
+        }
+        catch (Exception unexpected) when (unexpected is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return new FeedDiscovery(address.AbsoluteUri, null, $"could not be read ({unexpected.GetType().Name}: {unexpected.Message.Split(". ")[0].TrimEnd('.')})");
+        }
+    }
+
+    /// <summary>A source for a blog: its title slugged (else from its address), with -2, -3… when another feed has it.</summary>
+    public static string SourceFrom(string? title, string url, IEnumerable<string> taken)
+    {
+        var used = taken.ToHashSet(StringComparer.Ordinal);
+        var slug = title is not null && Slug(title) is var named && named != "feed" ? named : SourceFor(url);
+        var source = slug;
+        for (var n = 2; used.Contains(source); n++)
+        {
+            source = $"{slug[..Math.Min(slug.Length, 56)]}-{n}";
+        }
+
+        return source;
+    }
+
+    /// <summary>The sources of one gathering's feeds given by address only: each named from its blog's title once read, two never alike.</summary>
+    private sealed class AdHocNaming(HashSet<string> listed, HashSet<string> adHocUrls)
+    {
+        private readonly Dictionary<string, string> named = new(StringComparer.Ordinal);
+
+        public AdHocNaming Following(string from, string to)
+        {
+            lock (named)
+            {
+                if (adHocUrls.Contains(from))
+                {
+                    adHocUrls.Add(to);
+                }
+            }
+
+            return this;
+        }
+
+        public Feed Name(Feed feed, string? title)
+        {
+            lock (named)
+            {
+                if (!adHocUrls.Contains(feed.Url) || title is null)
+                {
+                    return feed;
+                }
+
+                var source = SourceFrom(title, feed.Url, listed.Concat(named.Where(pair => pair.Key != feed.Url).Select(pair => pair.Value)));
+                named[feed.Url] = source;
+                return feed with { Source = source };
+            }
+        }
     }
 
     private async Task<(FeedFetch Counts, IReadOnlyList<string> Rejects)> WriteItemsAsync(Feed feed, FeedDocument document, DateTimeOffset now, CancellationToken cancellationToken)
@@ -139,6 +234,7 @@ public sealed partial class FeedGatherer(
         var items = document.Items.Take(options.MaxItemsPerFeed);
         var position = 0;
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var uncounted = new Dictionary<string, int>(Selection.TopicComparer.Instance);
         foreach (var item in items)
         {
             position++;
@@ -162,7 +258,13 @@ public sealed partial class FeedGatherer(
             }
 
             var name = $"{feed.Source}/{Hash(key)}.json";
-            if (PostJson(feed, document, item, name) is not { } content)
+            var (topics, unmatched) = Topics(feed, item.Categories, vocabulary);
+            foreach (var category in unmatched)
+            {
+                uncounted[category] = uncounted.GetValueOrDefault(category) + 1;
+            }
+
+            if (PostJson(feed, document, item, name, [.. topics.Take(postOptions.Value.MaxTopicsPerPost)]) is not { } content)
             {
                 rejects.Add($"item {position} ({Shorten(key)}) has neither a title nor any text");
                 continue;
@@ -198,11 +300,12 @@ public sealed partial class FeedGatherer(
             logger.LogWarning("Feed {Source}: {Reject}", feed.Source, reject);
         }
 
-        return (new FeedFetch { At = now, New = created, Updated = updated, Unchanged = unchanged, Rejected = rejects.Count, Old = old, Rejects = [.. rejects.Take(5)] }, rejects);
+        return (new FeedFetch { At = now, New = created, Updated = updated, Unchanged = unchanged, Rejected = rejects.Count, Old = old, Rejects = [.. rejects.Take(5)],
+            Unmatched = uncounted.OrderByDescending(pair => pair.Value).ThenBy(pair => pair.Key, StringComparer.Ordinal).Take(MaxUnmatchedKept).ToDictionary() }, rejects);
     }
 
     /// <summary>The post blob for an item: the same bytes for the same item, so an unchanged item is never rewritten; null when it has neither a title nor any text.</summary>
-    private byte[]? PostJson(Feed feed, FeedDocument document, FeedItem item, string name)
+    private byte[]? PostJson(Feed feed, FeedDocument document, FeedItem item, string name, IReadOnlyList<string> topics)
     {
         var html = item.ContentHtml ?? item.SummaryHtml;
         // The body is stored sanitized (trackers, scripts and styles gone, links absolute): smaller, and stable across fetches.
@@ -226,24 +329,59 @@ public sealed partial class FeedGatherer(
             ["author"] = item.Author,
             ["publishedAt"] = (item.Published ?? item.Updated)?.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
             ["language"] = PostParser.PrimaryLanguage(item.Language ?? document.Language) ?? PostParser.PrimaryLanguage(feed.Language) ?? postOptions.Value.DefaultLanguage,
-            ["topics"] = Topics(feed, item.Categories),
+            ["topics"] = topics,
             ["bodyFormat"] = text.Length > 0 ? "html" : "text",
             ["body"] = text.Length > 0 ? safe : title,
         };
         return JsonSerializer.SerializeToUtf8Bytes(post, PostJsonOptions);
     }
 
-    /// <summary>The feed's own topics, then each category the editor mapped (matched without case or accents), in the feed's order.</summary>
-    public static IReadOnlyList<string> Topics(Feed feed, IReadOnlyList<string> categories)
+    /// <summary>
+    /// The feed's own topics, then what each category means, in the feed's order: the editor's map first (without case or
+    /// accents), then the newsletter's offered topic it names; with no list offered, the category itself (lowercase). The
+    /// categories that mean nothing yet (and that the editor did not ignore) come back as unmatched, for the desk.
+    /// </summary>
+    public static (IReadOnlyList<string> Topics, IReadOnlyList<string> Unmatched) Topics(Feed feed, IReadOnlyList<string> categories, Topics.TopicList vocabulary)
     {
         var map = feed.Categories.ToDictionary(pair => Fold(pair.Key), pair => pair.Value);
-        return [.. feed.Topics.Concat(categories.Select(category => map.GetValueOrDefault(Fold(category))).OfType<string>())
-            .Distinct(StringComparer.OrdinalIgnoreCase)];
+        var ignored = feed.IgnoredCategories.Select(Fold).ToHashSet(StringComparer.Ordinal);
+        var topics = new List<string>(feed.Topics);
+        var unmatched = new List<string>();
+        foreach (var category in categories)
+        {
+            var folded = Fold(category);
+            if (map.TryGetValue(folded, out var mapped))
+            {
+                topics.Add(mapped);
+            }
+            else if (ignored.Contains(folded) || NotATopic.Contains(folded))
+            {
+                continue;
+            }
+            else if (vocabulary.IsOffered)
+            {
+                if (vocabulary.Match(category) is { } offered)
+                {
+                    topics.Add(offered);
+                }
+                else
+                {
+                    unmatched.Add(PostBody.ToSingleLine(category));
+                }
+            }
+            else
+            {
+                topics.Add(PostBody.ToSingleLine(category).ToLower(System.Globalization.CultureInfo.GetCultureInfo("fr-FR")));
+            }
+        }
+
+        return ([.. topics.Distinct(Selection.TopicComparer.Instance)], [.. unmatched.Distinct(Selection.TopicComparer.Instance)]);
     }
 
-    private static string Fold(string value) =>
-        string.Concat(value.Trim().Normalize(NormalizationForm.FormD).Where(c => System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.NonSpacingMark))
-            .ToLowerInvariant();
+    // The blog engines' "no category" (WordPress, Dotclear, Blogger in French and English): never a topic.
+    private static readonly HashSet<string> NotATopic = ["uncategorized", "non classe", "non categorise", "sans categorie"];
+
+    private static string Fold(string value) => Digest.Topics.TopicList.Fold(value);
 
     private FeedGathering Failed(Feed feed, FeedFetch fetch, TimeSpan? retryAfter, DateTimeOffset now)
     {
@@ -324,6 +462,15 @@ public sealed partial class FeedGatherer(
 
     [GeneratedRegex("[^a-z0-9]+")]
     private static partial Regex NotSlug();
+}
+
+/// <summary>A feed fetched to see what it holds (its address after a page that names it), or why it could not be read.</summary>
+public sealed record FeedDiscovery(string Url, FeedDocument? Document, string? Error)
+{
+    /// <summary>The categories its items carry, with how many items carry each, the most used first.</summary>
+    public IReadOnlyList<(string Category, int Items)> Categories => Document is null ? [] :
+        [.. Document.Items.SelectMany(item => item.Categories.Distinct(Selection.TopicComparer.Instance)).GroupBy(c => c, Selection.TopicComparer.Instance)
+            .Select(group => (group.First(), group.Count())).OrderByDescending(pair => pair.Item2).ThenBy(pair => pair.Item1, StringComparer.Ordinal)];
 }
 
 /// <summary>One feed's gathering: the feed as it was and as it is now (its last fetch filled in), and which items were refused.</summary>

@@ -1,9 +1,8 @@
-using System.Globalization;
-using System.Text;
+using Digest.Topics;
 
 namespace Digest.Selection;
 
-/// <summary>Topics match whatever their case and Unicode form: "Fidélisation" is "fidélisation".</summary>
+/// <summary>Topics match whatever their case, accents and Unicode form: "Fidélisation" is "fidelisation".</summary>
 public sealed class TopicComparer : IEqualityComparer<string>
 {
     public static TopicComparer Instance { get; } = new();
@@ -13,6 +12,5 @@ public sealed class TopicComparer : IEqualityComparer<string>
 
     public int GetHashCode(string obj) => Key(obj)?.GetHashCode(StringComparison.Ordinal) ?? 0;
 
-    private static string? Key(string? topic) =>
-        topic?.Trim().Normalize(NormalizationForm.FormC).ToLower(CultureInfo.InvariantCulture);
+    private static string? Key(string? topic) => topic is null ? null : TopicList.Fold(topic);
 }

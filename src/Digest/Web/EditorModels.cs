@@ -30,6 +30,8 @@ public sealed record EditorDashboardPage(EditorStrings Strings, string DigestTit
     public IReadOnlyList<PastIssue> Past { get; init; } = [];
     /// <summary>The feeds posts are gathered from, with their last fetch.</summary>
     public IReadOnlyList<Feeds.Feed> Feeds { get; init; } = [];
+    /// <summary>The newsletter's topics, which a blog's unmatched category can be mapped to.</summary>
+    public IReadOnlyList<string> OfferedTopics { get; init; } = [];
     /// <summary>What the editor typed in the add-a-feed form, kept when it is refused.</summary>
     public FeedForm TypedFeed { get; init; } = new();
     /// <summary>The suppressed addresses (latest first, at most <see cref="Inbound.FeedbackDesk.MaxListed"/>) with their evidence.</summary>

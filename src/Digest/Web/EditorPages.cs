@@ -32,6 +32,8 @@ public sealed class EditorPages(
     ISubscriberRecords subscribers,
     ClientLimits limits,
     Feeds.IFeedList feeds,
+    Feeds.FeedEditor feedEditor,
+    Topics.TopicList vocabulary,
     WebPages pages,
     IOptions<DigestOptions> options,
     ILogger<EditorPages> logger)
@@ -116,6 +118,9 @@ public sealed class EditorPages(
         {
             "intro" => Strings(context).IntroSaved,
             "feeds" => Strings(context).FeedSaved,
+            "feed-added" => Strings(context).FeedAdded,
+            "feed-unread" => Strings(context).FeedAddedUnread,
+            "feed-fetched" => Strings(context).FeedFetched,
             "bounce" => Strings(context).BounceCleared,
             _ => null,
         }, noticeIsError: false, StatusCodes.Status200OK);
@@ -134,22 +139,57 @@ public sealed class EditorPages(
         try
         {
             var action = Field("action");
-            await feeds.UpdateAsync(list => action switch
+            var which = typed.Url;
+            var cancellationToken = context.RequestAborted;
+            var notice = "feeds";
+            switch (action)
             {
-                "add" => Feeds.FeedEdits.Add(list, new Feeds.Feed
-                {
-                    Url = typed.Url,
-                    Source = typed.Source.Length > 0 ? typed.Source : Feeds.FeedGatherer.SourceFor(typed.Url),
-                    Name = typed.Name.Length > 0 ? typed.Name : null,
-                    Language = typed.Language.Length > 0 ? typed.Language.ToLowerInvariant() : null,
-                    Topics = typed.Topics.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                    Categories = Feeds.FeedEdits.Categories(typed.Categories.Split('\n')),
-                }),
-                "disable" or "enable" => Feeds.FeedEdits.SetEnabled(list, typed.Url, action == "enable", action == "enable" ? null : "disabled by an editor"),
-                _ => throw new Feeds.FeedListException($"Unknown action '{action}'."),
-            }, context.RequestAborted);
+                case "add":
+                    var (added, found) = await feedEditor.AddAsync(new Feeds.Feed
+                    {
+                        Url = typed.Url,
+                        Source = typed.Source,
+                        Name = typed.Name.Length > 0 ? typed.Name : null,
+                        Language = typed.Language.Length > 0 ? typed.Language.ToLowerInvariant() : null,
+                        Topics = typed.Topics.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                        Categories = Feeds.FeedEdits.Categories(typed.Categories.Split('\n')),
+                    }, sourceGiven: typed.Source.Length > 0, cancellationToken);
+                    // Listed: its first items come in now, and its row shows what the feed held.
+                    if (found.Document is not null)
+                    {
+                        await feedEditor.FetchNowAsync(added.Source, cancellationToken);
+                    }
+
+                    notice = found.Document is null ? "feed-unread" : "feed-added";
+                    break;
+                case "fetch":
+                    await feedEditor.FetchNowAsync(which, cancellationToken);
+                    notice = "feed-fetched";
+                    break;
+                case "remove":
+                    await feedEditor.RemoveAsync(which, cancellationToken);
+                    break;
+                case "edit":
+                    await feedEditor.EditAsync(which, typed.Name, typed.Language, cancellationToken);
+                    break;
+                case "map":
+                    await feedEditor.MapCategoryAsync(which, Field("category"), Field("topic"), cancellationToken);
+                    break;
+                case "topic":
+                    await feedEditor.AddCategoryAsTopicAsync(which, Field("category"), cancellationToken);
+                    break;
+                case "ignore":
+                    await feedEditor.IgnoreCategoryAsync(which, Field("category"), cancellationToken);
+                    break;
+                case "disable" or "enable":
+                    await feeds.UpdateAsync(list => Feeds.FeedEdits.SetEnabled(list, which, action == "enable", action == "enable" ? null : "disabled by an editor"), cancellationToken);
+                    break;
+                default:
+                    throw new Feeds.FeedListException($"Unknown action '{action}'.");
+            }
+
             logger.LogInformation("Editor changed the feed list ({Action})", action);
-            return SeeOther(context, "/editor?saved=feeds#feeds-title");
+            return SeeOther(context, $"/editor?saved={notice}#feeds-title");
         }
         catch (Feeds.FeedListException refused)
         {
@@ -347,6 +387,7 @@ public sealed class EditorPages(
             Sources = [.. posts.Select(post => (post.Source, post.SourceName)).DistinctBy(source => source.Source).OrderBy(source => source.SourceName, StringComparer.OrdinalIgnoreCase)],
             Past = pastIssues,
             Feeds = (await feeds.LoadAsync(cancellationToken)).Feeds,
+            OfferedTopics = vocabulary.Names,
             TypedFeed = typedFeed ?? new FeedForm(),
             SuppressedSearch = search,
             Suppressed = await feedback.SuppressedAsync(search, cancellationToken),

@@ -41,6 +41,19 @@ public sealed record EditorStrings
     public required string AddFeed { get; init; }
     public required string FeedFields { get; init; }
     public required string FeedSaved { get; init; }
+    public required string FeedAdded { get; init; }
+    public required string FeedAddedUnread { get; init; }
+    public required string FeedFetched { get; init; }
+    public required string FetchNow { get; init; }
+    public required string RemoveFeed { get; init; }
+    public required string EditFeed { get; init; }
+    public required string SaveFeed { get; init; }
+    public required string UnmatchedTitle { get; init; }
+    public required Func<int, string> ItemsCarrying { get; init; }
+    public required string MapTo { get; init; }
+    public required string MapButton { get; init; }
+    public required string AddAsTopic { get; init; }
+    public required string IgnoreCategory { get; init; }
     public required string SuppressionTitle { get; init; }
     public required string SuppressionHint { get; init; }
     public required string ClearAddress { get; init; }
@@ -170,8 +183,21 @@ public sealed record EditorStrings
         Disable = "Arrêter",
         Enable = "Reprendre",
         AddFeed = "Ajouter le flux",
-        FeedFields = "Adresse du flux|Identifiant (lettres, chiffres, tirets ; vide : d’après l’adresse)|Nom du blog (vide : celui du flux)|Langue (fr, en…)|Thèmes de tous ses articles (séparés par des virgules)|Catégories du flux → thèmes (une par ligne : Emailing=email)",
+        FeedFields = "Adresse du flux|Identifiant (lettres, chiffres, tirets ; vide : d’après le titre du blog)|Nom du blog (vide : celui du flux)|Langue (fr, en…)|Thèmes de tous ses articles (séparés par des virgules)|Catégories du flux → thèmes (une par ligne : Emailing=email)",
         FeedSaved = "Liste des flux enregistrée.",
+        FeedAdded = "Flux ajouté et lu : sa ligne montre ce qu’il contient.",
+        FeedAddedUnread = "Flux ajouté, mais il n’a pas pu être lu maintenant : sa ligne dit pourquoi, et il sera réessayé à chaque collecte.",
+        FeedFetched = "Flux relu : sa ligne montre le résultat.",
+        FetchNow = "Relire maintenant",
+        RemoveFeed = "Retirer",
+        EditFeed = "Modifier le nom ou la langue",
+        SaveFeed = "Enregistrer",
+        UnmatchedTitle = "Catégories du blog sans thème",
+        ItemsCarrying = n => n == 1 ? "1 article" : $"{n} articles",
+        MapTo = "Thème",
+        MapButton = "Associer",
+        AddAsTopic = "En faire un thème",
+        IgnoreCategory = "Ignorer",
         SuppressionTitle = "Adresses refusées",
         SuppressionHint = "Une adresse refusée pour de bon par son serveur ne reçoit plus rien. Si son lecteur a réparé sa boîte, levez le refus : elle reçoit le prochain numéro. Une adresse dont le lecteur s’est plaint ne peut revenir que par le formulaire d’inscription.",
         ClearAddress = "Adresse",
@@ -323,8 +349,21 @@ public sealed record EditorStrings
         Disable = "Disable",
         Enable = "Enable",
         AddFeed = "Add the feed",
-        FeedFields = "Feed address|Source id (letters, digits, dashes; empty: from the address)|Blog name (empty: the feed's own)|Language (fr, en…)|Topics of all its posts (comma-separated)|Feed categories → topics (one per line: Emailing=email)",
+        FeedFields = "Feed address|Source id (letters, digits, dashes; empty: from the blog's title)|Blog name (empty: the feed's own)|Language (fr, en…)|Topics of all its posts (comma-separated)|Feed categories → topics (one per line: Emailing=email)",
         FeedSaved = "Feed list saved.",
+        FeedAdded = "Feed added and read: its row shows what it holds.",
+        FeedAddedUnread = "Feed added, but it could not be read now: its row says why, and it is tried again at each gathering.",
+        FeedFetched = "Feed read again: its row shows the result.",
+        FetchNow = "Fetch now",
+        RemoveFeed = "Remove",
+        EditFeed = "Change the name or language",
+        SaveFeed = "Save",
+        UnmatchedTitle = "Blog categories without a topic",
+        ItemsCarrying = n => n == 1 ? "1 post" : $"{n} posts",
+        MapTo = "Topic",
+        MapButton = "Map",
+        AddAsTopic = "Make it a topic",
+        IgnoreCategory = "Ignore",
         SuppressionTitle = "Refused addresses",
         SuppressionHint = "An address its server refused for good gets nothing more. If its reader fixed their mailbox, clear it: it gets the next issue. An address whose reader complained can come back only through the subscribe form.",
         ClearAddress = "Address",

@@ -25,6 +25,7 @@ public sealed class SubscribePages(
     IDeliveryQueue queue,
     ClientLimits limits,
     WebPages pages,
+    Topics.TopicList vocabulary,
     TimeProvider time,
     IOptions<DigestOptions> options,
     ILogger<SubscribePages> logger)
@@ -159,10 +160,9 @@ public sealed class SubscribePages(
             ? MessageAsync(new MessagePage(s, s.ConfirmedTitle, s.Confirmed(options.Value.Title)))
             : MessageAsync(new MessagePage(s, s.ConfirmLinkUsedTitle, s.ConfirmLinkUsed), StatusCodes.Status410Gone);
 
-    private async Task<IReadOnlyList<string>> TopicsAsync(string language, HttpContext context) =>
-        [.. (await issues.ListAsync(context.RequestAborted)).TakeLast(4).SelectMany(issue => issue.Posts)
-            .Where(post => post.Language == language).SelectMany(post => post.Topics)
-            .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase)];
+    private async Task<IReadOnlyList<TopicChoice>> TopicsAsync(string language, HttpContext context) =>
+        TopicChoice.For(vocabulary, language, (await issues.ListAsync(context.RequestAborted)).TakeLast(4).SelectMany(issue => issue.Posts)
+            .Where(post => post.Language == language).SelectMany(post => post.Topics), []);
 
     private static string LanguageOf(HttpContext context) => SignedLinkPages.LanguageOf(context);
 

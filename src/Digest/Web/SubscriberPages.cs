@@ -22,6 +22,7 @@ public sealed class SubscriberPages(
     IDeliveryHistory ledger,
     Editing.IssuePreview preview,
     WebPages pages,
+    Topics.TopicList vocabulary,
     TimeProvider time,
     IOptions<DigestOptions> options,
     ILogger<SubscriberPages> logger)
@@ -257,8 +258,7 @@ public sealed class SubscriberPages(
     {
         var recent = (await issues.ListAsync(context.RequestAborted)).TakeLast(4).SelectMany(issue => issue.Posts).ToList();
         // Topics of posts in the reader's language: an English reader is not offered French topics.
-        var topics = recent.Where(post => post.Language == values.Language).SelectMany(post => post.Topics).Concat(values.Topics)
-            .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Create(System.Globalization.CultureInfo.GetCultureInfo("fr-FR"), true)).ToList();
+        var topics = TopicChoice.For(vocabulary, values.Language, recent.Where(post => post.Language == values.Language).SelectMany(post => post.Topics), values.Topics);
         var sources = recent.Select(post => (post.Source, post.SourceName)).Concat(values.Sources.Select(id => (id, id)))
             .DistinctBy(source => source.Item1, StringComparer.OrdinalIgnoreCase).OrderBy(source => source.Item2, StringComparer.OrdinalIgnoreCase).ToList();
         var zones = CommonTimeZones.Contains(values.TimeZone) || values.TimeZone.Length == 0 ? CommonTimeZones : [values.TimeZone, .. CommonTimeZones];

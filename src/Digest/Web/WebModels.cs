@@ -16,7 +16,7 @@ public sealed record MessagePage(WebStrings Strings, string Title, string Messag
 /// <summary>The preference form: the values shown (saved or just submitted), the choices, and what is wrong.</summary>
 public sealed record PreferencesPage(WebStrings Strings, string Action, PreferencesForm Values)
 {
-    public required IReadOnlyList<string> KnownTopics { get; init; }
+    public required IReadOnlyList<TopicChoice> KnownTopics { get; init; }
     public required IReadOnlyList<(string Id, string Name)> KnownSources { get; init; }
     public required IReadOnlyList<string> TimeZones { get; init; }
     public IReadOnlyDictionary<string, string> Errors { get; init; } = new Dictionary<string, string>();
@@ -53,6 +53,18 @@ public sealed record WebVersionPage(WebStrings Strings, string DigestTitle, Issu
 /// <summary>The subscribe form: what was typed, the topics to choose from, and what is wrong.</summary>
 public sealed record SubscribePage(WebStrings Strings, string DigestTitle, string Email, string Name, string Language, IReadOnlyList<string> Topics)
 {
-    public required IReadOnlyList<string> KnownTopics { get; init; }
+    public required IReadOnlyList<TopicChoice> KnownTopics { get; init; }
     public IReadOnlyDictionary<string, string> Errors { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>A topic a reader may tick: what is stored, and how it reads in the reader's language.</summary>
+public sealed record TopicChoice(string Value, string Label)
+{
+    /// <summary>The newsletter's offered topics in its order (labelled), else the recent posts' topics; and the reader's own, so none is lost.</summary>
+    public static IReadOnlyList<TopicChoice> For(Topics.TopicList vocabulary, string language, IEnumerable<string> recentTopics, IEnumerable<string> readers)
+    {
+        var values = (vocabulary.IsOffered ? (IEnumerable<string>)vocabulary.Names : recentTopics.Order(StringComparer.Create(System.Globalization.CultureInfo.GetCultureInfo("fr-FR"), true)))
+            .Concat(readers).Distinct(Selection.TopicComparer.Instance);
+        return [.. values.Select(value => new TopicChoice(value, vocabulary.Label(value, language)))];
+    }
 }

@@ -1,20 +1,53 @@
 using Digest.Feeds;
+using Digest.Topics;
+using Microsoft.Extensions.Options;
 
 namespace Digest.Tests.Feeds;
 
 public sealed class FeedGathererRulesTests
 {
+    private static readonly TopicList Offered = new(Options.Create(new TopicOptions
+    {
+        Offered =
+        [
+            new TopicDefinition { Name = "relation client", Labels = { ["fr"] = "Relation client", ["en"] = "Customer relations" }, Aliases = ["CRM", "gestion de la relation client"] },
+            new TopicDefinition { Name = "transformation digitale", Aliases = ["transformation numérique"] },
+            new TopicDefinition { Name = "référencement", Labels = { ["fr"] = "Référencement" }, Aliases = ["SEO"] },
+        ],
+    }));
+
     [Fact]
-    public void TopicsAreTheFeedsOwnThenTheCategoriesTheEditorMappedWhateverTheirCaseOrAccents()
+    public void WithNoListABlogsOwnCategoriesAreItsTopicsAfterTheEditorsMap()
     {
         var feed = new Feed
         {
             Url = "https://blog.example.fr/feed", Source = "blog", Topics = ["marketing"],
             Categories = new Dictionary<string, string> { ["Données"] = "data", ["E-mailing"] = "email" },
+            IgnoredCategories = ["Vie du blog"],
         };
 
-        Assert.Equal(["marketing", "data", "email"], FeedGatherer.Topics(feed, ["DONNEES", "Vie du blog", "e-mailing", "données"]));
-        Assert.Equal(["marketing"], FeedGatherer.Topics(feed, []));
+        Assert.Equal(["marketing", "data", "email", "transformation digitale"],
+            FeedGatherer.Topics(feed, ["DONNEES", "Vie du blog", "e-mailing", "données", "Transformation  Digitale", "Non classé"], TopicList.None).Topics);
+        Assert.Equal(["marketing"], FeedGatherer.Topics(feed, [], TopicList.None).Topics);
+    }
+
+    [Fact]
+    public void WithAListACategoryNamingATopicOrItsAliasCountsAndTheRestAreUnmatched()
+    {
+        var feed = new Feed { Url = "https://blog.example.fr/feed", Source = "blog", Categories = new Dictionary<string, string> { ["Emailing"] = "relation client" }, IgnoredCategories = ["Vie du blog"] };
+
+        var (topics, unmatched) = FeedGatherer.Topics(feed, ["crm", "Transformation Numerique", "SEO", "Emailing", "Podcast", "Vie du blog", "podcast"], Offered);
+
+        Assert.Equal(["relation client", "transformation digitale", "référencement"], topics);
+        Assert.Equal(["Podcast"], unmatched);
+    }
+
+    [Fact]
+    public void ATopicReadsInTheReadersLanguageAndMatchesWithoutAccents()
+    {
+        Assert.Equal(("Relation client", "Customer relations", "transformation digitale"),
+            (Offered.Label("Relation Client", "fr"), Offered.Label("relation client", "en"), Offered.Label("transformation digitale", "fr")));
+        Assert.True(Digest.Selection.TopicComparer.Instance.Equals("Référencement", "referencement"));
     }
 
     [Theory]
