@@ -93,4 +93,39 @@ public sealed class FeedToInboxTests(ITestOutputHelper output) : IAsyncLifetime,
         Assert.All(issueTwo, message => Assert.DoesNotContain("finissent en promotions", message.TextBody!));
         output.WriteLine(nextWeek.ToString());
     }
+
+    [Fact]
+    public async Task AnOldFrenchFeedIsNamedByItsBlogAndItsOwnCategoriesReachTheReadersOfThatTopicWithNoMap()
+    {
+        // An old WordPress: RSS 0.92 in ISO-8859-1, dates nowhere, categories as the blog spells them.
+        server.Feed("/numerique/feed/rss/", "windows1252-rss092.xml", "text/xml; charset=ISO-8859-1");
+        var url = server.Url("/numerique/feed/rss/");
+        var posts = Path.Combine(cli.Folder, "posts");
+        var outbox = Path.Combine(cli.Folder, "outbox");
+        var readers = cli.WriteFile("readers.csv", "email,name,language,topics\njulie@example.org,Julie,fr,transformation digitale\npaul@example.org,Paul,fr,stratégie\nnina@example.org,Nina,fr,référencement\n");
+
+        var add = await cli.RunAsync("feeds", "add", url, "--data", cli.DataFolder);
+        Assert.True(add.ExitCode == 0, add.ToString());
+        Assert.Contains("Found \"Le Blog du Numérique\" (RSS 0.92, fr)", add.Output);
+        Assert.Contains("3 items; categories: Transformation digitale (2), Non classé (1), Stratégie (1).", add.Output);
+        Assert.Contains("Added le-blog-du-numerique:", add.Output);
+
+        var gather = await cli.RunAsync("feeds", "gather", "--posts", posts, "--data", cli.DataFolder);
+        Assert.True(gather.ExitCode == 0, gather.ToString());
+        var run = await cli.RunAsync("run", "--posts", posts, "--subscribers", readers, "--pickup", outbox, "--data", cli.DataFolder);
+        Assert.True(run.ExitCode == 0, run.ToString());
+
+        var emails = Directory.EnumerateFiles(outbox, "*.eml").Select(path => MimeKit.MimeMessage.Load(path))
+            .ToDictionary(message => message.To.Mailboxes.Single().Address.Split('@')[0]);
+        output.WriteLine(string.Join("\n\n", emails.Select(pair => pair.Key + ": " + pair.Value.TextBody)));
+        Assert.Equal(["julie", "paul"], emails.Keys.Order());
+        Assert.Contains("Cinq leçons d’une transformation réussie", emails["julie"].TextBody!.Replace('\'', '’'));
+        Assert.Contains("zéro papier", emails["julie"].TextBody!);
+        Assert.DoesNotContain("Nos lectures de novembre", emails["julie"].TextBody!);
+        Assert.Contains("zéro papier", emails["paul"].TextBody!);
+        Assert.DoesNotContain("Cinq leçons", emails["paul"].TextBody!);
+        // The description was escaped HTML: readers get its text, never its tags.
+        Assert.DoesNotContain("<p>", emails["julie"].TextBody!);
+        Assert.Contains("Le Blog du Numérique", emails["julie"].TextBody!);
+    }
 }
