@@ -251,6 +251,15 @@ public sealed partial class EditorTests(ITestOutputHelper output) : IAsyncLifeti
         blog.Feed("/atelier/feed/", "wordpress.xml", "application/rss+xml");
 
         var empty = TextOf(await (await GetAsync(http, "/editor", session)).Content.ReadAsStringAsync());
+        // Read first, saved only when the editor adds it: what the feed holds, and the source and name it would get.
+        var preview = await PostFormAsync(http, "/editor/feeds", session, ("action", "preview"), ("url", blog.Url("/atelier/feed/")), ("source", ""), ("name", ""));
+        var previewHtml = await preview.Content.ReadAsStringAsync();
+        output.WriteLine(TextOf(previewHtml));
+        Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
+        Assert.Contains("« L’Atelier du courriel » (RSS 2.0, fr-FR) : 4 articles. Ses catégories : Délivrabilité (1), Données (1), Emailing (1), Vie du blog (1)", TextOf(previewHtml));
+        Assert.Contains("value=\"l-atelier-du-courriel\"", previewHtml);
+        Assert.Contains("Aucun flux", TextOf(previewHtml));
+        Assert.False(File.Exists(Path.Combine(cli.DataFolder, "feeds.json")) && File.ReadAllText(Path.Combine(cli.DataFolder, "feeds.json")).Contains("atelier", StringComparison.Ordinal));
         var added = await PostFormAsync(http, "/editor/feeds", session,
             ("action", "add"), ("url", blog.Url("/atelier/feed/")), ("source", ""), ("name", ""), ("language", "fr"), ("topics", "marketing"), ("categories", ""));
         var refused = await PostFormAsync(http, "/editor/feeds", session, ("action", "add"), ("url", "ftp://atelier.example.fr/feed"), ("source", ""));
@@ -299,6 +308,12 @@ public sealed partial class EditorTests(ITestOutputHelper output) : IAsyncLifeti
         var requests = blog.Requests.Count;
         Assert.Contains("No feed is due", (await cli.RunAsync("feeds", "gather", "--data", cli.DataFolder, "--posts", Path.Combine(cli.Folder, "gathered"))).Output);
         Assert.Equal(requests, blog.Requests.Count);
+
+        // Readers are offered the newsletter's topics by their labels, then the posts' others (the sample posts' own, here).
+        var subscribe = await http.GetStringAsync(site.Url("/subscribe"));
+        Assert.Contains("value=\"email\" > email</label>", subscribe);
+        Assert.Contains("value=\"data\" > Données</label>", subscribe);
+        Assert.True(subscribe.IndexOf("value=\"data\"", StringComparison.Ordinal) < subscribe.IndexOf("value=\"crm\"", StringComparison.Ordinal), "the offered topics come first");
 
         var removed = await PostFormAsync(http, "/editor/feeds", session, ("action", "remove"), ("url", "l-atelier-du-courriel"));
         Assert.Equal(HttpStatusCode.SeeOther, removed.StatusCode);

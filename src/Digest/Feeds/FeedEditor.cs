@@ -26,6 +26,14 @@ public sealed class FeedEditor(IFeedList feeds, FeedGatherer gatherer)
         return (saved, found);
     }
 
+    /// <summary>Reads a feed without listing it: what it holds, and the source it would get.</summary>
+    public async Task<(FeedDiscovery Found, string Source)> PreviewAsync(string url, CancellationToken cancellationToken)
+    {
+        var found = await gatherer.DiscoverAsync(url, cancellationToken);
+        var taken = (await feeds.LoadAsync(cancellationToken)).Feeds.Select(feed => feed.Source);
+        return (found, FeedGatherer.SourceFrom(found.Document?.Title, url, taken));
+    }
+
     /// <summary>Gathers one listed feed now, in full (no 304), whatever its backoff: a map just changed reaches its posts; its last fetch says what happened.</summary>
     public async Task<FeedGathering> FetchNowAsync(string urlOrSource, CancellationToken cancellationToken)
     {

@@ -301,7 +301,7 @@ public sealed partial class FeedGatherer(
         }
 
         return (new FeedFetch { At = now, New = created, Updated = updated, Unchanged = unchanged, Rejected = rejects.Count, Old = old, Rejects = [.. rejects.Take(5)],
-            Unmatched = uncounted.OrderByDescending(pair => pair.Value).ThenBy(pair => pair.Key, StringComparer.Ordinal).Take(MaxUnmatchedKept).ToDictionary() }, rejects);
+            Unmatched = uncounted.OrderByDescending(pair => pair.Value).ThenBy(pair => pair.Key, StringComparer.InvariantCulture).Take(MaxUnmatchedKept).ToDictionary() }, rejects);
     }
 
     /// <summary>The post blob for an item: the same bytes for the same item, so an unchanged item is never rewritten; null when it has neither a title nor any text.</summary>
@@ -470,7 +470,7 @@ public sealed record FeedDiscovery(string Url, FeedDocument? Document, string? E
     /// <summary>The categories its items carry, with how many items carry each, the most used first.</summary>
     public IReadOnlyList<(string Category, int Items)> Categories => Document is null ? [] :
         [.. Document.Items.SelectMany(item => item.Categories.Distinct(Selection.TopicComparer.Instance)).GroupBy(c => c, Selection.TopicComparer.Instance)
-            .Select(group => (group.First(), group.Count())).OrderByDescending(pair => pair.Item2).ThenBy(pair => pair.Item1, StringComparer.Ordinal)];
+            .Select(group => (group.First(), group.Count())).OrderByDescending(pair => pair.Item2).ThenBy(pair => pair.Item1, StringComparer.InvariantCulture)];
 }
 
 /// <summary>One feed's gathering: the feed as it was and as it is now (its last fetch filled in), and which items were refused.</summary>

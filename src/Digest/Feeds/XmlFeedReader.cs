@@ -18,6 +18,9 @@ internal static partial class XmlFeedReader
     private static readonly XNamespace Atom03 = "http://purl.org/atom/ns#";
     private static readonly XNamespace Rss10 = "http://purl.org/rss/1.0/";
     private static readonly XNamespace Rss090 = "http://my.netscape.com/rdf/simple/0.9/";
+    // Some RSS 2.0 feeds of the 2000s put their elements in UserLand's or Harvard's namespace.
+    private static readonly XNamespace RssUserLand = "http://backend.userland.com/rss2";
+    private static readonly XNamespace RssHarvard = "http://blogs.law.harvard.edu/tech/rss";
     private static readonly XNamespace Rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
     private static readonly XNamespace Content = "http://purl.org/rss/1.0/modules/content/";
     private static readonly XNamespace DublinCore = "http://purl.org/dc/elements/1.1/";
@@ -27,8 +30,9 @@ internal static partial class XmlFeedReader
     private static readonly XNamespace Xml = XNamespace.Xml;
 
     // The format's own elements: RSS 2.0 has no namespace, RSS 1.0 and 0.90 theirs; some feeds mix them.
-    private static readonly XNamespace[] RssCore = [XNamespace.None, Rss10, Rss090];
-    private static readonly XNamespace[] AtomCore = [Atom10, Atom03];
+    private static readonly XNamespace[] RssCore = [XNamespace.None, Rss10, Rss090, RssUserLand, RssHarvard];
+    // An Atom feed without its namespace (written by hand) is still read as Atom.
+    private static readonly XNamespace[] AtomCore = [Atom10, Atom03, XNamespace.None];
 
     // Prefixes feeds use without declaring them (a WordPress plugin's dc:creator in a feed with no xmlns:dc): read as meant.
     private static readonly (string Prefix, XNamespace Namespace)[] UsualPrefixes =
@@ -46,11 +50,11 @@ internal static partial class XmlFeedReader
         var root = Load(text).Root!;
         return (root.Name.LocalName, root.Name.Namespace) switch
         {
-            ("rss", var ns) when ns == XNamespace.None => Rss(root, Child(root, RssCore, "channel") ?? root, root.Elements().Where(e => e.Name.LocalName == "channel").Elements().Where(IsItem),
+            ("rss", var ns) when ns == XNamespace.None || ns == RssUserLand || ns == RssHarvard => Rss(root, Child(root, RssCore, "channel") ?? root, root.Elements().Where(e => e.Name.LocalName == "channel").Elements().Where(IsItem),
                 "RSS " + (NullIfBlank((string?)root.Attribute("version")) ?? "(no version)"), address),
             ("RDF", var ns) when ns == Rdf => Rss(root, Child(root, RssCore, "channel") ?? root, root.Elements().Concat(Child(root, RssCore, "channel")?.Elements() ?? []).Where(IsItem),
                 Child(root, [Rss090], "channel") is not null ? "RSS 0.90" : "RSS 1.0", address),
-            ("feed", var ns) when AtomCore.Contains(ns) => AtomFeed(root, ns == Atom03 ? "Atom 0.3" : "Atom 1.0", address),
+            ("feed", var ns) when AtomCore.Contains(ns) => AtomFeed(root, ns == Atom03 ? "Atom 0.3" : ns == Atom10 ? "Atom 1.0" : "Atom (no namespace)", address),
             ("channel", var ns) when RssCore.Contains(ns) => Rss(root, root, root.Elements().Where(IsItem), "RSS (no <rss> root)", address),
             _ => throw new FeedFormatException($"is XML but not a feed Digest reads (its root is <{root.Name.LocalName}>; RSS 0.90–2.01, RSS 1.0, Atom 0.3 and 1.0 and JSON Feed are)"),
         };

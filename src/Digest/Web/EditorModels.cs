@@ -34,6 +34,8 @@ public sealed record EditorDashboardPage(EditorStrings Strings, string DigestTit
     public IReadOnlyList<string> OfferedTopics { get; init; } = [];
     /// <summary>What the editor typed in the add-a-feed form, kept when it is refused.</summary>
     public FeedForm TypedFeed { get; init; } = new();
+    /// <summary>What the feed being added holds, read but not saved ("Lire le flux"), shown above the form.</summary>
+    public Feeds.FeedDiscovery? FoundFeed { get; init; }
     /// <summary>The suppressed addresses (latest first, at most <see cref="Inbound.FeedbackDesk.MaxListed"/>) with their evidence.</summary>
     public IReadOnlyList<Subscribers.Subscriber> Suppressed { get; init; } = [];
     public string SuppressedSearch { get; init; } = "";

@@ -144,6 +144,15 @@ public sealed class EditorPages(
             var notice = "feeds";
             switch (action)
             {
+                case "preview":
+                    // Read, not saved: what the feed holds, with the source and name it would get, before the editor adds it.
+                    var seen = await feedEditor.PreviewAsync(typed.Url, cancellationToken);
+                    var suggested = typed with
+                    {
+                        Source = typed.Source.Length > 0 ? typed.Source : seen.Source,
+                        Name = typed.Name.Length > 0 ? typed.Name : seen.Found.Document?.Title ?? "",
+                    };
+                    return await DashboardPageAsync(context, null, noticeIsError: false, StatusCodes.Status200OK, typedFeed: suggested, found: seen.Found);
                 case "add":
                     var (added, found) = await feedEditor.AddAsync(new Feeds.Feed
                     {
@@ -354,7 +363,8 @@ public sealed class EditorPages(
         return await PreviewPageAsync(context, request, composed, to, s.TestSent(to), noticeIsError: false, StatusCodes.Status200OK);
     }
 
-    private async Task<IResult> DashboardPageAsync(HttpContext context, string? notice, bool noticeIsError, int status, string? typedIntro = null, FeedForm? typedFeed = null)
+    private async Task<IResult> DashboardPageAsync(
+        HttpContext context, string? notice, bool noticeIsError, int status, string? typedIntro = null, FeedForm? typedFeed = null, Feeds.FeedDiscovery? found = null)
     {
         var s = Strings(context);
         var cancellationToken = context.RequestAborted;
@@ -389,6 +399,7 @@ public sealed class EditorPages(
             Feeds = (await feeds.LoadAsync(cancellationToken)).Feeds,
             OfferedTopics = vocabulary.Names,
             TypedFeed = typedFeed ?? new FeedForm(),
+            FoundFeed = found,
             SuppressedSearch = search,
             Suppressed = await feedback.SuppressedAsync(search, cancellationToken),
         };

@@ -45,6 +45,11 @@ public sealed record EditorStrings
     public required string FeedAddedUnread { get; init; }
     public required string FeedFetched { get; init; }
     public required string FetchNow { get; init; }
+    public required string PreviewFeed { get; init; }
+    public required Func<string, string, int, string> FoundFeed { get; init; }
+    public required string FoundCategories { get; init; }
+    public required string FoundNoCategories { get; init; }
+    public required Func<string, string> FoundNothing { get; init; }
     public required string RemoveFeed { get; init; }
     public required string EditFeed { get; init; }
     public required string SaveFeed { get; init; }
@@ -189,6 +194,11 @@ public sealed record EditorStrings
         FeedAddedUnread = "Flux ajouté, mais il n’a pas pu être lu maintenant : sa ligne dit pourquoi, et il sera réessayé à chaque collecte.",
         FeedFetched = "Flux relu : sa ligne montre le résultat.",
         FetchNow = "Relire maintenant",
+        PreviewFeed = "Lire le flux sans l’ajouter",
+        FoundFeed = (title, format, items) => $"« {title} » ({format}) : {(items == 1 ? "1 article" : $"{items} articles")}.",
+        FoundCategories = "Ses catégories :",
+        FoundNoCategories = "Aucune catégorie.",
+        FoundNothing = why => $"Ce flux ne peut pas être lu maintenant : {why}.",
         RemoveFeed = "Retirer",
         EditFeed = "Modifier le nom ou la langue",
         SaveFeed = "Enregistrer",
@@ -355,6 +365,11 @@ public sealed record EditorStrings
         FeedAddedUnread = "Feed added, but it could not be read now: its row says why, and it is tried again at each gathering.",
         FeedFetched = "Feed read again: its row shows the result.",
         FetchNow = "Fetch now",
+        PreviewFeed = "Read the feed without adding it",
+        FoundFeed = (title, format, items) => $"“{title}” ({format}): {(items == 1 ? "1 post" : $"{items} posts")}.",
+        FoundCategories = "Its categories:",
+        FoundNoCategories = "No categories.",
+        FoundNothing = why => $"This feed cannot be read now: {why}.",
         RemoveFeed = "Remove",
         EditFeed = "Change the name or language",
         SaveFeed = "Save",

@@ -60,10 +60,13 @@ public sealed record SubscribePage(WebStrings Strings, string DigestTitle, strin
 /// <summary>A topic a reader may tick: what is stored, and how it reads in the reader's language.</summary>
 public sealed record TopicChoice(string Value, string Label)
 {
-    /// <summary>The newsletter's offered topics in its order (labelled), else the recent posts' topics; and the reader's own, so none is lost.</summary>
+    /// <summary>
+    /// The newsletter's offered topics in its order (labelled), then the recent posts' other topics (an editor's map, a
+    /// category the desk made a topic, a hand-written post's), then the reader's own, so none is lost.
+    /// </summary>
     public static IReadOnlyList<TopicChoice> For(Topics.TopicList vocabulary, string language, IEnumerable<string> recentTopics, IEnumerable<string> readers)
     {
-        var values = (vocabulary.IsOffered ? (IEnumerable<string>)vocabulary.Names : recentTopics.Order(StringComparer.Create(System.Globalization.CultureInfo.GetCultureInfo("fr-FR"), true)))
+        var values = vocabulary.Names.Concat(recentTopics.Order(StringComparer.Create(System.Globalization.CultureInfo.GetCultureInfo("fr-FR"), true)))
             .Concat(readers).Distinct(Selection.TopicComparer.Instance);
         return [.. values.Select(value => new TopicChoice(value, vocabulary.Label(value, language)))];
     }

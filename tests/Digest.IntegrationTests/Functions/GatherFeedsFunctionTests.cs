@@ -71,7 +71,7 @@ public sealed class GatherFeedsFunctionTests : IAsyncLifetime, IDisposable
         var issue = await app.Get<IIssueStore>().FindAsync(IssuePeriod.Of(DateTimeOffset.UtcNow), CancellationToken.None);
         Assert.NotNull(issue);
         Assert.Equal(5, issue.Posts.Count);
-        Assert.Contains(issue.Posts, post => post.Source == "atelier" && post.Topics.SequenceEqual(["email"]) && post.Image is not null);
+        Assert.Contains(issue.Posts, post => post.Source == "atelier" && post.Topics.SequenceEqual(["email", "délivrabilité"]) && post.Image is not null);
 
         // The timer fires again: every feed answers 304 and no blob is written.
         var modified = await LastModifiedAsync(posts);

@@ -165,6 +165,17 @@ public sealed class FeedShapesTests
         Assert.Null(feed.Items[3].ContentHtml);
     }
 
+    [Theory]
+    [InlineData("<rss version=\"2.0\" xmlns=\"http://backend.userland.com/rss2\"><channel><title>UserLand</title><item><title>Un</title><link>https://vieux.example.fr/1</link></item></channel></rss>", "RSS 2.0")]
+    [InlineData("<feed><title>Sans espace de noms</title><entry><title>Un</title><link href=\"https://vieux.example.fr/1\"/><id>1</id></entry></feed>", "Atom (no namespace)")]
+    public void RssInAnOldNamespaceAndAtomWithoutOneAreRead(string text, string format)
+    {
+        var feed = Read(text);
+
+        Assert.Equal(format, feed.Format);
+        Assert.Equal(("Un", "https://vieux.example.fr/1"), (feed.Items[0].Title, feed.Items[0].Link));
+    }
+
     [Fact]
     public void AnEntryWithoutAnAuthorHasTheFeedsAuthor()
     {
