@@ -85,18 +85,22 @@ public static partial class FeedText
                 partial.Groups[2].Success ? Math.Clamp(int.Parse(partial.Groups[2].Value, CultureInfo.InvariantCulture), 1, 12) : 1, 1, 0, 0, 0, TimeSpan.Zero);
         }
 
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date))
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)
+            || DateTimeOffset.TryParseExact(text, ["yyyyMMdd'T'HHmmssK", "yyyyMMdd'T'HHmmK", "yyyyMMdd"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out date))
         {
             return date;
         }
 
-        // Drop the weekday ("Mon, " or "lun., "), map named zones to offsets, and try the RFC 822 shapes.
-        var trimmed = Weekday().Replace(text, string.Empty);
+        // Drop the weekday ("Mon, " or "lun., ") and a trailing comment ("(CET)"), map named zones to offsets (RFC 822's
+        // military letters as +0000, as RFC 2822 says to read them), and try the RFC 822 shapes.
+        var trimmed = TrailingComment().Replace(Weekday().Replace(text, string.Empty), string.Empty);
         trimmed = NamedZone().Replace(trimmed, match => match.Groups[1].Value switch
         {
-            "EST" => "-0500", "EDT" => "-0400", "CST" => "-0600", "CDT" => "-0500",
-            "MST" => "-0700", "MDT" => "-0600", "PST" => "-0800", "PDT" => "-0700",
-            "CET" => "+0100", "CEST" => "+0200", "BST" => "+0100",
+            "EST" or "ET" => "-0500", "EDT" => "-0400", "CST" or "CT" => "-0600", "CDT" => "-0500",
+            "MST" or "MT" => "-0700", "MDT" => "-0600", "PST" or "PT" => "-0800", "PDT" => "-0700",
+            "AKST" => "-0900", "AKDT" => "-0800", "HST" => "-1000", "AST" => "-0400", "ADT" => "-0300",
+            "CET" or "MET" or "WEST" or "BST" => "+0100", "CEST" or "MEST" or "EET" => "+0200", "EEST" or "MSK" => "+0300",
+            "JST" => "+0900", "AEST" => "+1000", "AEDT" => "+1100", "NZST" => "+1200", "NZDT" => "+1300",
             _ => "+0000",
         });
         string[] formats = ["d MMM yyyy HH:mm:ss zzz", "d MMM yyyy HH:mm zzz", "d MMM yy HH:mm:ss zzz", "d MMM yy HH:mm zzz", "d MMM yyyy HH:mm:ss", "d MMM yyyy", "d MMMM yyyy HH:mm:ss zzz", "d MMMM yyyy"];
@@ -134,8 +138,11 @@ public static partial class FeedText
     [GeneratedRegex(@"^[^\d,]{2,12},\s*")]
     private static partial Regex Weekday();
 
-    [GeneratedRegex(@"\b(UT|UTC|GMT|Z|EST|EDT|CST|CDT|MST|MDT|PST|PDT|CET|CEST|BST)$")]
+    [GeneratedRegex(@"\b(UT|UTC|GMT|WET|EST|EDT|CST|CDT|MST|MDT|PST|PDT|ET|CT|MT|PT|AKST|AKDT|HST|AST|ADT|CET|MET|WEST|BST|CEST|MEST|EET|EEST|MSK|JST|AEST|AEDT|NZST|NZDT|[A-IK-Z])$")]
     private static partial Regex NamedZone();
+
+    [GeneratedRegex(@"\s*\([^()]*\)\s*$")]
+    private static partial Regex TrailingComment();
 
     [GeneratedRegex(@"([+-])(\d\d)(\d\d)$")]
     private static partial Regex ZoneWithoutColon();

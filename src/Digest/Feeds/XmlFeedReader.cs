@@ -120,7 +120,7 @@ internal static partial class XmlFeedReader
 
     private static FeedDocument Rss(XElement root, XElement channel, IEnumerable<XElement> items, string format, Uri address)
     {
-        var feedBase = BaseOf(channel, SiteOr(Value(channel, RssCore, "link"), root, address));
+        var feedBase = BaseOf(channel, address);
         var language = NullIfBlank(Value(channel, RssCore, "language")) ?? NullIfBlank(Value(channel, [DublinCore], "language")) ?? LanguageOf(channel);
         var read = items.Select(item => RssItem(item, BaseOf(item, feedBase))).ToList();
         return new FeedDocument(format, TitleOf(Child(channel, RssCore, "title"), atom: false), language, read);
@@ -159,9 +159,7 @@ internal static partial class XmlFeedReader
 
     private static FeedDocument AtomFeed(XElement feed, string format, Uri address)
     {
-        var site = feed.Elements().FirstOrDefault(e => e.Name.LocalName == "link" && AtomCore.Contains(e.Name.Namespace)
-            && ((string?)e.Attribute("rel"))?.Trim() is null or "" or "alternate" && NullIfBlank((string?)e.Attribute("href")) is not null);
-        var feedBase = BaseOf(feed, SiteOr((string?)site?.Attribute("href"), feed, address));
+        var feedBase = BaseOf(feed, address);
         var feedAuthor = AtomAuthor(feed);
         var entries = feed.Elements().Where(e => e.Name.LocalName == "entry" && AtomCore.Contains(e.Name.Namespace)).Select(entry =>
         {
@@ -282,15 +280,9 @@ internal static partial class XmlFeedReader
     }
 
     /// <summary>
-    /// What relative links resolve against when the document gives no xml:base: the blog's own address (its channel or
-    /// alternate link, absolute), since a feed is often served from elsewhere (a proxy, FeedBurner); else the feed's address.
+    /// The element's xml:base resolved down from the document's address (or from <paramref name="stopAt"/>'s base): what a
+    /// relative link means (RFC 4287 §2, XML Base; RSS has no rule, and readers such as feedparser apply the same one).
     /// </summary>
-    private static Uri SiteOr(string? site, XElement root, Uri address) =>
-        root.DescendantsAndSelf().Any(e => e.Attribute(Xml + "base") is not null) || !Uri.TryCreate(site?.Trim(), UriKind.Absolute, out var blog)
-            || (blog.Scheme != Uri.UriSchemeHttps && blog.Scheme != Uri.UriSchemeHttp)
-            ? address : blog;
-
-    /// <summary>The element's xml:base resolved down from the document's address (or from <paramref name="stopAt"/>'s base).</summary>
     private static Uri BaseOf(XElement element, Uri outer, XElement? stopAt = null)
     {
         var chain = element.AncestorsAndSelf().TakeWhile(e => e != stopAt).Reverse();

@@ -130,6 +130,11 @@ public sealed class FeedReaderTests
     [InlineData("lun., 23 nov. 2026 09:15:00 +0100", "2026-11-23T08:15:00+00:00")]
     [InlineData("2026-11-23T09:15:00+01:00", "2026-11-23T08:15:00+00:00")]
     [InlineData("2026-11-23 09:15:00", "2026-11-23T09:15:00+00:00")]
+    [InlineData("Mon, 23 Nov 2026 09:15:00 A", "2026-11-23T09:15:00+00:00")]
+    [InlineData("Mon, 23 Nov 2026 09:15:00 +0100 (CET)", "2026-11-23T08:15:00+00:00")]
+    [InlineData("Mon, 23 November 2026 09:15:00 ET", "2026-11-23T14:15:00+00:00")]
+    [InlineData("20261123T091500Z", "2026-11-23T09:15:00+00:00")]
+    [InlineData("Sun, 31 Dec 9999 23:59:59 -9999", null)]
     [InlineData("hier soir", null)]
     public void RssDatesInTheirDialectsOrNoneAtAll(string pubDate, string? expected)
     {
