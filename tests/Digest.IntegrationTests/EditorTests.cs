@@ -300,6 +300,14 @@ public sealed partial class EditorTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Contains("\"Délivrabilité\": \"data\"", System.Text.RegularExpressions.Regex.Unescape(feedList));
         Assert.Contains("Vie du blog", feedList);
 
+        // Renamed, and its map rewritten by hand: Délivrabilité now means "email" (and only that).
+        var edited = await PostFormAsync(http, "/editor/feeds", session, ("action", "edit"), ("url", "l-atelier-du-courriel"), ("name", "L’Atelier"), ("language", "fr"), ("categories", "Délivrabilité=email"));
+        Assert.Equal(HttpStatusCode.SeeOther, edited.StatusCode);
+        Assert.Contains("L’Atelier l-atelier-du-courriel · ", TextOf(await (await GetAsync(http, "/editor", session)).Content.ReadAsStringAsync()));
+        var editedList = System.Text.RegularExpressions.Regex.Unescape(File.ReadAllText(Path.Combine(cli.DataFolder, "feeds.json")));
+        Assert.Contains("\"Délivrabilité\": \"email\"", editedList);
+        Assert.DoesNotContain("\"Délivrabilité\": \"data\"", editedList);
+
         var off = await PostFormAsync(http, "/editor/feeds", session, ("action", "disable"), ("url", blog.Url("/atelier/feed/")));
         Assert.Equal(HttpStatusCode.SeeOther, off.StatusCode);
         var after = TextOf(await (await GetAsync(http, "/editor?saved=feeds", session)).Content.ReadAsStringAsync());

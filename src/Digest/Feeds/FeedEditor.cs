@@ -45,13 +45,17 @@ public sealed class FeedEditor(IFeedList feeds, FeedGatherer gatherer)
     public async Task RemoveAsync(string urlOrSource, CancellationToken cancellationToken) =>
         await feeds.UpdateAsync(list => [.. list.Where(feed => feed != Find(list, urlOrSource))], cancellationToken);
 
-    /// <summary>A new name readers see (empty: the feed's own title at the next fetch) and language (empty: the feed's).</summary>
-    public Task EditAsync(string urlOrSource, string? name, string? language, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// A new name readers see (empty: the feed's own title at the next fetch), language (empty: the feed's) and, when given,
+    /// category map (category=topic lines; the next fetch is a full one, so posts already gathered follow it).
+    /// </summary>
+    public Task EditAsync(string urlOrSource, string? name, string? language, IReadOnlyDictionary<string, string>? categories, CancellationToken cancellationToken) =>
         Change(urlOrSource, feed =>
         {
             var code = string.IsNullOrWhiteSpace(language) ? null : language.Trim().ToLowerInvariant();
             FeedEdits.CheckLanguage(code);
-            return feed with { Name = string.IsNullOrWhiteSpace(name) ? null : name.Trim(), Language = code };
+            var edited = feed with { Name = string.IsNullOrWhiteSpace(name) ? null : name.Trim(), Language = code };
+            return categories is null ? edited : Unvalidated(edited with { Categories = categories });
         }, cancellationToken);
 
     /// <summary>Posts filed under <paramref name="category"/> get <paramref name="topic"/> from the next fetch on.</summary>

@@ -179,7 +179,7 @@ public sealed class EditorPages(
                     await feedEditor.RemoveAsync(which, cancellationToken);
                     break;
                 case "edit":
-                    await feedEditor.EditAsync(which, typed.Name, typed.Language, cancellationToken);
+                    await feedEditor.EditAsync(which, typed.Name, typed.Language, Feeds.FeedEdits.Categories(typed.Categories.Split('\n')), cancellationToken);
                     break;
                 case "map":
                     await feedEditor.MapCategoryAsync(which, Field("category"), Field("topic"), cancellationToken);
