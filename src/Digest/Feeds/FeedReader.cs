@@ -197,7 +197,8 @@ public static partial class FeedReader
 
     private static DateTimeOffset? Date(string? value) => FeedText.ParseDate(value);
 
-    private static string? ResolveOrNull(Uri baseUri, string value) =>
+    /// <summary>An http(s) address, absolute, resolved against <paramref name="baseUri"/>; null for anything else (javascript:, data:, nonsense).</summary>
+    internal static string? ResolveOrNull(Uri baseUri, string value) =>
         Uri.TryCreate(baseUri, value.Trim(), out var resolved) && (resolved.Scheme == Uri.UriSchemeHttps || resolved.Scheme == Uri.UriSchemeHttp) ? resolved.AbsoluteUri : null;
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -130,10 +130,10 @@ internal static partial class XmlFeedReader
     {
         var guid = Child(item, RssCore, "guid");
         var guidText = NullIfBlank(guid?.Value);
-        var permalink = guidText is not null && (string?)guid!.Attribute("isPermaLink") is not "false" && Absolute(itemBase, guidText) is { } g ? g : null;
-        var link = NullIfBlank(Value(item, RssCore, "link")) is { } l ? Absolute(itemBase, l)
+        var permalink = guidText is not null && (string?)guid!.Attribute("isPermaLink") is not "false" && FeedReader.ResolveOrNull(itemBase, guidText) is { } g ? g : null;
+        var link = NullIfBlank(Value(item, RssCore, "link")) is { } l ? FeedReader.ResolveOrNull(itemBase, l)
             : AtomLink(item, itemBase) ?? permalink
-            ?? ((string?)item.Attribute(Rdf + "about") is { } about ? Absolute(itemBase, about) : null);
+            ?? ((string?)item.Attribute(Rdf + "about") is { } about ? FeedReader.ResolveOrNull(itemBase, about) : null);
         var id = guidText ?? NullIfBlank((string?)item.Attribute(Rdf + "about")) ?? NullIfBlank(Value(item, [DublinCore], "identifier")) ?? link;
         var content = NullIfBlank(Value(item, [Content], "encoded"))
             ?? (Child(item, [Xhtml], "body") is { } body ? InnerXml(body) : null)
@@ -246,7 +246,7 @@ internal static partial class XmlFeedReader
         var links = entry.Elements().Where(e => e.Name.LocalName == "link" && AtomCore.Contains(e.Name.Namespace) && NullIfBlank((string?)e.Attribute("href")) is not null).ToList();
         var alternate = links.Where(l => ((string?)l.Attribute("rel"))?.Trim() is null or "" or "alternate" or "http://www.iana.org/assignments/relation/alternate").ToList();
         var chosen = alternate.FirstOrDefault(l => ((string?)l.Attribute("type"))?.Contains("html", StringComparison.OrdinalIgnoreCase) ?? true) ?? alternate.FirstOrDefault();
-        return chosen is null ? null : Absolute(BaseOf(chosen, entryBase, stopAt: entry), ((string)chosen.Attribute("href")!).Trim());
+        return chosen is null ? null : FeedReader.ResolveOrNull(BaseOf(chosen, entryBase, stopAt: entry), ((string)chosen.Attribute("href")!).Trim());
     }
 
     private static string? AtomAuthor(XElement element)
@@ -300,9 +300,6 @@ internal static partial class XmlFeedReader
 
     private static string? LanguageOf(XElement element, XElement? stopAt = null) =>
         element.AncestorsAndSelf().TakeWhile(e => e != stopAt).Select(e => NullIfBlank((string?)e.Attribute(Xml + "lang"))).FirstOrDefault(lang => lang is not null);
-
-    private static string? Absolute(Uri baseUri, string value) =>
-        Uri.TryCreate(baseUri, value.Trim(), out var resolved) && (resolved.Scheme == Uri.UriSchemeHttps || resolved.Scheme == Uri.UriSchemeHttp) ? resolved.AbsoluteUri : null;
 
     private static string InnerXml(XElement element)
     {
