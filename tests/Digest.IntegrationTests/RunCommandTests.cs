@@ -153,7 +153,8 @@ public sealed class RunCommandTests : IDisposable
         cli.Environment["Digest__Delivery__MaxAttempts"] = "2";
         cli.Environment["Digest__Delivery__PauseAfterConsecutiveDeferrals"] = "2";
 
-        var down = await RunSamplesAsync(smtpUrl: $"smtp://127.0.0.1:{SmtpServer.FreePort()}");
+        using var refusing = SmtpServer.RefusingPort();
+        var down = await RunSamplesAsync(smtpUrl: $"smtp://127.0.0.1:{((System.Net.IPEndPoint)refusing.LocalEndPoint!).Port}");
         var up = await RunSamplesAsync("2026-11-23T10:00:00Z");
 
         Assert.Equal(1, down.ExitCode);

@@ -66,6 +66,17 @@ public sealed class SmtpServer : IDisposable
     }
 
     /// <summary>A port nobody listens on right now.</summary>
+    /// <summary>
+    /// A port that refuses every connection for as long as the socket is held: bound, never listening. A free port number
+    /// alone can be taken meanwhile by a server another test starts (its run then reaches that server).
+    /// </summary>
+    public static System.Net.Sockets.Socket RefusingPort()
+    {
+        var socket = new System.Net.Sockets.Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return socket;
+    }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
