@@ -69,7 +69,7 @@ public sealed class FeedEditor(IFeedList feeds, FeedGatherer gatherer)
 
     /// <summary>The category becomes a topic of its own (lowercase), offered to readers once posts carry it.</summary>
     public Task AddCategoryAsTopicAsync(string urlOrSource, string category, CancellationToken cancellationToken) =>
-        MapCategoryAsync(urlOrSource, category, Posts.PostBody.ToSingleLine(category).ToLower(System.Globalization.CultureInfo.GetCultureInfo("fr-FR")), cancellationToken);
+        MapCategoryAsync(urlOrSource, category, Topics.TopicList.FromCategory(category), cancellationToken);
 
     /// <summary>The category means nothing for readers: no topic, and no longer shown as unmatched.</summary>
     public Task IgnoreCategoryAsync(string urlOrSource, string category, CancellationToken cancellationToken) =>

@@ -81,7 +81,7 @@ public sealed partial class FeedGatherer(
         {
             logger.LogError(unexpected, "Feed {Source} could not be gathered", feed.Source);
             var now = time.GetUtcNow();
-            return Failed(feed, new FeedFetch { At = now, Error = $"could not be read ({unexpected.GetType().Name}: {unexpected.Message.Split(". ")[0].TrimEnd('.')})" }, null, now);
+            return Failed(feed, new FeedFetch { At = now, Error = Unreadable(unexpected) }, null, now);
         }
     }
 
@@ -175,9 +175,12 @@ public sealed partial class FeedGatherer(
         }
         catch (Exception unexpected) when (unexpected is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return new FeedDiscovery(address.AbsoluteUri, null, $"could not be read ({unexpected.GetType().Name}: {unexpected.Message.Split(". ")[0].TrimEnd('.')})");
+            return new FeedDiscovery(address.AbsoluteUri, null, Unreadable(unexpected));
         }
     }
+
+    /// <summary>What the editor reads of a failure nobody foresaw: its kind and its first sentence.</summary>
+    private static string Unreadable(Exception unexpected) => $"could not be read ({unexpected.GetType().Name}: {unexpected.Message.Split(". ")[0].TrimEnd('.')})";
 
     /// <summary>A source for a blog: its title slugged (else from its address), with -2, -3… when another feed has it.</summary>
     public static string SourceFrom(string? title, string url, IEnumerable<string> taken)
@@ -371,7 +374,7 @@ public sealed partial class FeedGatherer(
             }
             else
             {
-                topics.Add(PostBody.ToSingleLine(category).ToLower(System.Globalization.CultureInfo.GetCultureInfo("fr-FR")));
+                topics.Add(Digest.Topics.TopicList.FromCategory(category));
             }
         }
 
@@ -468,7 +471,7 @@ public sealed partial class FeedGatherer(
 public sealed record FeedDiscovery(string Url, FeedDocument? Document, string? Error)
 {
     /// <summary>The categories its items carry, with how many items carry each, the most used first.</summary>
-    public IReadOnlyList<(string Category, int Items)> Categories => Document is null ? [] :
+    public IReadOnlyList<(string Category, int Items)> Categories { get; } = Document is null ? [] :
         [.. Document.Items.SelectMany(item => item.Categories.Distinct(Selection.TopicComparer.Instance)).GroupBy(c => c, Selection.TopicComparer.Instance)
             .Select(group => (group.First(), group.Count())).OrderByDescending(pair => pair.Item2).ThenBy(pair => pair.Item1, StringComparer.InvariantCulture)];
 }

@@ -201,7 +201,7 @@ public static partial class FeedReader
     internal static string? ResolveOrNull(Uri baseUri, string value) =>
         Uri.TryCreate(baseUri, value.Trim(), out var resolved) && (resolved.Scheme == Uri.UriSchemeHttps || resolved.Scheme == Uri.UriSchemeHttp) ? resolved.AbsoluteUri : null;
 
-    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    internal static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     [GeneratedRegex("""<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")]
     private static partial Regex XmlEncoding();

@@ -101,21 +101,31 @@ internal static partial class XmlFeedReader
 
         XDocument Parse(string xml)
         {
-            // Serializing XHTML content recurses: a document nested deeper than any feed is refused before it is built.
-            using (var scan = XmlReader.Create(new StringReader(xml), settings, new XmlParserContext(names, prefixes, null, XmlSpace.None)))
+            using var reader = XmlReader.Create(new StringReader(xml), settings, new XmlParserContext(names, prefixes, null, XmlSpace.None));
+            var document = XDocument.Load(reader, LoadOptions.None);
+            // Serializing XHTML content recurses: a document nested deeper than any feed is refused before it is read.
+            return TooDeep(document.Root!) ? throw new FeedFormatException($"nests elements more than {MaxDepth} deep; no feed does") : document;
+        }
+    }
+
+    /// <summary>Whether a node stands below depth <see cref="MaxDepth"/> (the root's children at 1), walked without recursion.</summary>
+    private static bool TooDeep(XElement root)
+    {
+        var stack = new Stack<(XElement Element, int Depth)>([(root, 0)]);
+        while (stack.TryPop(out var next))
+        {
+            if (next.Depth > MaxDepth || (next.Depth == MaxDepth && next.Element.Nodes().Any()))
             {
-                while (scan.Read())
-                {
-                    if (scan.Depth > MaxDepth)
-                    {
-                        throw new FeedFormatException($"nests elements more than {MaxDepth} deep; no feed does");
-                    }
-                }
+                return true;
             }
 
-            using var reader = XmlReader.Create(new StringReader(xml), settings, new XmlParserContext(names, prefixes, null, XmlSpace.None));
-            return XDocument.Load(reader, LoadOptions.None);
+            foreach (var child in next.Element.Elements())
+            {
+                stack.Push((child, next.Depth + 1));
+            }
         }
+
+        return false;
     }
 
     private static FeedDocument Rss(XElement root, XElement channel, IEnumerable<XElement> items, string format, Uri address)
@@ -325,7 +335,7 @@ internal static partial class XmlFeedReader
 
     private static string? Value(XElement parent, XNamespace[] namespaces, string name) => Child(parent, namespaces, name)?.Value;
 
-    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    private static string? NullIfBlank(string? value) => FeedReader.NullIfBlank(value);
 
     [System.Text.RegularExpressions.GeneratedRegex("&(?!#[0-9]+;|#x[0-9a-fA-F]+;|[A-Za-z_][A-Za-z0-9._-]*;)")]
     private static partial System.Text.RegularExpressions.Regex StrayAmpersand();

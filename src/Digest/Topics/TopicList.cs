@@ -43,6 +43,9 @@ public sealed class TopicList
     /// <summary>The offered topics, in the list's order.</summary>
     public IReadOnlyList<string> Names => [.. offered.Select(topic => topic.Name.Trim())];
 
+    /// <summary>A blog's category as a topic of its own: one line, lowercase (accents kept, as readers read it).</summary>
+    public static string FromCategory(string category) => Posts.PostBody.ToSingleLine(category).ToLower(CultureInfo.GetCultureInfo("fr-FR"));
+
     /// <summary>Lowercase, without accents or surrounding and repeated spaces: "Transformation  Digitale" is "transformation digitale".</summary>
     public static string Fold(string value) =>
         string.Join(' ', string.Concat(value.Normalize(NormalizationForm.FormD).Where(c => CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark))
