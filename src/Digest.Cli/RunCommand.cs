@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Digest.Delivery;
-using Digest.Delivery.Ledger;
+using Digest.Ledger;
 using Digest.Delivery.Queue;
 using Digest.Delivery.Transport;
 using Digest.Issues;

@@ -1,6 +1,5 @@
 using Digest;
 using Digest.Delivery;
-using Digest.Delivery.Ledger;
 using Digest.Delivery.Mail;
 using Digest.Delivery.Queue;
 using Digest.Delivery.Transport;
@@ -8,7 +7,9 @@ using Digest.Editing;
 using Digest.Feeds;
 using Digest.Inbound;
 using Digest.Issues;
+using Digest.Ledger;
 using Digest.Links;
+using Digest.MailIdentity;
 using Digest.Planning;
 using Digest.Posts;
 using Digest.Rendering;
@@ -46,6 +47,7 @@ public static class DigestServiceCollectionExtensions
         services.AddOptions<ClientOptions>().Bind(configuration.GetSection(ClientOptions.Section));
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<InboundOptions>().Bind(configuration.GetSection(InboundOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ReturnPathOptions>().Bind(configuration.GetSection(ReturnPathOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FeedOptions>().Bind(configuration.GetSection(FeedOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<Digest.Topics.TopicOptions>().Bind(configuration.GetSection(Digest.Topics.TopicOptions.Section));
 
@@ -101,6 +103,7 @@ public static class DigestServiceCollectionExtensions
         services.AddSingleton<DigestMessageBuilder>();
         services.AddSingleton<DigestComposer>();
         services.AddSingleton<ReturnPaths>();
+        services.AddSingleton<MessageIds>();
         services.AddSingleton<InboundClassifier>();
         services.AddSingleton<FeedbackRules>();
         services.AddSingleton<FeedbackDesk>();

@@ -1,7 +1,7 @@
 using System.Text;
 using Azure.Storage.Queues;
 using Digest.Delivery;
-using Digest.Delivery.Ledger;
+using Digest.Ledger;
 using Digest.Delivery.Queue;
 using Digest.IntegrationTests.Support;
 using Digest.Issues;

@@ -336,11 +336,11 @@ public sealed partial class EditorTests(ITestOutputHelper output) : IAsyncLifeti
         var session = (await SignInAsync(http, Key)).Headers.GetValues("Set-Cookie").Single().Split(';')[0];
         // What ProcessInbound records for issue 1 (InboundMailboxTests reads them from a real mailbox): one complaint among a few
         // messages is far above 0.3 %. And one reader's address refused for good, by a list import.
-        using (var ledger = new Digest.Delivery.Ledger.FileDeliveryLedger(Path.Combine(cli.DataFolder, "ledger")))
+        using (var ledger = new Digest.Ledger.FileDeliveryLedger(Path.Combine(cli.DataFolder, "ledger")))
         {
-            foreach (var (id, kind) in new[] { ("r1", Digest.Delivery.Ledger.FeedbackKind.HardBounce), ("r2", Digest.Delivery.Ledger.FeedbackKind.SoftBounce), ("r3", Digest.Delivery.Ledger.FeedbackKind.Complaint) })
+            foreach (var (id, kind) in new[] { ("r1", Digest.Ledger.FeedbackKind.HardBounce), ("r2", Digest.Ledger.FeedbackKind.SoftBounce), ("r3", Digest.Ledger.FeedbackKind.Complaint) })
             {
-                await ledger.TryAddFeedbackAsync(new Digest.Delivery.Ledger.FeedbackRecord(1, id, kind, DateTimeOffset.UtcNow, "test"), CancellationToken.None);
+                await ledger.TryAddFeedbackAsync(new Digest.Ledger.FeedbackRecord(1, id, kind, DateTimeOffset.UtcNow, "test"), CancellationToken.None);
             }
         }
 
@@ -349,11 +349,11 @@ public sealed partial class EditorTests(ITestOutputHelper output) : IAsyncLifeti
 
         // Gmail refusing 25 of issue 1's messages for DMARC (over the 20 at one domain that raise the alert), and a reader whose
         // hard bounce came from a report, its evidence on the record, as FeedbackRules keeps it.
-        using (var ledger = new Digest.Delivery.Ledger.FileDeliveryLedger(Path.Combine(cli.DataFolder, "ledger")))
+        using (var ledger = new Digest.Ledger.FileDeliveryLedger(Path.Combine(cli.DataFolder, "ledger")))
         {
             for (var i = 0; i < 25; i++)
             {
-                await ledger.TryAddFeedbackAsync(new Digest.Delivery.Ledger.FeedbackRecord(1, $"g{i}", Digest.Delivery.Ledger.FeedbackKind.SenderProblem, DateTimeOffset.UtcNow,
+                await ledger.TryAddFeedbackAsync(new Digest.Ledger.FeedbackRecord(1, $"g{i}", Digest.Ledger.FeedbackKind.SenderProblem, DateTimeOffset.UtcNow,
                     "550-5.7.26 Unauthenticated email from digest.example.org is not accepted due to domain's DMARC policy.", Digest.Bounces.BounceReason.Authentication, "5.7.26", "gmail.com"), CancellationToken.None);
             }
         }

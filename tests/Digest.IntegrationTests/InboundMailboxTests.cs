@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Digest.Delivery.Ledger;
+using Digest.Ledger;
 using Digest.IntegrationTests.Support;
 using Digest.Subscribers;
 using Digest.Tests.Inbound;

@@ -80,11 +80,11 @@ public sealed class SmtpFaultTests : IDisposable
         var bounced = (await store.FindByEmailAsync("bounce.one@example.org", CancellationToken.None))!;
         Assert.Equal((Digest.Bounces.BounceReason.UserUnknown, "5.1.1", 1), (bounced.SuppressedBecause!.Reason, bounced.SuppressedBecause.Status, bounced.SuppressedBecause.IssueNumber));
         var rejected = (await store.FindByEmailAsync("reject.one@example.org", CancellationToken.None))!;
-        using (var ledger = new Digest.Delivery.Ledger.FileDeliveryLedger(Path.Combine(cli.DataFolder, "ledger")))
+        using (var ledger = new Digest.Ledger.FileDeliveryLedger(Path.Combine(cli.DataFolder, "ledger")))
         {
             var feedback = await ledger.ListFeedbackAsync(1, CancellationToken.None);
             var problem = feedback.Single();
-            Assert.Equal((rejected.Id, Digest.Delivery.Ledger.FeedbackKind.SenderProblem, Digest.Bounces.BounceReason.Policy, "example.org"),
+            Assert.Equal((rejected.Id, Digest.Ledger.FeedbackKind.SenderProblem, Digest.Bounces.BounceReason.Policy, "example.org"),
                 (problem.SubscriberId, problem.Kind, problem.Reason, problem.Domain));
         }
 

@@ -1,5 +1,5 @@
 using Digest.Delivery;
-using Digest.Delivery.Ledger;
+using Digest.Ledger;
 using Digest.IntegrationTests.Support;
 using Digest.Subscribers;
 

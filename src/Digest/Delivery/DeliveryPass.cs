@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using Digest.Bounces;
-using Digest.Delivery.Ledger;
+using Digest.Ledger;
 using Digest.Delivery.Mail;
 using Digest.Delivery.Transport;
 using Digest.Inbound;
+using Digest.MailIdentity;
 using Digest.Issues;
 using Digest.Posts;
 using Digest.Selection;

@@ -1,4 +1,4 @@
-using Digest.Delivery.Ledger;
+using Digest.Ledger;
 using Digest.Delivery.Mail;
 using Digest.Delivery.Transport;
 using Digest.Issues;
@@ -20,7 +20,7 @@ public sealed class IssueDelivery(
     ISubscriberRecords subscribers,
     IDeliveryLedger ledger,
     DigestComposer composer,
-    Inbound.ReturnPaths returnPaths,
+    MailIdentity.ReturnPaths returnPaths,
     Inbound.FeedbackRules feedback,
     TransportPool transports,
     OutcomeWriter writer,

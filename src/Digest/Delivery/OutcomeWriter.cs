@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using Digest.Delivery.Ledger;
+using Digest.Ledger;
 using Microsoft.Extensions.Options;
 
 namespace Digest.Delivery;

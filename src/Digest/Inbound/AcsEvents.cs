@@ -16,7 +16,7 @@ namespace Digest.Inbound;
 /// acted on only when the reported recipient is that reader's address.
 /// </summary>
 public sealed class AcsEvents(
-    FeedbackRules rules, ISubscriberRecords subscribers, Delivery.Mail.DigestMessageBuilder messages, IKeyAttempts attempts,
+    FeedbackRules rules, ISubscriberRecords subscribers, MailIdentity.MessageIds messageIds, IKeyAttempts attempts,
     IOptions<InboundOptions> inbound, ILogger<AcsEvents> logger)
 {
     /// <summary>An Event Grid delivery holds at most 5,000 events of at most 1 MB in all.</summary>
@@ -124,7 +124,7 @@ public sealed class AcsEvents(
             _ => null,
         };
         if (reason is not { } known || BounceReasons.ActionOf(known) is not (BounceAction.Hard or BounceAction.Soft or BounceAction.SenderProblem)
-            || messages.ReadMessageId(Text(data, "internetMessageId")) is not var (issue, id))
+            || messageIds.Read(Text(data, "internetMessageId")) is not var (issue, id))
         {
             return null;
         }

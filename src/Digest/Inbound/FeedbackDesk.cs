@@ -1,4 +1,4 @@
-using Digest.Delivery.Ledger;
+using Digest.Ledger;
 using Digest.Subscribers;
 using Microsoft.Extensions.Options;
 

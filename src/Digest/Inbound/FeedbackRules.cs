@@ -1,5 +1,5 @@
 using Digest.Bounces;
-using Digest.Delivery.Ledger;
+using Digest.Ledger;
 using Digest.Subscribers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

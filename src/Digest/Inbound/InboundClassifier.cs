@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Digest.Bounces;
 using Digest.Links;
+using Digest.MailIdentity;
 using MimeKit;
 
 namespace Digest.Inbound;

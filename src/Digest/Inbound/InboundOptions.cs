@@ -5,7 +5,7 @@ namespace Digest.Inbound;
 /// <summary>
 /// Where mail about our mail comes back (bounces, complaints, mailto unsubscribes) and how it acts. The return path
 /// of each digest is <c>bounces+&lt;issue&gt;-&lt;subscriber&gt;.&lt;tag&gt;@BounceDomain</c> (VERP); its MX delivers to the
-/// mailbox read here over IMAP.
+/// mailbox read here over IMAP. The return path's own settings, in the same section, are <see cref="MailIdentity.ReturnPathOptions"/>.
 /// </summary>
 public sealed class InboundOptions : IValidatableObject
 {
@@ -16,21 +16,6 @@ public sealed class InboundOptions : IValidatableObject
 
     /// <summary>When serve reads the mailbox when the server has no IDLE (every 10 minutes).</summary>
     public const string DefaultSchedule = "0 */10 * * * *";
-
-    /// <summary>
-    /// <see cref="ReturnPathMode.Verp"/> (default): each digest's envelope sender names its issue and reader, signed.
-    /// <see cref="ReturnPathMode.From"/>: the From address, for relays that insist on it and report bounces themselves
-    /// (Azure Communication Services: its events come to the AcsEvents function).
-    /// </summary>
-    public ReturnPathMode ReturnPath { get; set; } = ReturnPathMode.Verp;
-
-    /// <summary>The domain of the return path (its MX receives bounces); the mail domain when empty.</summary>
-    [RegularExpression(@"^[A-Za-z0-9.-]+\.[A-Za-z]{2,}$", ErrorMessage = "BounceDomain must be a domain name such as bounces.example.org")]
-    public string? BounceDomain { get; set; }
-
-    /// <summary>The return path's local part before the '+': what the bounce mailbox (or its alias) is called.</summary>
-    [Required, RegularExpression("^[a-z0-9-]+$", ErrorMessage = "BounceLocalPart may hold lowercase letters, digits and dashes")]
-    public string BounceLocalPart { get; set; } = "bounces";
 
     /// <summary>Soft bounces (mailbox full, greylisted to death, blocked) in this many different issues…</summary>
     [Range(1, 100)]
@@ -115,10 +100,4 @@ public sealed class InboundOptions : IValidatableObject
             yield return new ValidationResult("Digest:Inbound needs ImapPassword or ImapOAuth2Scope to sign in to the mailbox.", [nameof(ImapPassword)]);
         }
     }
-}
-
-public enum ReturnPathMode
-{
-    Verp,
-    From,
 }

@@ -1,5 +1,5 @@
 using Digest.Bounces;
-using Digest.Delivery.Ledger;
+using Digest.Ledger;
 
 namespace Digest.Inbound;
 

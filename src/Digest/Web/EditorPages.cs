@@ -1,6 +1,6 @@
 using System.Text;
 using Digest.Delivery;
-using Digest.Delivery.Ledger;
+using Digest.Ledger;
 using Digest.Delivery.Transport;
 using Digest.Editing;
 using Digest.Feeds;
@@ -28,7 +28,7 @@ public sealed class EditorPages(
     IDeliveryHistory ledger,
     Inbound.FeedbackDesk feedback,
     TransportPool transports,
-    Inbound.ReturnPaths returnPaths,
+    MailIdentity.ReturnPaths returnPaths,
     ISubscriberRecords subscribers,
     ClientLimits limits,
     Feeds.IFeedList feeds,

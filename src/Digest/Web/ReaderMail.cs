@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using Digest.Delivery;
-using Digest.Delivery.Ledger;
+using Digest.Ledger;
 using Digest.Delivery.Mail;
 using Digest.Delivery.Queue;
 using Digest.Delivery.Transport;
@@ -23,7 +23,7 @@ public sealed class ReaderMail(
     DigestLinks links,
     DigestMessageBuilder messages,
     TransportPool transports,
-    Inbound.ReturnPaths returnPaths,
+    MailIdentity.ReturnPaths returnPaths,
     TimeProvider time,
     IOptions<DigestOptions> options,
     ILogger<ReaderMail> logger) : IReaderMail

@@ -1,4 +1,4 @@
-using Digest.Delivery.Ledger;
+using Digest.Ledger;
 using Digest.Delivery.Queue;
 using Digest.Issues;
 using Digest.Links;

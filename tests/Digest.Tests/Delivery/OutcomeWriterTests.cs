@@ -1,5 +1,5 @@
 using Digest.Delivery;
-using Digest.Delivery.Ledger;
+using Digest.Ledger;
 using Microsoft.Extensions.Options;
 
 namespace Digest.Tests.Delivery;

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Digest.Delivery.Ledger;
+using Digest.Ledger;
 using Digest.Inbound;
 using Digest.Subscribers;
 using Digest.Tests.Support;

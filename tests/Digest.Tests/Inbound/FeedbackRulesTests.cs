@@ -1,4 +1,4 @@
-using Digest.Delivery.Ledger;
+using Digest.Ledger;
 using Digest.Inbound;
 using Digest.Subscribers;
 using Digest.Tests.Support;

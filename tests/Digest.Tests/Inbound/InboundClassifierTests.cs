@@ -1,4 +1,5 @@
 using Digest.Inbound;
+using Digest.MailIdentity;
 using Digest.Links;
 using Digest.Tests.Support;
 

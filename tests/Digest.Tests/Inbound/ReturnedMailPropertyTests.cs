@@ -1,5 +1,6 @@
 using CsCheck;
 using Digest.Inbound;
+using Digest.MailIdentity;
 using Digest.Tests.Support;
 using Xunit.Abstractions;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Digest.Issues;
 using Digest.Links;
+using Digest.MailIdentity;
 using Digest.Rendering;
 using Digest.Subscribers;
 using Microsoft.Extensions.Options;
@@ -14,13 +15,13 @@ namespace Digest.Delivery.Mail;
 /// a key is configured; the digests also carry the list headers mailbox providers expect of bulk mail
 /// (RFC 2369, 2919, 8058), which a confirmation (sent to someone not yet on the list) does not.
 /// </summary>
-public sealed class DigestMessageBuilder(DigestLinks links, DkimSigning dkim, IOptions<DigestOptions> options)
+public sealed class DigestMessageBuilder(DigestLinks links, MessageIds messageIds, DkimSigning dkim, IOptions<DigestOptions> options)
 {
     /// <summary>A reader's digest: the render the readers of these posts share, with this reader's own parts in its slots.</summary>
     public MimeMessage Build(Issue issue, Subscriber subscriber, RenderedEmail shared, RecipientParts reader, DateTimeOffset now)
     {
         var o = options.Value;
-        var message = Start(subscriber, shared.Subject, MessageIdFor(issue.Number, subscriber.Id), now);
+        var message = Start(subscriber, shared.Subject, messageIds.For(issue.Number, subscriber.Id), now);
         message.Headers.Add(new Header(Encoding.UTF8, HeaderId.ListId, $"{OneLine(o.Title)} <{o.ListName}.{o.MailDomain}>"));
         message.Headers.Add(HeaderId.ListUnsubscribe, $"<{links.Unsubscribe(subscriber.Id)}>, <{links.UnsubscribeMailto(subscriber.Id, issue.Number)}>");
         message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
@@ -60,34 +61,6 @@ public sealed class DigestMessageBuilder(DigestLinks links, DkimSigning dkim, IO
         // Last: nothing may change the message once it is signed.
         dkim.Sign(message);
         return message;
-    }
-
-    /// <summary>The same for every attempt at one issue to one subscriber, so a resend is recognisably the same mail.</summary>
-    public string MessageIdFor(int issueNumber, string subscriberId) =>
-        $"{options.Value.ListName}.{issueNumber}.{subscriberId}@{options.Value.MailDomain}";
-
-    /// <summary>
-    /// The issue and reader a Message-ID written by <see cref="MessageIdFor"/> names (angle brackets or not); null for any other:
-    /// another list's, another domain's, or not ours at all.
-    /// </summary>
-    public (int IssueNumber, string SubscriberId)? ReadMessageId(string? messageId)
-    {
-        var prefix = options.Value.ListName + ".";
-        var suffix = "@" + options.Value.MailDomain;
-        var id = messageId?.Trim();
-        id = id is ['<', .., '>'] ? id[1..^1] : id;
-        if (id is null || id.Length <= prefix.Length + suffix.Length || !id.StartsWith(prefix, StringComparison.Ordinal) || !id.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        var named = id[prefix.Length..^suffix.Length];
-        var dot = named.IndexOf('.', StringComparison.Ordinal);
-        var subscriber = dot < 0 ? "" : named[(dot + 1)..];
-        return dot is > 0 and <= 9 && int.TryParse(named[..dot], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var issue)
-            && subscriber.Length is > 0 and <= 64 && subscriber.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
-            ? (issue, subscriber)
-            : null;
     }
 
     // Header values never carry a line break, whatever a name or title holds.

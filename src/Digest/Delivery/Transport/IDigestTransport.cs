@@ -1,4 +1,4 @@
-using Digest.Delivery.Ledger;
+using Digest.Ledger;
 using MimeKit;
 
 namespace Digest.Delivery.Transport;

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using Digest.Bounces;
-using Digest.Delivery.Ledger;
+using Digest.Ledger;
 using Digest.Links;
 using MailKit;
 using MailKit.Net.Smtp;

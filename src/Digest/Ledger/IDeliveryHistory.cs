@@ -1,4 +1,4 @@
-namespace Digest.Delivery.Ledger;
+namespace Digest.Ledger;
 
 /// <summary>What the pages read of the ledger: a reader's record (their data export), an issue's counters (the editor's desk).</summary>
 public interface IDeliveryHistory

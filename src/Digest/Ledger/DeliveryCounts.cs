@@ -1,4 +1,4 @@
-namespace Digest.Delivery.Ledger;
+namespace Digest.Ledger;
 
 /// <summary>
 /// How an issue's delivery stands, kept as counters the ledger updates with each group of outcomes it writes, so the

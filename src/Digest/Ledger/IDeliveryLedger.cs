@@ -1,4 +1,4 @@
-namespace Digest.Delivery.Ledger;
+namespace Digest.Ledger;
 
 /// <summary>
 /// What was delivered to whom, keyed by issue + subscriber. A sender claims a delivery before it

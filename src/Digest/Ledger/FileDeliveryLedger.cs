@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 
-namespace Digest.Delivery.Ledger;
+namespace Digest.Ledger;
 
 /// <summary>
 /// The embedded ledger: an append-only JSON-lines file per issue, for one process at a time.

@@ -3,7 +3,7 @@ using Azure;
 using Azure.Data.Tables;
 using Digest.Storage;
 
-namespace Digest.Delivery.Ledger;
+namespace Digest.Ledger;
 
 /// <summary>
 /// The delivery ledger in Azure Table Storage: one row per issue + subscriber, partitioned by

@@ -1,4 +1,4 @@
-namespace Digest.Delivery.Ledger;
+namespace Digest.Ledger;
 
 /// <summary>One line of the delivery ledger: what happened to one issue for one subscriber.</summary>
 public sealed record DeliveryRecord(

@@ -1,4 +1,4 @@
-namespace Digest.Delivery.Ledger;
+namespace Digest.Ledger;
 
 /// <summary>What came back about a delivered digest, after it left: a later bounce, a complaint, a mailto unsubscribe.</summary>
 public enum FeedbackKind

@@ -1,4 +1,4 @@
-namespace Digest.Delivery.Ledger;
+namespace Digest.Ledger;
 
 public enum DeliveryOutcome
 {

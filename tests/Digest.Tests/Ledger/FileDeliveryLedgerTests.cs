@@ -1,8 +1,8 @@
 using Digest.Delivery;
-using Digest.Delivery.Ledger;
+using Digest.Ledger;
 using Digest.Tests.Support;
 
-namespace Digest.Tests.Delivery.Ledger;
+namespace Digest.Tests.Ledger;
 
 public sealed class FileDeliveryLedgerTests : IDisposable
 {

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Digest.Links;
 using Microsoft.Extensions.Options;
 
-namespace Digest.Inbound;
+namespace Digest.MailIdentity;
 
 /// <summary>
 /// The envelope sender of what Digest mails. A digest's is VERP: <c>bounces+12-&lt;subscriber id&gt;.&lt;tag&gt;@domain</c>,
@@ -10,24 +10,24 @@ namespace Digest.Inbound;
 /// and nobody can make one up for another reader. 61 characters before the @ with a 32-digit id and a 4-digit
 /// issue (RFC 5321 allows 64). Reader mail (confirmations, data links) and editors' tests use the bare mailbox.
 /// </summary>
-public sealed partial class ReturnPaths(LinkSigner signer, IOptions<InboundOptions> inbound, IOptions<DigestOptions> digest)
+public sealed partial class ReturnPaths(LinkSigner signer, IOptions<ReturnPathOptions> settings, IOptions<DigestOptions> digest)
 {
-    private string Domain => inbound.Value.BounceDomain is { Length: > 0 } domain ? domain : digest.Value.MailDomain;
+    private string Domain => settings.Value.BounceDomain is { Length: > 0 } domain ? domain : digest.Value.MailDomain;
 
     /// <summary>The return path of one issue to one reader.</summary>
     public string For(int issueNumber, string subscriberId)
     {
-        if (inbound.Value.ReturnPath == ReturnPathMode.From)
+        if (settings.Value.ReturnPath == ReturnPathMode.From)
         {
             return digest.Value.FromAddress;
         }
 
         var subject = $"{issueNumber}-{subscriberId}";
-        return $"{inbound.Value.BounceLocalPart}+{subject}.{signer.Tag(LinkPurpose.ReturnPath, subject)}@{Domain}";
+        return $"{settings.Value.BounceLocalPart}+{subject}.{signer.Tag(LinkPurpose.ReturnPath, subject)}@{Domain}";
     }
 
     /// <summary>The return path of mail that is not a digest: bounces to it are read and set aside.</summary>
-    public string Plain => inbound.Value.ReturnPath == ReturnPathMode.From ? digest.Value.FromAddress : $"{inbound.Value.BounceLocalPart}@{Domain}";
+    public string Plain => settings.Value.ReturnPath == ReturnPathMode.From ? digest.Value.FromAddress : $"{settings.Value.BounceLocalPart}@{Domain}";
 
     /// <summary>Every verified (issue, reader) named by a return path of ours in <paramref name="text"/> (headers, a report's fields).</summary>
     public IReadOnlySet<(int IssueNumber, string SubscriberId)> FindIn(string text)
@@ -35,7 +35,7 @@ public sealed partial class ReturnPaths(LinkSigner signer, IOptions<InboundOptio
         var found = new HashSet<(int, string)>();
         foreach (Match match in Verp().Matches(text))
         {
-            if (!match.Groups["local"].Value.Equals(inbound.Value.BounceLocalPart, StringComparison.OrdinalIgnoreCase)
+            if (!match.Groups["local"].Value.Equals(settings.Value.BounceLocalPart, StringComparison.OrdinalIgnoreCase)
                 || !int.TryParse(match.Groups["issue"].Value, out var issue))
             {
                 continue;
