@@ -33,11 +33,41 @@ public static class ServeCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var app = Build(CreateBuilder(Flags.ToConfiguration(parse), parse.GetValue(Port)));
-            await app.RunAsync(cancellationToken);
+            var port = parse.GetValue(Port);
+            RefuseTakenPort(port);
+            await using var app = Build(CreateBuilder(Flags.ToConfiguration(parse), port));
+            var site = $"http://127.0.0.1:{port}";
+            app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine($"listening on {site} (editor: {site}/editor)"));
+            try
+            {
+                await app.RunAsync(cancellationToken);
+            }
+            catch (IOException taken) when (taken.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                throw new CommandException($"Port {port} on 127.0.0.1 is taken by another program: stop it, or pass --port.");
+            }
+
             return 0;
         });
         return command;
+    }
+
+    // A port another program holds is one sentence before anything starts, not the host's failure logged by each service it had begun.
+    private static void RefuseTakenPort(int port)
+    {
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+        try
+        {
+            probe.Start();
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            throw new CommandException($"Port {port} on 127.0.0.1 is taken by another program: stop it, or pass --port.");
+        }
+        finally
+        {
+            probe.Stop();
+        }
     }
 
     /// <summary>The local host's builder, with <paramref name="settings"/> over appsettings.json and the environment; tests add to it.</summary>
@@ -46,6 +76,8 @@ public static class ServeCommand
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
         CliHost.Configure(builder, settings);
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        // serve says it is ready in one line of its own; the host's start-up chatter (environment, content root) is not for its user.
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         builder.Services.AddHostedService<ScheduleService>();
         builder.Services.AddHostedService<WorkerService>();
         builder.Services.AddHostedService<FeedsService>();
@@ -82,7 +114,7 @@ public static class ServeCommand
     {
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
-            var expression = configuration[ScheduledPlanning.ScheduleSetting] ?? "0 0 7 * * 1";
+            var expression = configuration[ScheduledPlanning.ScheduleSetting] ?? ScheduledPlanning.DefaultSchedule;
             var schedule = CrontabSchedule.Parse(expression, new CrontabSchedule.ParseOptions { IncludingSeconds = true });
             var now = time.GetUtcNow();
             var last = schedule.GetNextOccurrences(now.UtcDateTime.AddDays(-8), now.UtcDateTime).LastOrDefault();

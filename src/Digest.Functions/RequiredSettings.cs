@@ -75,7 +75,7 @@ public static partial class RequiredSettings
 
         foreach (var (setting, example) in new[]
         {
-            (ScheduledPlanning.ScheduleSetting, "0 0 7 * * 1"), (Digest.Feeds.FeedOptions.ScheduleSetting, Digest.Feeds.FeedOptions.DefaultSchedule),
+            (ScheduledPlanning.ScheduleSetting, ScheduledPlanning.DefaultSchedule), (Digest.Feeds.FeedOptions.ScheduleSetting, Digest.Feeds.FeedOptions.DefaultSchedule),
             (Digest.Inbound.InboundOptions.ScheduleSetting, Digest.Inbound.InboundOptions.DefaultSchedule),
         })
         {

@@ -133,9 +133,11 @@ public sealed partial class EditorTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Contains("Why renewal calls start in month one", text);
         // Alice (crm), Dan (b2b, retention), Emma (all English) and Hiro (Plain B2B) would get it.
         Assert.Contains("4 abonnés le recevraient.", text);
-        Assert.Contains("no fr post from the sources data-bistro 1", text);
-        Assert.Contains("no fr post on the topics seo, conversion, copywriting 1", text);
-        Assert.Contains("no fr post on the topics cryptomonnaies, nft 1", text);
+        // Why the others get nothing, in the page's language.
+        Assert.Contains("aucun article en français des sources data-bistro 1", text);
+        Assert.Contains("aucun article en français sur les sujets seo, conversion, copywriting 1", text);
+        Assert.Contains("aucun article en français sur les sujets cryptomonnaies, nft 1", text);
+        Assert.DoesNotContain("no fr post", text);
         Assert.Contains("en pause 1", text);
         Assert.Matches("Taille du HTML : de \\d+,\\d à \\d+,\\d Ko, pour 102 Ko", text);
         Assert.Contains("Aucun e-mail ne serait tronqué par Gmail.", text);

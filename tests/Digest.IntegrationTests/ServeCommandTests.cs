@@ -53,4 +53,26 @@ public sealed class ServeCommandTests(Azurite azurite) : IDisposable
 
         Assert.Equal("ok", await http.GetStringAsync(site.Url("/healthz")));
     }
+
+    [Fact]
+    public async Task ServeSaysInOneLineWhereItListensAndATakenPortIsOneSentence()
+    {
+        var port = SmtpServer.FreePort();
+        var serve = cli.Start("serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", cli.DataFolder);
+        try
+        {
+            var ready = await serve.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal($"listening on http://127.0.0.1:{port} (editor: http://127.0.0.1:{port}/editor)", ready);
+
+            var second = await cli.RunAsync("serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", cli.DataFolder);
+            Assert.NotEqual(0, second.ExitCode);
+            Assert.Equal([$"Port {port} on 127.0.0.1 is taken by another program: stop it, or pass --port."],
+                second.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        }
+        finally
+        {
+            serve.Kill(entireProcessTree: true);
+            await serve.WaitForExitAsync();
+        }
+    }
 }

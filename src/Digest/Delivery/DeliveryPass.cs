@@ -182,8 +182,8 @@ public sealed class DeliveryPass : IAsyncDisposable
         if (selection.EmptyReason is { } reason)
         {
             // Needs no claim: a skip lost to a crash is simply worked out again, and sends nothing.
-            await outcomes.AddAsync(Record(subscriber, DeliveryOutcome.SkippedEmpty, 0, reason), cancellationToken);
-            Report.SkippedEmpty.Add((subscriber.Email, reason));
+            await outcomes.AddAsync(Record(subscriber, DeliveryOutcome.SkippedEmpty, 0, reason.ToString()), cancellationToken);
+            Report.SkippedEmpty.Add((subscriber.Email, reason.ToString()));
             return null;
         }
 

@@ -1,3 +1,4 @@
+using Digest.Selection;
 using Digest.Subscribers;
 
 namespace Digest.Editing;
@@ -6,8 +7,8 @@ public sealed class DryRunReport
 {
     public DateTimeOffset ComputedAt { get; init; }
     public int WouldReceive { get; set; }
-    /// <summary>Reason → how many active subscribers nothing in the issue matched.</summary>
-    public SortedDictionary<string, int> SkippedEmpty { get; } = new(StringComparer.Ordinal);
+    /// <summary>Reason (by its <see cref="NothingMatched.Key"/>) → how many active subscribers nothing in the issue matched, and why.</summary>
+    public SortedDictionary<string, (NothingMatched Reason, int Readers)> SkippedEmpty { get; } = new(StringComparer.Ordinal);
     /// <summary>Status → how many get nothing because of it (pending, paused, unsubscribed, bounced).</summary>
     public SortedDictionary<SubscriberStatus, int> NotReceiving { get; } = [];
     public int DistinctContents { get; set; }

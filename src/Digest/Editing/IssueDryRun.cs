@@ -38,7 +38,7 @@ public sealed class IssueDryRun(ISubscriberList subscribers, IssuePreview previe
             var selection = PostSelector.Select(issue, subscriber);
             if (selection.EmptyReason is { } reason)
             {
-                report.SkippedEmpty[reason] = report.SkippedEmpty.GetValueOrDefault(reason) + 1;
+                report.SkippedEmpty[reason.Key] = (reason, report.SkippedEmpty.GetValueOrDefault(reason.Key).Readers + 1);
                 continue;
             }
 

@@ -84,4 +84,4 @@ public sealed record PreviewRequest
 
 /// <param name="Email">The finished message, or null when the reader gets nothing.</param>
 /// <param name="EmptyReason">Why they get nothing.</param>
-public sealed record PreviewResult(ComposedDigest? Email, string? EmptyReason);
+public sealed record PreviewResult(ComposedDigest? Email, NothingMatched? EmptyReason);

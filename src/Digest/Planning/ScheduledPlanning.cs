@@ -12,6 +12,9 @@ public sealed class ScheduledPlanning(IssuePlanner planner, IIssueStore issues, 
     /// <summary>The setting that holds the schedule (NCRONTAB with seconds, UTC): PlanIssue's %DigestSchedule%, and serve's timer.</summary>
     public const string ScheduleSetting = "DigestSchedule";
 
+    /// <summary>Where the setting is not given: Mondays at 07:00 UTC.</summary>
+    public const string DefaultSchedule = "0 0 7 * * 1";
+
     /// <param name="introMarkdown">The editor's intro for an issue made now (<c>run --intro</c>); null for the one saved at the desk, if any.</param>
     public async Task<ScheduledPlanningReport> RunAsync(DateTimeOffset now, string? introMarkdown, CancellationToken cancellationToken)
     {

@@ -16,7 +16,7 @@ public static class PostSelector
         var inLanguage = issue.Posts.Where(post => post.Language == subscriber.Language).ToList();
         if (inLanguage.Count == 0)
         {
-            return Selection.Empty($"no post in {subscriber.Language}");
+            return Selection.Empty(new NothingMatched(NothingBecause.NoPostInLanguage, subscriber.Language, []));
         }
 
         var fromSources = subscriber.Sources.Count == 0
@@ -24,7 +24,7 @@ public static class PostSelector
             : inLanguage.Where(post => subscriber.Sources.Contains(post.Source, StringComparer.OrdinalIgnoreCase)).ToList();
         if (fromSources.Count == 0)
         {
-            return Selection.Empty($"no {subscriber.Language} post from the sources {string.Join(", ", subscriber.Sources)}");
+            return Selection.Empty(new NothingMatched(NothingBecause.NoPostFromSources, subscriber.Language, subscriber.Sources));
         }
 
         var ranked = fromSources
@@ -37,7 +37,7 @@ public static class PostSelector
             .Select(candidate => candidate.Post)
             .ToList();
         return ranked.Count == 0
-            ? Selection.Empty($"no {subscriber.Language} post on the topics {string.Join(", ", subscriber.Topics)}")
+            ? Selection.Empty(new NothingMatched(NothingBecause.NoPostOnTopics, subscriber.Language, subscriber.Topics))
             : new Selection(ranked, null);
     }
 
@@ -46,8 +46,35 @@ public static class PostSelector
 }
 
 /// <param name="Posts">The posts to send, best first; empty when nothing matched.</param>
-/// <param name="EmptyReason">Why nothing matched, for the delivery report.</param>
-public sealed record Selection(IReadOnlyList<Post> Posts, string? EmptyReason)
+/// <param name="EmptyReason">Why nothing matched: the delivery report's, the dry run's and a persona preview's words are made from it.</param>
+public sealed record Selection(IReadOnlyList<Post> Posts, NothingMatched? EmptyReason)
 {
-    public static Selection Empty(string reason) => new([], reason);
+    public static Selection Empty(NothingMatched reason) => new([], reason);
+}
+
+public enum NothingBecause
+{
+    /// <summary>The issue has no post in the reader's language.</summary>
+    NoPostInLanguage,
+    /// <summary>None of the posts in their language is from the sources they chose (<see cref="NothingMatched.Names"/>).</summary>
+    NoPostFromSources,
+    /// <summary>None of them is on the topics they chose (<see cref="NothingMatched.Names"/>).</summary>
+    NoPostOnTopics,
+}
+
+/// <summary>
+/// Why a reader gets nothing from an issue, as data: each page says it in its own language. <see cref="ToString"/> is the
+/// English of logs, the command line and the ledger's detail.
+/// </summary>
+public sealed record NothingMatched(NothingBecause Because, string Language, IReadOnlyList<string> Names)
+{
+    /// <summary>The same reason for two readers whatever the order they listed their sources or topics in.</summary>
+    public string Key => $"{Because}|{Language}|{string.Join(',', Names.Order(StringComparer.OrdinalIgnoreCase))}";
+
+    public override string ToString() => Because switch
+    {
+        NothingBecause.NoPostInLanguage => $"no post in {Language}",
+        NothingBecause.NoPostFromSources => $"no {Language} post from the sources {string.Join(", ", Names)}",
+        _ => $"no {Language} post on the topics {string.Join(", ", Names)}",
+    };
 }

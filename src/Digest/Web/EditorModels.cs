@@ -58,7 +58,7 @@ public sealed record PastIssue(Issue Issue, DeliveryCounts Counts, FeedbackCount
 public sealed record EditorPreviewPage(EditorStrings Strings, string DigestTitle, int IssueNumber, string Who, PreviewRequest Request, string Query)
 {
     public RenderedEmail? Email { get; init; }
-    public string? EmptyReason { get; init; }
+    public Selection.NothingMatched? EmptyReason { get; init; }
     public int HtmlBytes { get; init; }
     public string? Notice { get; init; }
     public bool NoticeIsError { get; init; }

@@ -296,11 +296,12 @@ public sealed class EditorPages(
             return refusal;
         }
 
-        var (_, _, result, problem) = await ComposeAsync(RequestOf(key => context.Request.Query[key]), sendTo: "", Strings(context), context.RequestAborted);
+        var s = Strings(context);
+        var (_, _, result, problem) = await ComposeAsync(RequestOf(key => context.Request.Query[key]), sendTo: "", s, context.RequestAborted);
         SecurityHeaders.FramedEmail(context);
         return result?.Email is { } email
             ? Results.Content(email.Rendered.Html, Html)
-            : Results.Content($"<!DOCTYPE html><p>{System.Net.WebUtility.HtmlEncode(problem ?? result?.EmptyReason)}</p>", Html, statusCode: StatusCodes.Status404NotFound);
+            : Results.Content($"<!DOCTYPE html><p>{System.Net.WebUtility.HtmlEncode(problem ?? s.GetsNothing(s.Nothing(result!.EmptyReason!)))}</p>", Html, statusCode: StatusCodes.Status404NotFound);
     }
 
     /// <summary>Sends the previewed message, exactly, to one address; the ledger is not touched.</summary>
@@ -340,7 +341,7 @@ public sealed class EditorPages(
         var (issue, _, result, problem) = composed;
         if (result?.Email is not { } email)
         {
-            return await PreviewPageAsync(context, request, composed, to, problem ?? s.GetsNothing(result!.EmptyReason!), noticeIsError: true, StatusCodes.Status422UnprocessableEntity);
+            return await PreviewPageAsync(context, request, composed, to, problem ?? s.GetsNothing(s.Nothing(result!.EmptyReason!)), noticeIsError: true, StatusCodes.Status422UnprocessableEntity);
         }
 
         try

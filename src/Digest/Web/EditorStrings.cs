@@ -132,6 +132,8 @@ public sealed record EditorStrings
     public required string TextPart { get; init; }
     public required string StandInNote { get; init; }
     public required Func<string, string> GetsNothing { get; init; }
+    /// <summary>Why a reader gets nothing (the dry run, a persona's preview), in this language's words.</summary>
+    public required Func<Selection.NothingMatched, string> Nothing { get; init; }
     public required string UnknownSubscriber { get; init; }
     public required string UnknownIssue { get; init; }
     public required string SendTest { get; init; }
@@ -150,6 +152,15 @@ public sealed record EditorStrings
     public static EditorStrings For(string? language) => language == "en" ? English : French;
 
     public static string Kilobytes(int bytes, string culture) => (bytes / 1024.0).ToString("0.0", System.Globalization.CultureInfo.GetCultureInfo(culture));
+
+    // French counts 0 and 1 in the singular, English only 1.
+    private static string FrenchPlural(int count, string one, string many) => $"{count} {(count < 2 ? one : many)}";
+
+    private static string EnglishPlural(int count, string one, string many) => $"{count} {(count == 1 ? one : many)}";
+
+    private static string FrenchLanguage(string code) => code switch { "fr" => "français", "en" => "anglais", _ => code };
+
+    private static string EnglishLanguage(string code) => code switch { "fr" => "French", "en" => "English", _ => code };
 
     public static EditorStrings French { get; } = new()
     {
@@ -228,9 +239,9 @@ public sealed record EditorStrings
         SkippedEmpty = "Rien pour eux dans ce numéro (aucun e-mail)",
         NotReceiving = "Ne reçoivent rien",
         HtmlSize = (largest, smallest) => $"Taille du HTML : de {Kilobytes(smallest, "fr-FR")} à {Kilobytes(largest, "fr-FR")} Ko, pour 102 Ko avant que Gmail ne tronque.",
-        OverClip = count => $"{count} e-mail(s) seraient tronqués par Gmail : retirez des articles ou raccourcissez-les.",
+        OverClip = count => $"{FrenchPlural(count, "e-mail serait tronqué", "e-mails seraient tronqués")} par Gmail : retirez des articles ou raccourcissez-les.",
         UnderClip = "Aucun e-mail ne serait tronqué par Gmail.",
-        Measured = (distinct, measured) => $"Mesuré sur {distinct} contenu(s) distinct(s), soit {measured} destinataire(s).",
+        Measured = (distinct, measured) => $"Mesuré sur {FrenchPlural(distinct, "contenu distinct", "contenus distincts")}, soit {FrenchPlural(measured, "destinataire", "destinataires")}.",
         Rejected = "Articles refusés à l’import",
         NoneRejected = "Aucun article refusé.",
         PreviewAs = "Aperçu pour…",
@@ -263,7 +274,7 @@ public sealed record EditorStrings
         SenderProblemsHint = "Refus qui tiennent à l’expéditeur, pas au lecteur : blocage ou réputation, spam, politique du destinataire, authentification (SPF, DKIM, DMARC), domaine d’envoi, cadence. Ils ne sont jamais comptés contre les lecteurs : c’est à nous de corriger.",
         SenderProblemWarning = (number, count, rate, domain) => $"Numéro {number} : {count} refus qui tiennent à l’expéditeur ({rate} des envois, le plus chez {domain}). Un destinataire refuse notre courrier : lisez ses réponses ci-dessous et corrigez avant le prochain numéro.",
         SenderProblemColumns = "Domaine|Refus|Raison|Réponse du serveur",
-        SenderProblemSummary = (number, count) => $"Numéro {number} : {count} problème(s) d’envoi",
+        SenderProblemSummary = (number, count) => $"Numéro {number} : {FrenchPlural(count, "problème d’envoi", "problèmes d’envoi")}",
         Reason = reason => reason switch
         {
             Bounces.BounceReason.UserUnknown => "adresse inconnue",
@@ -307,6 +318,12 @@ public sealed record EditorStrings
         TextPart = "Version texte",
         StandInNote = "Dans l’aperçu et les tests, les liens « préférences » et « désabonnement » ne mènent à aucun abonné : un clic ne change rien.",
         GetsNothing = reason => $"Ce lecteur ne recevrait rien : {reason}.",
+        Nothing = reason => reason.Because switch
+        {
+            Selection.NothingBecause.NoPostInLanguage => $"aucun article en {FrenchLanguage(reason.Language)}",
+            Selection.NothingBecause.NoPostFromSources => $"aucun article en {FrenchLanguage(reason.Language)} des sources {string.Join(", ", reason.Names)}",
+            _ => $"aucun article en {FrenchLanguage(reason.Language)} sur les sujets {string.Join(", ", reason.Names)}",
+        },
         UnknownSubscriber = "Aucun abonné n’a cette adresse.",
         UnknownIssue = "Ce numéro n’existe pas.",
         SendTest = "Envoyer un test",
@@ -399,9 +416,9 @@ public sealed record EditorStrings
         SkippedEmpty = "Nothing for them in this issue (no email)",
         NotReceiving = "Receive nothing",
         HtmlSize = (largest, smallest) => $"HTML size: {Kilobytes(smallest, "en-GB")} to {Kilobytes(largest, "en-GB")} KB, against 102 KB before Gmail clips.",
-        OverClip = count => $"{count} email(s) would be clipped by Gmail: drop or shorten posts.",
+        OverClip = count => $"{EnglishPlural(count, "email", "emails")} would be clipped by Gmail: drop or shorten posts.",
         UnderClip = "No email would be clipped by Gmail.",
-        Measured = (distinct, measured) => $"Measured on {distinct} distinct content(s), covering {measured} recipient(s).",
+        Measured = (distinct, measured) => $"Measured on {EnglishPlural(distinct, "distinct content", "distinct contents")}, covering {EnglishPlural(measured, "recipient", "recipients")}.",
         Rejected = "Posts rejected at ingest",
         NoneRejected = "No post rejected.",
         PreviewAs = "Preview as…",
@@ -434,7 +451,7 @@ public sealed record EditorStrings
         SenderProblemsHint = "Refusals that are the sender's doing, not the reader's: a block or our reputation, a spam verdict, the receiver's policy, authentication (SPF, DKIM, DMARC), our sending domain, our rate. They are never held against readers: they are ours to fix.",
         SenderProblemWarning = (number, count, rate, domain) => $"Issue {number}: {count} refusals that are the sender's problem ({rate} of those sent, most at {domain}). A receiver refuses our mail: read its answers below and fix it before the next issue.",
         SenderProblemColumns = "Domain|Refusals|Reason|Server's answer",
-        SenderProblemSummary = (number, count) => $"Issue {number}: {count} sender problem(s)",
+        SenderProblemSummary = (number, count) => $"Issue {number}: {EnglishPlural(count, "sender problem", "sender problems")}",
         Reason = reason => reason switch
         {
             Bounces.BounceReason.UserUnknown => "unknown address",
@@ -478,6 +495,12 @@ public sealed record EditorStrings
         TextPart = "Text part",
         StandInNote = "In previews and tests the preferences and unsubscribe links lead to no subscriber: clicking changes nothing.",
         GetsNothing = reason => $"This reader would get nothing: {reason}.",
+        Nothing = reason => reason.Because switch
+        {
+            Selection.NothingBecause.NoPostInLanguage => $"no post in {EnglishLanguage(reason.Language)}",
+            Selection.NothingBecause.NoPostFromSources => $"no {EnglishLanguage(reason.Language)} post from the sources {string.Join(", ", reason.Names)}",
+            _ => $"no {EnglishLanguage(reason.Language)} post on the topics {string.Join(", ", reason.Names)}",
+        },
         UnknownSubscriber = "No subscriber has this address.",
         UnknownIssue = "There is no such issue.",
         SendTest = "Send a test",

@@ -62,13 +62,13 @@ public class PostSelectorTests
     {
         var selection = PostSelector.Select(Issue, Reader(language, topics, sources));
         Assert.Empty(selection.Posts);
-        Assert.Equal(reason, selection.EmptyReason);
+        Assert.Equal(reason, selection.EmptyReason?.ToString());
     }
 
     [Fact]
     public void AnIssueWithoutPostsInTheReadersLanguageSaysSo()
     {
         var englishOnly = Issue with { Posts = [.. Issue.Posts.Where(p => p.Language == "en")] };
-        Assert.Equal("no post in fr", PostSelector.Select(englishOnly, Reader()).EmptyReason);
+        Assert.Equal("no post in fr", PostSelector.Select(englishOnly, Reader()).EmptyReason?.ToString());
     }
 }
