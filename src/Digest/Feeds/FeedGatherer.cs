@@ -322,19 +322,19 @@ public sealed partial class FeedGatherer(
         }
 
         var link = item.Link is not null && Uri.TryCreate(item.Link, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) ? item.Link : null;
-        var post = new Dictionary<string, object?>
+        var post = new PostDocument
         {
-            ["id"] = name[..^".json".Length],
-            ["title"] = title,
-            ["url"] = link,
-            ["source"] = feed.Source,
-            ["sourceName"] = feed.Name ?? document.Title ?? feed.Source,
-            ["author"] = item.Author,
-            ["publishedAt"] = (item.Published ?? item.Updated)?.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
-            ["language"] = PostParser.PrimaryLanguage(item.Language ?? document.Language) ?? PostParser.PrimaryLanguage(feed.Language) ?? postOptions.Value.DefaultLanguage,
-            ["topics"] = topics,
-            ["bodyFormat"] = text.Length > 0 ? "html" : "text",
-            ["body"] = text.Length > 0 ? safe : title,
+            Id = name[..^".json".Length],
+            Title = title,
+            Url = link,
+            Source = feed.Source,
+            SourceName = feed.Name ?? document.Title ?? feed.Source,
+            Author = item.Author,
+            PublishedAt = (item.Published ?? item.Updated)?.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            Language = PostParser.PrimaryLanguage(item.Language ?? document.Language) ?? PostParser.PrimaryLanguage(feed.Language) ?? postOptions.Value.DefaultLanguage,
+            Topics = topics,
+            BodyFormat = text.Length > 0 ? "html" : "text",
+            Body = text.Length > 0 ? safe : title,
         };
         return JsonSerializer.SerializeToUtf8Bytes(post, PostJsonOptions);
     }

@@ -52,7 +52,7 @@ public sealed partial class PostParser(PostBody body, IOptions<PostOptions> opti
             }
 
             var fields = IsMarkdown(blob.Name) ? ReadMarkdown(text) : ReadJson(text);
-            return PostParseResult.Accepted(Build(blob, fields));
+            return PostParseResult.Accepted(Build(blob, Read(fields)));
         }
         catch (InvalidPostException invalid)
         {
@@ -149,23 +149,40 @@ public sealed partial class PostParser(PostBody body, IOptions<PostOptions> opti
             };
         }
 
-        fields.TryAdd("bodyFormat", "markdown");
+        fields.TryAdd(Field(nameof(PostDocument.BodyFormat)), "markdown");
         return new RawPost(fields, markdown);
     }
 
     /// <summary>The longest title a post may have (feed items' longer titles are cut to it).</summary>
     public const int MaxTitleLength = 300;
 
-    private Post Build(PostBlob blob, RawPost raw)
+    // Each field checked for its kind (a string, a list of strings), in the order Build validates them, so the first problem is named.
+    private static PostDocument Read(RawPost raw) => new()
     {
-        var title = PostBody.ToSingleLine(raw.RequiredString("title"));
+        Title = raw.RequiredString(nameof(PostDocument.Title)),
+        Body = raw.Body ?? raw.RequiredString(nameof(PostDocument.Body)),
+        BodyFormat = raw.OptionalString(nameof(PostDocument.BodyFormat)),
+        Url = raw.OptionalString(nameof(PostDocument.Url)),
+        Language = raw.OptionalString(nameof(PostDocument.Language)),
+        Source = raw.OptionalString(nameof(PostDocument.Source)),
+        PublishedAt = raw.OptionalString(nameof(PostDocument.PublishedAt)),
+        Summary = raw.OptionalString(nameof(PostDocument.Summary)),
+        Id = raw.OptionalString(nameof(PostDocument.Id)),
+        SourceName = raw.OptionalString(nameof(PostDocument.SourceName)),
+        Author = raw.OptionalString(nameof(PostDocument.Author)),
+        Topics = [.. raw.OptionalStrings(nameof(PostDocument.Topics))],
+    };
+
+    private Post Build(PostBlob blob, PostDocument raw)
+    {
+        var title = PostBody.ToSingleLine(raw.Title!);
         if (title.Length > MaxTitleLength)
         {
             throw new InvalidPostException($"has a title of {title.Length} characters; the limit is {MaxTitleLength}");
         }
 
-        var bodySource = raw.Body ?? raw.RequiredString("body");
-        var format = raw.OptionalString("bodyFormat")?.ToLowerInvariant() switch
+        var bodySource = raw.Body!;
+        var format = raw.BodyFormat?.ToLowerInvariant() switch
         {
             null or "text" => BodyFormat.Text,
             "markdown" or "md" => BodyFormat.Markdown,
@@ -173,7 +190,7 @@ public sealed partial class PostParser(PostBody body, IOptions<PostOptions> opti
             var other => throw new InvalidPostException($"has bodyFormat '{other}'; use text, markdown or html"),
         };
 
-        var url = ReadUrl(raw.OptionalString("url"));
+        var url = ReadUrl(raw.Url);
         var html = body.ToSafeHtml(bodySource, format, url);
         var bodyText = PostBody.ToPlainText(html);
         if (string.IsNullOrWhiteSpace(bodyText))
@@ -181,7 +198,7 @@ public sealed partial class PostParser(PostBody body, IOptions<PostOptions> opti
             throw new InvalidPostException("has a body with no readable text once unsafe HTML is removed");
         }
 
-        var language = ReadLanguage(raw.OptionalString("language"));
+        var language = ReadLanguage(raw.Language);
         if (language == "fr")
         {
             title = FrenchTypography.Apply(title);
@@ -189,23 +206,23 @@ public sealed partial class PostParser(PostBody body, IOptions<PostOptions> opti
         }
 
         var blobPath = blob.Name[..blob.Name.LastIndexOf('.')];
-        var source = raw.OptionalString("source")?.Trim() is { Length: > 0 } s ? s : DefaultSource(blob.Name);
-        var (publishedAt, fromStorage) = ReadDate(raw.OptionalString("publishedAt"), blob.LastModified);
-        var summary = raw.OptionalString("summary") is { Length: > 0 } given ? PostBody.ToSingleLine(given) : null;
+        var source = raw.Source?.Trim() is { Length: > 0 } s ? s : DefaultSource(blob.Name);
+        var (publishedAt, fromStorage) = ReadDate(raw.PublishedAt, blob.LastModified);
+        var summary = raw.Summary is { Length: > 0 } given ? PostBody.ToSingleLine(given) : null;
         summary = summary is not null && language == "fr" ? FrenchTypography.Apply(summary) : summary;
 
         return new Post
         {
-            Id = raw.OptionalString("id")?.Trim() is { Length: > 0 } id ? id : blobPath,
+            Id = raw.Id?.Trim() is { Length: > 0 } id ? id : blobPath,
             Title = title,
             Url = url,
             Source = source,
-            SourceName = raw.OptionalString("sourceName")?.Trim() is { Length: > 0 } name ? PostBody.ToSingleLine(name) : source,
-            Author = raw.OptionalString("author")?.Trim() is { Length: > 0 } author ? PostBody.ToSingleLine(author) : null,
+            SourceName = raw.SourceName?.Trim() is { Length: > 0 } name ? PostBody.ToSingleLine(name) : source,
+            Author = raw.Author?.Trim() is { Length: > 0 } author ? PostBody.ToSingleLine(author) : null,
             PublishedAt = publishedAt,
             PublishedAtFromStorage = fromStorage,
             Language = language,
-            Topics = ReadTopics(raw),
+            Topics = ReadTopics(raw.Topics),
             Summary = summary,
             BodyHtml = html,
             BodyText = bodyText,
@@ -269,9 +286,9 @@ public sealed partial class PostParser(PostBody body, IOptions<PostOptions> opti
     public static string? PrimaryLanguage(string? tag) =>
         tag is not null && LanguageTag().Match(tag.Trim()) is { Success: true } match ? match.Groups[1].Value.ToLowerInvariant() : null;
 
-    private List<string> ReadTopics(RawPost raw)
+    private List<string> ReadTopics(IReadOnlyList<string> given)
     {
-        var topics = raw.OptionalStrings("topics")
+        var topics = given
             .Select(topic => PostBody.ToSingleLine(topic))
             .Where(topic => topic.Length > 0)
             .Distinct(StringComparer.OrdinalIgnoreCase)
@@ -288,28 +305,31 @@ public sealed partial class PostParser(PostBody body, IOptions<PostOptions> opti
 
     private sealed record NotAString(string Kind);
 
+    private static string Field(string property) => JsonNamingPolicy.CamelCase.ConvertName(property);
+
+    // A blob's fields as its JSON or front matter gave them, by their names in the format, before their kinds are checked.
     private sealed record RawPost(Dictionary<string, object?> Fields, string? Body)
     {
-        public string RequiredString(string name) =>
-            OptionalString(name) is { } value && !string.IsNullOrWhiteSpace(value)
+        public string RequiredString(string property) =>
+            OptionalString(property) is { } value && !string.IsNullOrWhiteSpace(value)
                 ? value
-                : throw new InvalidPostException(Fields.ContainsKey(name) ? $"has an empty \"{name}\"" : $"has no \"{name}\", which is required");
+                : throw new InvalidPostException(Fields.ContainsKey(Field(property)) ? $"has an empty \"{Field(property)}\"" : $"has no \"{Field(property)}\", which is required");
 
-        public string? OptionalString(string name) => Fields.GetValueOrDefault(name) switch
+        public string? OptionalString(string property) => Fields.GetValueOrDefault(Field(property)) switch
         {
             null => null,
             string value => value,
-            NotAString wrong => throw new InvalidPostException($"has \"{name}\" as a {wrong.Kind}; it must be a string"),
-            _ => throw new InvalidPostException($"has \"{name}\" as a list; it must be a string"),
+            NotAString wrong => throw new InvalidPostException($"has \"{Field(property)}\" as a {wrong.Kind}; it must be a string"),
+            _ => throw new InvalidPostException($"has \"{Field(property)}\" as a list; it must be a string"),
         };
 
-        public IEnumerable<string> OptionalStrings(string name) => Fields.GetValueOrDefault(name) switch
+        public IEnumerable<string> OptionalStrings(string property) => Fields.GetValueOrDefault(Field(property)) switch
         {
             null => [],
             string single => single.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries),
             List<object?> list => list.Select(item => item as string
-                ?? throw new InvalidPostException($"has \"{name}\" with a value that is not a string")),
-            _ => throw new InvalidPostException($"has \"{name}\" that is not a list of strings"),
+                ?? throw new InvalidPostException($"has \"{Field(property)}\" with a value that is not a string")),
+            _ => throw new InvalidPostException($"has \"{Field(property)}\" that is not a list of strings"),
         };
     }
 }

@@ -20,6 +20,29 @@ public class PostParserTests
     }
 
     [Fact]
+    public void APostDocumentWrittenAsTheGathererWritesItIsReadBackFieldByField()
+    {
+        var written = new PostDocument
+        {
+            Id = "atelier/2026-11-20-cmo", Title = "La place du CMO", Url = "https://atelier.example/cmo", Source = "atelier", SourceName = "Atelier Nord",
+            Author = "Anne", PublishedAt = "2026-11-20T08:00:00Z", Language = "fr", Topics = ["crm", "data"], BodyFormat = "html",
+            Body = "<p>Premier paragraphe.</p>",
+        };
+        var json = System.Text.Json.JsonSerializer.Serialize(written, Digest.DigestJson.Options);
+
+        var post = Parse("atelier/2026-11-20-cmo.json", json).Post!;
+
+        // Every field is in the blob, null or not, under the format's names.
+        Assert.Contains("\"sourceName\": \"Atelier Nord\"", json);
+        Assert.Contains("\"url\": null", System.Text.Json.JsonSerializer.Serialize(written with { Url = null }, Digest.DigestJson.Options));
+        Assert.Equal(("atelier/2026-11-20-cmo", "La place du CMO", "https://atelier.example/cmo", "atelier", "Atelier Nord", "Anne"),
+            (post.Id, post.Title, post.Url, post.Source, post.SourceName, post.Author));
+        Assert.Equal((new DateTimeOffset(2026, 11, 20, 8, 0, 0, TimeSpan.Zero), "fr"), (post.PublishedAt, post.Language));
+        Assert.Equal(["crm", "data"], post.Topics);
+        Assert.Equal("<p>Premier paragraphe.</p>", post.BodyHtml);
+    }
+
+    [Fact]
     public void AFullJsonPostKeepsEveryField()
     {
         var post = Parse("marketing-is-dead/000-01.json", """
