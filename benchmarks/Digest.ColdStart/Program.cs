@@ -30,7 +30,7 @@ async Task<double> PageAsync()
     context.Request.Path = "/issues/1";
     context.Connection.RemoteIpAddress = IPAddress.Loopback;
     context.Response.Body = new MemoryStream();
-    var pages = ActivatorUtilities.CreateInstance<WebPages>(scope.ServiceProvider);
+    var pages = ActivatorUtilities.CreateInstance<PageFunctions>(scope.ServiceProvider);
     var result = await pages.ShowIssueAsync(context.Request, 1);
     await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new ActionDescriptor()));
     return context.Response.StatusCode == 200 ? clock.Elapsed.TotalMilliseconds : throw new InvalidOperationException($"GET /issues/1 answered {context.Response.StatusCode}");

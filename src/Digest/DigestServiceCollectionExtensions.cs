@@ -15,6 +15,7 @@ using Digest.Posts;
 using Digest.Rendering;
 using Digest.Storage;
 using Digest.Subscribers;
+using Digest.Subscriptions;
 using Digest.Web;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -126,9 +127,16 @@ public static class DigestServiceCollectionExtensions
         services.AddSingleton<IssueFanOut>();
         services.AddSingleton<ScheduledPlanning>();
 
-        services.AddSingleton<WebPages>();
-        services.AddSingleton<SignedLinkPages>();
-        services.AddSingleton<SubscriberPages>();
+        services.AddSingleton<PageRenderer>();
+        services.AddSingleton<PageAnswers>();
+        services.AddSingleton<UnsubscribePages>();
+        services.AddSingleton<PreferencePages>();
+        services.AddSingleton<ReaderDataPages>();
+        services.AddSingleton<ReaderLinks>();
+        services.AddSingleton<Unsubscribing>();
+        services.AddSingleton<Subscribing>();
+        services.AddSingleton<PreferenceChanges>();
+        services.AddSingleton<ReaderData>();
         services.AddSingleton<IssuePages>();
         services.AddSingleton<SubscribePages>();
         services.AddSingleton<IssuePreview>();

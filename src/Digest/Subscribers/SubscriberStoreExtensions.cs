@@ -27,4 +27,22 @@ public static class SubscriberStoreExtensions
             }
         }
     }
+
+    /// <summary>
+    /// The same, starting from <paramref name="read"/>, the record as just read (with its version): saved without reading it
+    /// again unless someone saved in between.
+    /// </summary>
+    public static async Task<Subscriber?> UpdateAsync(this ISubscriberRecords store, Subscriber read, Func<Subscriber, Subscriber> change, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var updated = change(read);
+            await store.SaveAsync(updated, cancellationToken);
+            return updated;
+        }
+        catch (StaleSubscriberException)
+        {
+            return await store.UpdateAsync(read.Id, change, cancellationToken);
+        }
+    }
 }

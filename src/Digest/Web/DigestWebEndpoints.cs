@@ -16,16 +16,16 @@ public static class DigestWebEndpoints
             SecurityHeaders.Apply(invocation.HttpContext);
             return next(invocation);
         });
-        app.MapGet("/unsubscribe/{token}", (string token, HttpContext context, SubscriberPages pages) => pages.ShowUnsubscribeAsync(token, context));
-        app.MapPost("/unsubscribe/{token}", (string token, HttpContext context, SubscriberPages pages) => pages.UnsubscribeAsync(token, context))
+        app.MapGet("/unsubscribe/{token}", (string token, HttpContext context, UnsubscribePages pages) => pages.ShowAsync(token, context));
+        app.MapPost("/unsubscribe/{token}", (string token, HttpContext context, UnsubscribePages pages) => pages.UnsubscribeAsync(token, context))
             .DisableAntiforgery();
-        app.MapGet("/preferences/{token}", (string token, HttpContext context, SubscriberPages pages) => pages.ShowPreferencesAsync(token, context));
-        app.MapPost("/preferences/{token}", (string token, HttpContext context, SubscriberPages pages) => pages.SavePreferencesAsync(token, context))
+        app.MapGet("/preferences/{token}", (string token, HttpContext context, PreferencePages pages) => pages.ShowAsync(token, context));
+        app.MapPost("/preferences/{token}", (string token, HttpContext context, PreferencePages pages) => pages.SaveAsync(token, context))
             .DisableAntiforgery();
-        app.MapGet("/preferences/{token}/preview", (string token, HttpContext context, SubscriberPages pages) => pages.PreviewAsync(token, context));
-        app.MapGet("/preferences/{token}/export", (string token, HttpContext context, SubscriberPages pages) => pages.ExportAsync(token, context));
-        app.MapGet("/preferences/{token}/erase", (string token, HttpContext context, SubscriberPages pages) => pages.ShowEraseAsync(token, context));
-        app.MapPost("/preferences/{token}/erase", (string token, HttpContext context, SubscriberPages pages) => pages.EraseAsync(token, context))
+        app.MapGet("/preferences/{token}/preview", (string token, HttpContext context, PreferencePages pages) => pages.PreviewAsync(token, context));
+        app.MapGet("/preferences/{token}/export", (string token, HttpContext context, ReaderDataPages pages) => pages.ExportAsync(token, context));
+        app.MapGet("/preferences/{token}/erase", (string token, HttpContext context, ReaderDataPages pages) => pages.ShowEraseAsync(token, context));
+        app.MapPost("/preferences/{token}/erase", (string token, HttpContext context, ReaderDataPages pages) => pages.EraseAsync(token, context))
             .DisableAntiforgery();
         app.MapGet("/subscribe", (HttpContext context, SubscribePages pages) => pages.ShowFormAsync(context));
         app.MapPost("/subscribe", (HttpContext context, SubscribePages pages) => pages.SubscribeAsync(context)).DisableAntiforgery();

@@ -21,7 +21,7 @@ namespace Digest.Web;
 /// </summary>
 public sealed class EditorPages(
     EditorSession session,
-    SignedLinkPages links,
+    PageAnswers links,
     IssuePreview preview,
     IssueDryRun dryRun,
     IIssueStore issues,
@@ -34,7 +34,7 @@ public sealed class EditorPages(
     Feeds.IFeedList feeds,
     Feeds.FeedEditor feedEditor,
     Topics.TopicList vocabulary,
-    WebPages pages,
+    PageRenderer pages,
     IOptions<DigestOptions> options,
     ILogger<EditorPages> logger)
 {
@@ -538,5 +538,5 @@ public sealed class EditorPages(
         return Results.StatusCode(StatusCodes.Status303SeeOther);
     }
 
-    private static EditorStrings Strings(HttpContext context) => EditorStrings.For(SignedLinkPages.LanguageOf(context));
+    private static EditorStrings Strings(HttpContext context) => EditorStrings.For(PageAnswers.LanguageOf(context));
 }

@@ -7,11 +7,11 @@ using Microsoft.Extensions.Options;
 namespace Digest.Web;
 
 /// <summary>The web version of an issue (/issues/{number}): every post in full, sanitized, and no reader's data.</summary>
-public sealed class IssuePages(IIssueStore issues, WebPages pages, IOptions<DigestOptions> options)
+public sealed class IssuePages(IIssueStore issues, PageRenderer pages, IOptions<DigestOptions> options)
 {
     public async Task<IResult> ShowAsync(int number, HttpContext context)
     {
-        var strings = WebStrings.For(SignedLinkPages.LanguageOf(context));
+        var strings = WebStrings.For(PageAnswers.LanguageOf(context));
         var issue = await issues.FindAsync(number, context.RequestAborted);
         if (issue is null)
         {

@@ -12,8 +12,8 @@ namespace Digest.Web;
 /// </summary>
 public static class SecurityHeaders
 {
-    /// <summary>The hash of <see cref="WebPages.Css"/>, the only style a page may carry.</summary>
-    public static readonly string StyleHash = "'sha256-" + Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(WebPages.Css))) + "'";
+    /// <summary>The hash of <see cref="PageRenderer.Css"/>, the only style a page may carry.</summary>
+    public static readonly string StyleHash = "'sha256-" + Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(PageRenderer.Css))) + "'";
 
     public static readonly string Policy =
         $"default-src 'none'; style-src {StyleHash}; img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";

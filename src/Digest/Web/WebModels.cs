@@ -1,6 +1,7 @@
 using Digest.Issues;
 using Digest.Posts;
 using Digest.Subscribers;
+using Digest.Subscriptions;
 
 namespace Digest.Web;
 
@@ -30,20 +31,6 @@ public sealed record PreferencesPage(WebStrings Strings, string Action, Preferen
 }
 
 /// <summary>The preference fields as the form carries them.</summary>
-public sealed record PreferencesForm
-{
-    public IReadOnlyList<string> Topics { get; init; } = [];
-    public IReadOnlyList<string> Sources { get; init; } = [];
-    public string Language { get; init; } = Preferences.DefaultLanguage;
-    public string Day { get; init; } = "";
-    public string Hour { get; init; } = "";
-    public string TimeZone { get; init; } = Preferences.DefaultTimeZone;
-    public string MaxPosts { get; init; } = Preferences.DefaultMaxPosts.ToString(System.Globalization.CultureInfo.InvariantCulture);
-    public string Status { get; init; } = "active";
-    /// <summary>yyyy-MM-dd, only meaningful with Status "paused"; empty = until they resume.</summary>
-    public string PauseUntil { get; init; } = "";
-}
-
 /// <summary>An issue as the web shows it to anyone: every post, nobody's data.</summary>
 public sealed record WebVersionPage(WebStrings Strings, string DigestTitle, Issue Issue, string IssueDate, string? IntroHtml)
 {

@@ -74,12 +74,7 @@ public sealed record WebStrings
     public required string ConfirmButton { get; init; }
     public required string ConfirmedTitle { get; init; }
     public required Func<string, string> Confirmed { get; init; }
-    public required Func<string, string> ConfirmationSubject { get; init; }
-    public required Func<string, string> ConfirmationBody { get; init; }
-    public required string ConfirmationIgnore { get; init; }
     public required string YourData { get; init; }
-    public required string ExportLink { get; init; }
-    public required string EraseLink { get; init; }
     public required string EraseTitle { get; init; }
     public required string EraseQuestion { get; init; }
     public required string EraseButton { get; init; }
@@ -92,9 +87,6 @@ public sealed record WebStrings
     public required string DataLinkHint { get; init; }
     public required string DataLinkButton { get; init; }
     public required string DataLinkSent { get; init; }
-    public required Func<string, string> DataLinkSubject { get; init; }
-    public required string DataLinkBody { get; init; }
-    public required string DataLinkIgnore { get; init; }
     public required string ConfirmLinkUsedTitle { get; init; }
     public required string ConfirmLinkUsed { get; init; }
 
@@ -173,12 +165,7 @@ public sealed record WebStrings
         ConfirmButton = "Je confirme",
         ConfirmedTitle = "Abonnement confirmé",
         Confirmed = title => $"Merci ! Vous recevrez {title} à partir du prochain numéro. Chaque numéro porte un lien vers vos préférences.",
-        ConfirmationSubject = title => $"Confirmez votre abonnement à {title}",
-        ConfirmationBody = title => $"Pour recevoir {title}, confirmez votre adresse en ouvrant ce lien :",
-        ConfirmationIgnore = "Si vous n’avez rien demandé, ignorez cet e-mail : vous ne recevrez rien.",
         YourData = "Vos données",
-        ExportLink = "Télécharger mes données (JSON)",
-        EraseLink = "Effacer mes données",
         EraseTitle = "Effacer mes données",
         EraseQuestion = "Votre adresse, votre nom et vos préférences seront effacés, et vous ne recevrez plus rien. Nous gardons seulement de quoi ne jamais vous renvoyer un numéro déjà envoyé ni vous réinscrire par erreur. C’est définitif.",
         EraseButton = "Effacer définitivement",
@@ -191,9 +178,6 @@ public sealed record WebStrings
         DataLinkHint = "Pour les télécharger ou les effacer, nous envoyons un lien à votre adresse ; il marche une heure.",
         DataLinkButton = "M’envoyer le lien",
         DataLinkSent = "Le lien part vers votre adresse ; il marche une heure.",
-        DataLinkSubject = title => $"Vos données — {title}",
-        DataLinkBody = "Voici le lien demandé depuis vos préférences. Il marche une heure.",
-        DataLinkIgnore = "Si vous n’avez rien demandé, ignorez cet e-mail : rien ne change sans ce lien.",
         ConfirmLinkUsedTitle = "Lien remplacé",
         ConfirmLinkUsed = "Une demande plus récente a été faite pour cette adresse : utilisez le lien du dernier e-mail de confirmation.",
     };
@@ -271,12 +255,7 @@ public sealed record WebStrings
         ConfirmButton = "I confirm",
         ConfirmedTitle = "Subscription confirmed",
         Confirmed = title => $"Thank you! You will receive {title} from the next issue on. Every issue carries a link to your preferences.",
-        ConfirmationSubject = title => $"Confirm your subscription to {title}",
-        ConfirmationBody = title => $"To receive {title}, confirm your address by opening this link:",
-        ConfirmationIgnore = "If you did not ask for this, ignore this email: you will receive nothing.",
         YourData = "Your data",
-        ExportLink = "Download my data (JSON)",
-        EraseLink = "Erase my data",
         EraseTitle = "Erase my data",
         EraseQuestion = "Your address, name and preferences will be erased and you will receive nothing more. We keep only what stops us from sending an issue twice or signing you up again by mistake. This cannot be undone.",
         EraseButton = "Erase for good",
@@ -289,9 +268,6 @@ public sealed record WebStrings
         DataLinkHint = "To download or erase it, we mail a link to your address; it works for an hour.",
         DataLinkButton = "Mail me the link",
         DataLinkSent = "The link is on its way to your address; it works for an hour.",
-        DataLinkSubject = title => $"Your data — {title}",
-        DataLinkBody = "Here is the link you asked for from your preferences. It works for an hour.",
-        DataLinkIgnore = "If you did not ask for this, ignore this email: nothing changes without this link.",
         ConfirmLinkUsedTitle = "Link replaced",
         ConfirmLinkUsed = "A newer request was made for this address: use the link in the latest confirmation email.",
     };

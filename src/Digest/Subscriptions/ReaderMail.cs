@@ -10,7 +10,7 @@ using Digest.Subscribers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Digest.Web;
+namespace Digest.Subscriptions;
 
 /// <summary>
 /// The mails the pages ask for, sent by the queue's worker after the page has answered: the subscribe form's
@@ -67,7 +67,7 @@ public sealed class ReaderMail(
 
         if (saved?.Request is { } asked)
         {
-            var s = WebStrings.For(asked.Language);
+            var s = ReaderMailWords.For(asked.Language);
             var title = options.Value.Title;
             await SendAsync("confirm", saved with { Language = asked.Language }, s.ConfirmationSubject(title),
                 s.ConfirmationBody(title), [(s.ConfirmButton, links.Confirm(saved.Id, asked.Id))], s.ConfirmationIgnore, cancellationToken);
@@ -89,7 +89,7 @@ public sealed class ReaderMail(
 
         if (saved is not null)
         {
-            var s = WebStrings.For(saved.Language);
+            var s = ReaderMailWords.For(saved.Language);
             var (export, erase) = links.DataAccess(saved.Id);
             await SendAsync("data", saved, s.DataLinkSubject(options.Value.Title), s.DataLinkBody, [(s.ExportLink, export), (s.EraseLink, erase)], s.DataLinkIgnore, cancellationToken);
         }
@@ -137,7 +137,7 @@ public sealed class ReaderMail(
     private async Task SendAsync(
         string kind, Subscriber to, string subject, string intro, IReadOnlyList<(string Label, string Url)> actions, string footer, CancellationToken cancellationToken)
     {
-        var s = WebStrings.For(to.Language);
+        var s = ReaderMailWords.For(to.Language);
         var text = new StringBuilder().Append(intro).Append("\n\n");
         var html = new StringBuilder($"<!DOCTYPE html><html lang=\"{s.Lang}\"><head><meta charset=\"utf-8\"><title>{Encode(subject)}</title></head>")
             .Append("<body style=\"font-family:Georgia,serif;font-size:17px;line-height:1.5\">").Append($"<p>{Encode(intro)}</p>");

@@ -9,7 +9,7 @@ namespace Digest.Functions;
 /// The pages every email links to, over the same handlers the local host maps (Digest.Web).
 /// host.json sets routePrefix to "", so the URLs are the ones in the emails.
 /// </summary>
-public sealed class WebPages(SubscriberPages subscribers, SubscribePages subscribe, IssuePages issues)
+public sealed class PageFunctions(UnsubscribePages unsubscribe, PreferencePages preferences, ReaderDataPages data, SubscribePages subscribe, IssuePages issues)
 {
     [Function("SubscribeForm")]
     public Task<IActionResult> ShowSubscribeAsync(
@@ -34,43 +34,43 @@ public sealed class WebPages(SubscriberPages subscribers, SubscribePages subscri
     [Function("UnsubscribePage")]
     public Task<IActionResult> ShowUnsubscribeAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "unsubscribe/{token}")] HttpRequest request, string token) =>
-        HandlerResults.WriteAsync(() => subscribers.ShowUnsubscribeAsync(token, request.HttpContext), request);
+        HandlerResults.WriteAsync(() => unsubscribe.ShowAsync(token, request.HttpContext), request);
 
     /// <summary>The button and the RFC 8058 one-click POST: 200, no redirect, idempotent.</summary>
     [Function("Unsubscribe")]
     public Task<IActionResult> UnsubscribeAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "unsubscribe/{token}")] HttpRequest request, string token) =>
-        HandlerResults.WriteAsync(() => subscribers.UnsubscribeAsync(token, request.HttpContext), request);
+        HandlerResults.WriteAsync(() => unsubscribe.UnsubscribeAsync(token, request.HttpContext), request);
 
     [Function("PreferencesPage")]
     public Task<IActionResult> ShowPreferencesAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "preferences/{token}")] HttpRequest request, string token) =>
-        HandlerResults.WriteAsync(() => subscribers.ShowPreferencesAsync(token, request.HttpContext), request);
+        HandlerResults.WriteAsync(() => preferences.ShowAsync(token, request.HttpContext), request);
 
     [Function("SavePreferences")]
     public Task<IActionResult> SavePreferencesAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "preferences/{token}")] HttpRequest request, string token) =>
-        HandlerResults.WriteAsync(() => subscribers.SavePreferencesAsync(token, request.HttpContext), request);
+        HandlerResults.WriteAsync(() => preferences.SaveAsync(token, request.HttpContext), request);
 
     [Function("PreferencesPreview")]
     public Task<IActionResult> PreviewAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "preferences/{token}/preview")] HttpRequest request, string token) =>
-        HandlerResults.WriteAsync(() => subscribers.PreviewAsync(token, request.HttpContext), request);
+        HandlerResults.WriteAsync(() => preferences.PreviewAsync(token, request.HttpContext), request);
 
     [Function("ExportData")]
     public Task<IActionResult> ExportAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "preferences/{token}/export")] HttpRequest request, string token) =>
-        HandlerResults.WriteAsync(() => subscribers.ExportAsync(token, request.HttpContext), request);
+        HandlerResults.WriteAsync(() => data.ExportAsync(token, request.HttpContext), request);
 
     [Function("ErasePage")]
     public Task<IActionResult> ShowEraseAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "preferences/{token}/erase")] HttpRequest request, string token) =>
-        HandlerResults.WriteAsync(() => subscribers.ShowEraseAsync(token, request.HttpContext), request);
+        HandlerResults.WriteAsync(() => data.ShowEraseAsync(token, request.HttpContext), request);
 
     [Function("Erase")]
     public Task<IActionResult> EraseAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "preferences/{token}/erase")] HttpRequest request, string token) =>
-        HandlerResults.WriteAsync(() => subscribers.EraseAsync(token, request.HttpContext), request);
+        HandlerResults.WriteAsync(() => data.EraseAsync(token, request.HttpContext), request);
 
     [Function("WebVersion")]
     public Task<IActionResult> ShowIssueAsync(

@@ -1,17 +1,19 @@
 using Digest.Links;
 using Digest.Subscribers;
+using Digest.Subscriptions;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Digest.Web;
 
-/// <summary>What every page behind a signed link does first: find whose link it is, or answer why not.</summary>
-public sealed class SignedLinkPages(
-    LinkSigner signer, ISubscriberRecords subscribers, WebPages pages, Microsoft.Extensions.Options.IOptions<DigestOptions> options, ILogger<SignedLinkPages> logger)
+/// <summary>
+/// What the pages share: the reader a signed link names (<see cref="ReaderLinks"/>) or the page that says why there is none, the
+/// same-origin check, reading a posted form, a message page, and the visitor's language.
+/// </summary>
+public sealed class PageAnswers(ReaderLinks readers, PageRenderer pages, Microsoft.Extensions.Options.IOptions<DigestOptions> options)
 {
     /// <summary>
-    /// How every page behind a signed link starts: <paramref name="page"/> for the token's subscriber, or the page that says
-    /// why there is none. A handler never sees a subscriber the token was not signed for, for its purpose.
+    /// How every page behind a signed link starts: <paramref name="page"/> for the token's reader, or the page that says why there is
+    /// none (400 bad, 410 expired, 404 gone). A handler never sees a reader the token was not signed for, for its purpose.
     /// </summary>
     public Task<IResult> ForReaderAsync(string token, LinkPurpose purpose, HttpContext context, Func<Subscriber, Task<IResult>> page) =>
         ForReaderAsync(token, purpose, context, (subscriber, _) => page(subscriber));
@@ -19,30 +21,15 @@ public sealed class SignedLinkPages(
     /// <summary>The same, with the request a confirm token names (null for every other token, and for a confirm token made before requests had ids).</summary>
     public async Task<IResult> ForReaderAsync(string token, LinkPurpose purpose, HttpContext context, Func<Subscriber, string?, Task<IResult>> page)
     {
-        var (subscriber, requestId, refusal) = await ResolveAsync(token, purpose, context);
-        return refusal ?? await page(subscriber!, requestId);
-    }
-
-    /// <summary>The token's subscriber, or the page that says why there is none (400 bad, 410 expired, 404 gone).</summary>
-    private async Task<(Subscriber? Subscriber, string? RequestId, IResult? Refusal)> ResolveAsync(string token, LinkPurpose purpose, HttpContext context)
-    {
+        var link = await readers.ResolveAsync(token, purpose, context.RequestAborted);
         var s = WebStrings.For(LanguageOf(context));
-        var check = signer.Verify(token, purpose);
-        if (!check.IsValid)
+        return link.Refusal switch
         {
-            logger.LogInformation("Refused a {Purpose} link: {Problem}", purpose, check.Problem);
-            return check.Problem == LinkProblem.Expired
-                ? (null, null, await PageAsync(new MessagePage(s, s.ExpiredLinkTitle, s.ExpiredLink), StatusCodes.Status410Gone))
-                : (null, null, await PageAsync(new MessagePage(s, s.InvalidLinkTitle, s.InvalidLink), StatusCodes.Status400BadRequest));
-        }
-
-        var (id, requestId) = purpose == LinkPurpose.Confirm && check.SubscriberId!.Split(DigestLinks.RequestSeparator) is [var subject, var request]
-            ? (subject, request)
-            : (check.SubscriberId!, null);
-        var subscriber = await subscribers.FindByIdAsync(id, context.RequestAborted);
-        return subscriber is null
-            ? (null, null, await PageAsync(new MessagePage(s, s.UnknownSubscriberTitle, s.UnknownSubscriber), StatusCodes.Status404NotFound))
-            : (subscriber, requestId, null);
+            null => await page(link.Reader!, link.RequestId),
+            LinkRefusal.Expired => await PageAsync(new MessagePage(s, s.ExpiredLinkTitle, s.ExpiredLink), StatusCodes.Status410Gone),
+            LinkRefusal.UnknownReader => await PageAsync(new MessagePage(s, s.UnknownSubscriberTitle, s.UnknownSubscriber), StatusCodes.Status404NotFound),
+            _ => await PageAsync(new MessagePage(s, s.InvalidLinkTitle, s.InvalidLink), StatusCodes.Status400BadRequest),
+        };
     }
 
     /// <summary>Null for a POST from this site; the 403 page for one from another.</summary>

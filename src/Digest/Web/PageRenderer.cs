@@ -1,7 +1,7 @@
 namespace Digest.Web;
 
 /// <summary>Renders the web pages from their Razor templates (compiled at build); no external scripts, fonts or styles.</summary>
-public sealed class WebPages(Rendering.RazorTemplates templates)
+public sealed class PageRenderer(Rendering.RazorTemplates templates)
 {
     /// <summary>The one stylesheet, inline: readable on a phone, keyboard focus visible, dark mode.</summary>
     public const string Css =
