@@ -144,7 +144,11 @@ public static class DigestServiceCollectionExtensions
         services.AddSingleton<EditorSession>();
         services.AddSingleton<ClientLimits>();
         services.AddSingleton<IKeyAttempts>(provider => provider.GetRequiredService<ClientLimits>());
-        services.AddSingleton<EditorPages>();
+        services.AddSingleton<EditorGate>();
+        services.AddSingleton<EditorSignInPages>();
+        services.AddSingleton<EditorDeskPages>();
+        services.AddSingleton<EditorPreviewPages>();
+        services.AddSingleton<EditorDesk>();
         return services;
     }
 

@@ -44,16 +44,6 @@ public sealed record EditorDashboardPage(EditorStrings Strings, string DigestTit
 /// <summary>The add-a-feed form's fields as typed.</summary>
 public sealed record FeedForm(string Url = "", string Source = "", string Name = "", string Language = "", string Topics = "", string Categories = "");
 
-/// <summary>An issue already planned and how its delivery stands (the ledger's counters).</summary>
-/// <param name="Feedback">What came back after sending: later bounces, complaints, mailto unsubscribes.</param>
-public sealed record PastIssue(Issue Issue, DeliveryCounts Counts, FeedbackCounts Feedback)
-{
-    public double ComplaintRate => Feedback.ComplaintRate(Counts.Sent);
-
-    /// <summary>Refusals that were the sender's problem, by receiving domain, and whether they pass the alert's line.</summary>
-    public Inbound.SenderProblems? SenderProblems { get; init; }
-}
-
 /// <summary>One reader's email from one issue, shown at phone and desktop width, with the form to send it as a test.</summary>
 public sealed record EditorPreviewPage(EditorStrings Strings, string DigestTitle, int IssueNumber, string Who, PreviewRequest Request, string Query)
 {
