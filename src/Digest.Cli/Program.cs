@@ -28,7 +28,9 @@ catch (Microsoft.Extensions.Options.OptionsValidationException invalid)
     // A setting or key that cannot work: one line each, no stack trace.
     foreach (var failure in invalid.Failures)
     {
-        await Console.Error.WriteLineAsync(failure.ReplaceLineEndings(" "));
+        // A data annotation's own message, without the framework's wrapping ("DataAnnotation validation failed for 'X' members: …").
+        var line = System.Text.RegularExpressions.Regex.Replace(failure.ReplaceLineEndings(" "), "^DataAnnotation validation failed for '[^']+' members: '[^']*' with the error: '(.*)'\\.$", "$1");
+        await Console.Error.WriteLineAsync(line);
     }
 
     return 2;

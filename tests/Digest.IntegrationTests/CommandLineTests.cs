@@ -138,6 +138,7 @@ public sealed class CommandLineTests : IDisposable
     [Theory]
     [InlineData("run", "Digest__Delivery__Smtp__Port", "0", "Digest:Delivery:Smtp:Port: The field Port must be between 1 and 65535.")]
     [InlineData("run", "Digest__Storage__Mode", "azure", "Azure storage needs the DigestStorage setting")]
+    [InlineData("run", "Digest__Storage__Mode", "cloud", "Storage:Mode must be folders or azure")]
     [InlineData("serve", "Digest__Dkim__PrivateKey", "not a key", "The DKIM private key cannot be read as PEM")]
     [InlineData("worker", "Digest__Delivery__Smtp__Timeout", "01:00:00", "Digest:Delivery:Smtp:Timeout:")]
     public async Task ABadSmtpStorageOrDkimSettingStopsTheCommandAtStartWithOneLine(string command, string setting, string value, string line)

@@ -10,9 +10,9 @@ public sealed class StorageOptions
     /// <summary>The setting that names the delivery queue: fan-out writes to it, workers and DeliverChunk (%Digest:Storage:DeliveryQueue%) read it.</summary>
     public const string DeliveryQueueSetting = Section + ":" + nameof(DeliveryQueue);
 
-    /// <summary>"embedded" (local folders, the default) or "azure" (Blob, Table and Queue storage).</summary>
-    [Required, RegularExpression("^(embedded|azure)$", ErrorMessage = "Storage:Mode must be embedded or azure")]
-    public string Mode { get; set; } = "embedded";
+    /// <summary>"folders" (files under the data folder, the default; "embedded", its former name, means the same) or "azure" (Blob, Table and Queue storage).</summary>
+    [Required, RegularExpression("^(folders|embedded|azure)$", ErrorMessage = "Storage:Mode must be folders or azure")]
+    public string Mode { get; set; } = "folders";
 
     [Required] public string PostsContainer { get; set; } = "posts";
     [Required] public string IssuesContainer { get; set; } = "issues";
