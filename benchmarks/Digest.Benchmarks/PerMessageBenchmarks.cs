@@ -28,8 +28,7 @@ public class PerMessageBenchmarks
     private Issue issue = null!;
     private Subscriber reader = null!;
     private DigestEmail email = null!;
-    private SharedRender shared = null!;
-    private IssueRenders renders = null!;
+    private RenderedEmail shared = null!;
     private RecipientParts parts = null!;
     private LinkSigner signer = null!;
     private string token = null!;
@@ -49,8 +48,7 @@ public class PerMessageBenchmarks
         reader = new Subscriber { Id = Subscriber.NewId(), Email = "lectrice@example.org", Name = "Léa Martin", Language = "fr", Topics = ["crm", "data", "seo"], MaxPosts = 10 };
         email = services.GetRequiredService<DigestEmailBuilder>().Build(issue, reader, PostSelector.Select(issue, reader).Posts);
         var emails = services.GetRequiredService<DigestEmailBuilder>();
-        shared = new SharedRender(services.GetRequiredService<DigestRenderer>().RenderAsync(emails.Build(issue, reader.Language, PostSelector.Select(issue, reader).Posts, RecipientParts.Slots)).GetAwaiter().GetResult());
-        renders = services.GetRequiredService<DigestComposer>().RendersOf(issue);
+        shared = services.GetRequiredService<DigestRenderer>().RenderAsync(emails.Build(issue, reader.Language, PostSelector.Select(issue, reader).Posts, RecipientParts.Slots)).GetAwaiter().GetResult();
         parts = emails.PartsFor(reader);
         signer = services.GetRequiredService<LinkSigner>();
         token = signer.Sign(LinkPurpose.Unsubscribe, reader.Id, TimeSpan.FromDays(400));
@@ -73,7 +71,7 @@ public class PerMessageBenchmarks
     /// <summary>What delivery does per reader: the shared render of these posts (made once, on the first call) with the reader's greeting and links filled in, then the MIME message.</summary>
     [Benchmark]
     public Task<ComposedDigest> ComposeFromSharedRender() =>
-        services.GetRequiredService<DigestComposer>().ComposeAsync(renders, reader, PostSelector.Select(issue, reader).Posts, DateTimeOffset.UtcNow);
+        services.GetRequiredService<DigestComposer>().ComposeAsync(issue, reader, PostSelector.Select(issue, reader).Posts, DateTimeOffset.UtcNow);
 
     /// <summary>The MIME message from a shared render (its encoded pieces made once) and the reader's own parts; disposed, as delivery does.</summary>
     [Benchmark]

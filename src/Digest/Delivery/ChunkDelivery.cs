@@ -15,15 +15,14 @@ namespace Digest.Delivery;
 public sealed class ChunkDelivery(
     IIssueStore issues,
     IssueDelivery delivery,
-    Mail.DigestComposer composer,
     IReaderMail readerMail,
     IDeliveryQueue queue,
     TimeProvider time,
     IOptions<FanOutOptions> options,
     IOptions<DeliveryOptions> delivering)
 {
-    // A frozen issue never changes: the last one read serves the next chunks with the renders made for it (IssueRenders).
-    private Mail.IssueRenders? last;
+    // A frozen issue never changes: the last one read serves the next chunks (and keeps its renders, see DigestComposer).
+    private Issue? last;
 
     /// <summary>The chunk's report; null for a reader's mail.</summary>
     public async Task<DeliveryReport?> DeliverAsync(DeliveryChunk chunk, CancellationToken cancellationToken)
@@ -34,12 +33,12 @@ public sealed class ChunkDelivery(
             return null;
         }
 
-        var renders = last is { } known && known.Issue.Number == chunk.IssueNumber
+        var issue = last is { } known && known.Number == chunk.IssueNumber
             ? known
-            : composer.RendersOf(await issues.FindAsync(chunk.IssueNumber, cancellationToken) ?? throw new InvalidDataException($"Issue {chunk.IssueNumber} does not exist."));
-        last = renders;
+            : await issues.FindAsync(chunk.IssueNumber, cancellationToken) ?? throw new InvalidDataException($"Issue {chunk.IssueNumber} does not exist.");
+        last = issue;
         var now = time.GetUtcNow();
-        var report = await delivery.SendToAsync(renders, chunk.SubscriberIds, now, cancellationToken);
+        var report = await delivery.DeliverChunkAsync(issue, chunk.SubscriberIds, now, cancellationToken);
 
         if (report.RetryIds.Count > 0)
         {

@@ -23,7 +23,6 @@ namespace Digest.Delivery;
 public sealed class DeliveryPass : IAsyncDisposable
 {
     private readonly Issue issue;
-    private readonly IssueRenders renders;
     private readonly DateTimeOffset now;
     private readonly IDeliveryLedger ledger;
     private readonly ISubscriberRecords subscribers;
@@ -43,11 +42,10 @@ public sealed class DeliveryPass : IAsyncDisposable
     private bool completed;
 
     public DeliveryPass(
-        IssueRenders renders, DateTimeOffset now, IDeliveryLedger ledger, ISubscriberRecords subscribers, DigestComposer composer, ReturnPaths returnPaths,
+        Issue issue, DateTimeOffset now, IDeliveryLedger ledger, ISubscriberRecords subscribers, DigestComposer composer, ReturnPaths returnPaths,
         FeedbackRules feedback, TransportPool transports, OutcomeWriter writer, SendPace pace, TimeProvider time, DeliveryOptions options, ILogger logger)
     {
-        this.renders = renders;
-        issue = renders.Issue;
+        this.issue = issue;
         this.now = now;
         this.ledger = ledger;
         this.subscribers = subscribers;
@@ -78,7 +76,7 @@ public sealed class DeliveryPass : IAsyncDisposable
     public DeliveryReport Report { get; }
 
     /// <summary>False when the pass must stop: the server kept deferring and the rest wait for the next run.</summary>
-    public async Task<bool> SendBatchAsync(List<Subscriber> batch, CancellationToken cancellationToken)
+    public async Task<bool> DeliverAsync(List<Subscriber> batch, CancellationToken cancellationToken)
     {
         var earlier = await ledger.FindAllAsync(issue.Number, [.. batch.Select(subscriber => subscriber.Id)], cancellationToken);
         var candidates = new List<(Subscriber Subscriber, IReadOnlyList<Post> Posts)>(batch.Count);
@@ -194,7 +192,7 @@ public sealed class DeliveryPass : IAsyncDisposable
 
     private async Task SendAsync(Subscriber subscriber, IReadOnlyList<Post> posts, CancellationToken cancellationToken)
     {
-        var composed = await composer.ComposeAsync(renders, subscriber, posts, now);
+        var composed = await composer.ComposeAsync(issue, subscriber, posts, now);
         (DeliveryOutcome Outcome, int Attempts, string? Detail, BounceEvidence? Evidence) sent;
         // Room for the outcome first: a message only goes when its outcome can wait for the ledger (Delivery:LedgerQueue).
         await outcomes.ReserveAsync(cancellationToken);

@@ -29,11 +29,9 @@ public sealed class IssueDelivery(
     IOptions<DeliveryOptions> options,
     ILogger<IssueDelivery> logger)
 {
-    /// <summary>One pass over a chunk's readers, with the issue's renders its worker keeps (<see cref="ChunkDelivery.DeliverAsync"/> is how a chunk is delivered).</summary>
-    public async Task<DeliveryReport> SendToAsync(IssueRenders renders, IReadOnlyList<string> subscriberIds, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<DeliveryReport> DeliverChunkAsync(Issue issue, IReadOnlyList<string> subscriberIds, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var issue = renders.Issue;
-        var pass = new DeliveryPass(renders, now, ledger, subscribers, composer, returnPaths, feedback, transports, writer, pace, time, options.Value, logger);
+        var pass = new DeliveryPass(issue, now, ledger, subscribers, composer, returnPaths, feedback, transports, writer, pace, time, options.Value, logger);
         await using (pass)
         {
             var batches = subscriberIds.Chunk(options.Value.BatchSize).ToList();
@@ -42,7 +40,7 @@ public sealed class IssueDelivery(
                 var found = await subscribers.FindAllByIdAsync(batches[i], cancellationToken);
                 // Erased since the fan-out: there is nobody left to send to.
                 pass.Report.Inactive += batches[i].Count(id => !found.ContainsKey(id));
-                if (!await pass.SendBatchAsync([.. batches[i].Where(found.ContainsKey).Select(id => found[id])], cancellationToken))
+                if (!await pass.DeliverAsync([.. batches[i].Where(found.ContainsKey).Select(id => found[id])], cancellationToken))
                 {
                     pass.Report.RetryIds.AddRange(batches.Skip(i + 1).SelectMany(ids => ids));
                     break;

@@ -1,11 +1,13 @@
+using System.Runtime.CompilerServices;
+
 namespace Digest.Rendering;
 
 /// <summary>
 /// The parts of a digest that differ from one reader to the next when the posts are the same:
 /// the greeting (it has the name) and the reader's own preferences and unsubscribe links.
 /// <see cref="Slots"/> stands in for them so one render serves every reader of the same posts;
-/// <see cref="SlottedText"/> cuts such a render at its slots, and <see cref="TextValues"/> and
-/// <see cref="HtmlValues"/> are a reader's own parts for them, encoded as the template would have encoded them.
+/// <see cref="FillIn"/> then writes a reader's own parts where the slots are, encoded as the
+/// template would have encoded them.
 /// </summary>
 public sealed record RecipientParts(string Greeting, string PreferencesUrl, string UnsubscribeUrl)
 {
@@ -14,24 +16,34 @@ public sealed record RecipientParts(string Greeting, string PreferencesUrl, stri
 
     public static RecipientParts Slots { get; } = new(Marker + "Greeting", Marker + "Preferences", Marker + "Unsubscribe");
 
-    /// <summary>This reader's parts in slot order, as the text part has them.</summary>
+    // Where the slots are in a shared render, found once per render (every reader of those posts reuses it).
+    private static readonly ConditionalWeakTable<string, SlottedText> Slotted = new();
+
+    /// <summary>A render made with <see cref="Slots"/>, as it would have come out rendered for this reader.</summary>
+    public RenderedEmail FillIn(RenderedEmail shared) => shared with
+    {
+        Html = Slotted.GetValue(shared.Html, SlottedText.Parse).Fill(HtmlValues),
+        Text = Slotted.GetValue(shared.Text, SlottedText.Parse).Fill(TextValues),
+    };
+
+    /// <summary>This reader's parts in slot order, as the text part has them (for a <see cref="Cut"/> of the text).</summary>
     public string[] TextValues => [Greeting, PreferencesUrl, UnsubscribeUrl];
 
     /// <summary>This reader's parts in slot order, HTML-encoded as the template would have encoded them.</summary>
     public string[] HtmlValues => [Html(Greeting), Html(PreferencesUrl), Html(UnsubscribeUrl)];
 
+    /// <summary>
+    /// A render made with <see cref="Slots"/> cut at its slots: each literal piece and the slot that follows it (-1 after the
+    /// last). Filling each slot with <see cref="TextValues"/> or <see cref="HtmlValues"/> gives what <see cref="FillIn"/> gives.
+    /// </summary>
+    public static IReadOnlyList<(string Literal, int Slot)> Cut(string shared) => Slotted.GetValue(shared, SlottedText.Parse).Pieces;
+
     private static string Html(string value) => DigestRenderer.UndoNeedlessEscapes(DigestRenderer.Encoder.Encode(value));
 
-    /// <summary>
-    /// A text rendered with <see cref="Slots"/>, cut at its slots: each literal piece and the slot that follows it (-1 after the
-    /// last). Each reader's copy is made in one allocation, without searching the text again.
-    /// </summary>
-    public sealed class SlottedText
+    /// <summary>A shared render cut at its slots: each reader's copy is made in one allocation, without searching the text again.</summary>
+    private sealed class SlottedText(List<(string Literal, int Slot)> pieces)
     {
         private static readonly string[] Names = [Slots.Greeting, Slots.PreferencesUrl, Slots.UnsubscribeUrl];
-        private readonly List<(string Literal, int Slot)> pieces;
-
-        private SlottedText(List<(string Literal, int Slot)> pieces) => this.pieces = pieces;
 
         public IReadOnlyList<(string Literal, int Slot)> Pieces => pieces;
 
@@ -53,7 +65,6 @@ public sealed record RecipientParts(string Greeting, string PreferencesUrl, stri
             return new SlottedText(pieces);
         }
 
-        /// <summary>The text with these values in its slots (<see cref="TextValues"/> or <see cref="HtmlValues"/>).</summary>
         public string Fill(string[] values)
         {
             var length = pieces.Sum(piece => piece.Literal.Length + (piece.Slot >= 0 ? values[piece.Slot].Length : 0));

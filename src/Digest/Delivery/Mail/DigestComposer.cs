@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Digest.Issues;
 using Digest.Posts;
 using Digest.Rendering;
@@ -7,26 +9,45 @@ using MimeKit;
 namespace Digest.Delivery.Mail;
 
 /// <summary>
-/// From an issue and a subscriber's posts to the finished message: model, render, MIME. Readers who get the same posts in the
-/// same language share one render (<see cref="SharedRender"/>, kept in the issue's <see cref="IssueRenders"/>): the templates
-/// run once per distinct content, with slots for the greeting and the reader's links, and each message fills in its reader's own.
+/// From an issue and a subscriber's posts to the finished message: model, render, MIME. Readers
+/// who get the same posts in the same language share one render: the templates run once per
+/// distinct content of an issue, with slots for the greeting and the reader's links, and each
+/// message fills in its reader's own (<see cref="RecipientParts"/>).
 /// </summary>
 public sealed class DigestComposer(DigestEmailBuilder emails, DigestRenderer renderer, DigestMessageBuilder messages)
 {
-    /// <summary>A new, empty set of renders for <paramref name="issue"/>: the holder decides how long they are kept.</summary>
-    public IssueRenders RendersOf(Issue issue) => new(issue, async (of, language, posts) =>
-        new SharedRender(await renderer.RenderAsync(emails.Build(of, language, posts, RecipientParts.Slots))));
+    /// <summary>Renders kept per issue; past this many distinct contents it starts afresh, so memory stays bounded.</summary>
+    private const int MaxRendersPerIssue = 256;
 
-    public async Task<ComposedDigest> ComposeAsync(IssueRenders renders, Subscriber subscriber, IReadOnlyList<Post> posts, DateTimeOffset now)
+    // Keyed by the Issue instance: a draft re-planned with another intro is another instance, so never served a stale render.
+    private readonly ConditionalWeakTable<Issue, ConcurrentDictionary<string, Lazy<Task<RenderedEmail>>>> renders = new();
+
+    public async Task<ComposedDigest> ComposeAsync(Issue issue, Subscriber subscriber, IReadOnlyList<Post> posts, DateTimeOffset now)
     {
-        var shared = await renders.ForAsync(subscriber.Language, posts);
+        var shared = await RenderSharedAsync(issue, subscriber.Language, posts);
         var parts = emails.PartsFor(subscriber);
-        return new ComposedDigest(() => shared.FillIn(parts), messages.Build(renders.Issue, subscriber, shared, parts, now));
+        return new ComposedDigest(() => parts.FillIn(shared), messages.Build(issue, subscriber, shared, parts, now));
     }
 
-    /// <summary>One reader's message from an issue, its render made for it alone (previews, tests).</summary>
-    public Task<ComposedDigest> ComposeAsync(Issue issue, Subscriber subscriber, IReadOnlyList<Post> posts, DateTimeOffset now) =>
-        ComposeAsync(RendersOf(issue), subscriber, posts, now);
+    private Task<RenderedEmail> RenderSharedAsync(Issue issue, string language, IReadOnlyList<Post> posts)
+    {
+        var byContent = renders.GetValue(issue, _ => new ConcurrentDictionary<string, Lazy<Task<RenderedEmail>>>(StringComparer.Ordinal));
+        var key = language + "\n" + string.Join('\n', posts.Select(post => post.Id));
+        if (byContent.TryGetValue(key, out var kept))
+        {
+            return kept.Value;
+        }
+
+        // Count takes every lock of the dictionary: asked only when a new content comes, not for every reader.
+        if (byContent.Count >= MaxRendersPerIssue)
+        {
+            byContent.Clear();
+        }
+
+        var render = byContent.GetOrAdd(key, _ => new Lazy<Task<RenderedEmail>>(
+            () => renderer.RenderAsync(emails.Build(issue, language, posts, RecipientParts.Slots))));
+        return render.Value;
+    }
 }
 
 /// <summary>A reader's message, and the email as that reader's copy reads, filled in only when asked (previews ask; delivery never does).</summary>

@@ -18,16 +18,16 @@ namespace Digest.Delivery.Mail;
 public sealed class DigestMessageBuilder(DigestLinks links, MessageIds messageIds, DkimSigning dkim, IOptions<DigestOptions> options)
 {
     /// <summary>A reader's digest: the render the readers of these posts share, with this reader's own parts in its slots.</summary>
-    public MimeMessage Build(Issue issue, Subscriber subscriber, SharedRender shared, RecipientParts reader, DateTimeOffset now)
+    public MimeMessage Build(Issue issue, Subscriber subscriber, RenderedEmail shared, RecipientParts reader, DateTimeOffset now)
     {
         var o = options.Value;
-        var message = Start(subscriber, shared.Render.Subject, messageIds.For(issue.Number, subscriber.Id), now);
+        var message = Start(subscriber, shared.Subject, messageIds.For(issue.Number, subscriber.Id), now);
         message.Headers.Add(new Header(Encoding.UTF8, HeaderId.ListId, $"{OneLine(o.Title)} <{o.ListName}.{o.MailDomain}>"));
         message.Headers.Add(HeaderId.ListUnsubscribe, $"<{links.Unsubscribe(subscriber.Id)}>, <{links.UnsubscribeMailto(subscriber.Id, issue.Number)}>");
         message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         // Gmail's Feedback Loop format: campaign:customer:mail type:sender id.
         message.Headers.Add("Feedback-ID", $"issue-{issue.Number}:{o.ListName}:digest:{o.MailDomain}");
-        return Finish(message, subscriber, shared.Encoded.BodyFor(reader.TextValues, reader.HtmlValues));
+        return Finish(message, subscriber, EncodedRender.For(shared).BodyFor(reader.TextValues, reader.HtmlValues));
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using Digest.Rendering;
@@ -8,20 +9,22 @@ namespace Digest.Delivery.Mail;
 
 /// <summary>
 /// A render's text and HTML encoded once into quoted-printable wire bytes (CRLF line ends), cut where each
-/// reader's own parts go (<see cref="RecipientParts.SlottedText"/>). A reader's body is then these bytes copied, with
+/// reader's own parts go (<see cref="RecipientParts.Cut"/>). A reader's body is then these bytes copied, with
 /// that reader's parts encoded in between: every piece ends with a line end or a quoted-printable soft line
 /// break, so the pieces join into one valid part whose decoded text is the render filled in, the same text as
-/// if the whole part had been encoded at once (only its lines break elsewhere). One per shared render
-/// (<see cref="SharedRender"/>): every reader of the same posts reuses it, so a reader's copy costs a copy and three short encodings.
+/// if the whole part had been encoded at once (only its lines break elsewhere). One per shared render: every
+/// reader of the same posts reuses it, so a reader's copy costs a copy and three short encodings.
 /// </summary>
 public sealed class EncodedRender
 {
+    private static readonly ConditionalWeakTable<RenderedEmail, EncodedRender> Encoded = new();
+
     private readonly string boundary;
     private readonly Part text;
     private readonly Part html;
     private readonly byte[] end;
 
-    public EncodedRender(IReadOnlyList<(string Literal, int Slot)> text, IReadOnlyList<(string Literal, int Slot)> html)
+    private EncodedRender(IReadOnlyList<(string Literal, int Slot)> text, IReadOnlyList<(string Literal, int Slot)> html)
     {
         // "=_" cannot occur in quoted-printable text, so no part can contain the boundary; the readers of one render share it.
         boundary = "=_digest_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
@@ -29,6 +32,10 @@ public sealed class EncodedRender
         this.html = new Part($"\r\n--{boundary}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n", html);
         end = Encoding.ASCII.GetBytes($"\r\n--{boundary}--\r\n");
     }
+
+    /// <summary>A shared render (made with <see cref="RecipientParts.Slots"/>) encoded, once for as long as the render is kept.</summary>
+    public static EncodedRender For(RenderedEmail shared) =>
+        Encoded.GetValue(shared, static render => new EncodedRender(RecipientParts.Cut(render.Text), RecipientParts.Cut(render.Html)));
 
     /// <summary>A text and an HTML with nothing to fill in.</summary>
     public static EncodedRender Of(string text, string html) => new([(text, -1)], [(html, -1)]);
